@@ -1,0 +1,220 @@
+"""Settings: TOML file (stdlib tomllib) + MONITOR_* environment overrides → one frozen Settings.
+
+Every error names the key and where it came from; notification URLs (they carry
+tokens) are never echoed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from monitor.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config/monitor.toml")
+DEFAULT_FEED = "https://www.eff.org/rss/updates.xml"
+DEFAULT_KEYWORDS = (
+    "cybercrime treaty",
+    "cybercrime convention",
+    "convention against cybercrime",
+    "un cybercrime",
+    "ad hoc committee on cybercrime",
+    "cybercrime committee",
+)
+DEFAULT_CATEGORIES = ("https://www.eff.org/issues/un-cybercrime-treaty",)
+DEFAULT_USER_AGENT = "deeplinks-monitor/0.1 (change monitor for EFF Deeplinks; +https://github.com/deeplinks-monitor)"
+
+
+@dataclass(frozen=True)
+class TopicRules:
+    """Which feed entries we track: a keyword in title or body, or a category (domain URL or label)."""
+
+    keywords: tuple[str, ...] = DEFAULT_KEYWORDS
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a cycle needs to know, resolved and validated once."""
+
+    database: Path
+    seeds_dir: Path | None = None
+    feeds: tuple[str, ...] = (DEFAULT_FEED,)
+    listings: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    notify: tuple[str, ...] = field(default=(), repr=False)
+    topic: TopicRules = TopicRules()
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout: float = 20.0
+    allowed_hosts: tuple[str, ...] = ("www.eff.org", "eff.org")
+    host_delay: float = 2.0
+    max_bytes: int = 5_000_000
+    rewrite: tuple[tuple[str, str], ...] = ()
+    announce_existing: bool = False
+    alert_minor: bool = False
+    removed_after: int = 2
+    source: str = "defaults"
+
+
+def _str_list(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _number(value: Any, key: str, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{where}: '{key}' must be a non-negative number")
+    return float(value)
+
+
+def _integer(value: Any, key: str, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{where}: '{key}' must be a whole number of at least 1")
+    return value
+
+
+def _boolean(value: Any, key: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: '{key}' must be true or false")
+    return value
+
+
+def _text(value: Any, key: str, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: '{key}' must be a non-empty string")
+    return value.strip()
+
+
+_Check = Callable[[Any, str, str], Any]
+_SCALARS: dict[str, _Check] = {
+    "database": _text, "seeds_dir": _text, "feeds": _str_list, "listings": _str_list, "articles": _str_list,
+    "notify": _str_list, "user_agent": _text, "timeout": _number, "allowed_hosts": _str_list,
+    "host_delay": _number, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
+    "removed_after": _integer,
+}
+_TABLES = {"topic": {"keywords": _str_list, "categories": _str_list}, "rewrite": None}
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read the config file (the default one is optional), apply MONITOR_* overrides, validate."""
+    env = os.environ if env is None else env
+    explicit = path is not None or "MONITOR_CONFIG" in env
+    path = path or Path(env.get("MONITOR_CONFIG", DEFAULT_CONFIG))
+    raw: dict[str, Any] = {}
+    base = Path.cwd()
+    where = "defaults"
+    if path.exists():
+        where = str(path)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read config file ({exc})") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        base = path.resolve().parent
+    elif explicit:
+        raise ConfigError(f"{path}: config file not found")
+    values = _validate(raw, where)
+    env_values = _from_env(env)
+    return _build({**values, **env_values}, base, where, env)
+
+
+def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _SCALARS:
+            out[key] = _SCALARS[key](value, key, where)
+        elif key == "topic":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: 'topic' must be a table")
+            for sub, subvalue in value.items():
+                if sub not in ("keywords", "categories"):
+                    raise ConfigError(f"{where}: unknown key 'topic.{sub}'")
+                out[f"topic_{sub}"] = _str_list(subvalue, f"topic.{sub}", where)
+        elif key == "rewrite":
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ConfigError(f"{where}: 'rewrite' must be a table of URL prefix = URL prefix")
+            out["rewrite"] = tuple((k.rstrip("/"), v.rstrip("/")) for k, v in value.items())
+        else:
+            raise ConfigError(f"{where}: unknown key '{key}'")
+    return out
+
+
+_URL_SPLIT = re.compile(r"[\s]+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith("MONITOR_") or name == "MONITOR_CONFIG" or name == "MONITOR_STATE_DIR":
+            continue
+        key = name[len("MONITOR_") :].lower()
+        where = f"environment variable {name}"
+        if key in ("topic_keywords", "topic_categories"):
+            out[key] = tuple(v.strip() for v in value.split(",") if v.strip())
+        elif key == "rewrite":
+            pairs = [p for p in re.split(r"[\s,]+", value) if p]
+            if not all("=" in p for p in pairs):
+                raise ConfigError(f"{where}: must be PREFIX=TARGET pairs")
+            out[key] = tuple((a.rstrip("/"), b.rstrip("/")) for a, _, b in (p.partition("=") for p in pairs))
+        elif key in ("feeds", "listings", "articles", "notify", "allowed_hosts"):
+            out[key] = tuple(v for v in _URL_SPLIT.split(value) if v and v.strip(","))
+        elif key in ("timeout", "host_delay"):
+            out[key] = _number(_parse_number(value, where), key, where)
+        elif key in ("max_bytes", "removed_after"):
+            out[key] = _integer(int(_parse_number(value, where)), key, where)
+        elif key in ("announce_existing", "alert_minor"):
+            if value.strip().lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise ConfigError(f"{where}: must be true or false")
+            out[key] = value.strip().lower() in ("1", "true", "yes", "on")
+        elif key in ("database", "seeds_dir", "user_agent"):
+            out[key] = _text(value, key, where)
+        else:
+            raise ConfigError(f"{where}: unknown setting '{key}'")
+    return out
+
+
+def _parse_number(value: str, where: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{where}: must be a number") from None
+
+
+def default_state_dir(env: Mapping[str, str]) -> Path:
+    """Where the SQLite file lives when no `database` is set: MONITOR_STATE_DIR, else XDG state home."""
+    if env.get("MONITOR_STATE_DIR"):
+        return Path(env["MONITOR_STATE_DIR"])
+    xdg = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(xdg) / "deeplinks-monitor"
+
+
+def _build(values: dict[str, Any], base: Path, where: str, env: Mapping[str, str]) -> Settings:
+    def resolve(p: str) -> Path:
+        path = Path(p).expanduser()
+        return path if path.is_absolute() else (base / path).resolve()
+
+    database = resolve(values["database"]) if "database" in values else default_state_dir(env) / "monitor.sqlite3"
+    if "seeds_dir" in values:
+        seeds_dir: Path | None = resolve(values["seeds_dir"])
+    else:
+        seeds_dir = (Path.cwd() / "seeds") if (Path.cwd() / "seeds").is_dir() else None
+    for key in ("feeds", "listings", "articles"):
+        for url in values.get(key, ()):
+            if not re.match(r"^https?://[^/\s]+", url):
+                raise ConfigError(f"{where}: '{key}' has an entry that is not an http(s) URL: {url!r}")
+    topic = TopicRules(
+        keywords=values.get("topic_keywords", DEFAULT_KEYWORDS),
+        categories=values.get("topic_categories", DEFAULT_CATEGORIES),
+    )
+    simple = {k: v for k, v in values.items() if k in _SCALARS and k not in ("database", "seeds_dir")}
+    return Settings(database=database, seeds_dir=seeds_dir, topic=topic, source=where,
+                    rewrite=values.get("rewrite", ()), **simple)

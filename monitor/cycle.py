@@ -1,0 +1,240 @@
+"""One monitoring cycle: seeds → feeds → tracked articles → outbox → delivery.
+
+The only place that orchestrates I/O; every decision is made by the pure steps
+(feeds, extract, compare, render) and every write goes through the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from monitor.compare import compare
+from monitor.config import Settings
+from monitor.errors import ExtractError, FeedError, FetchError, SeedError
+from monitor.extract import extract_article, extract_teasers
+from monitor.feeds import matches_topic, parse_feed
+from monitor.fetch import Fetcher, Validators
+from monitor.model import Alert, Change, FeedEntry, Snapshot
+from monitor.notify import Target, deliver_pending
+from monitor.seeds import load_seeds
+from monitor.store import ArticleRow, Store, now
+from monitor.text import digest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CycleReport:
+    """What a cycle did, for the summary line, the logs and the exit code."""
+
+    seeds_imported: int = 0
+    feeds_polled: int = 0
+    new_posts: int = 0
+    articles_checked: int = 0
+    unchanged: int = 0
+    changes: int = 0
+    quiet_versions: int = 0
+    alerts_created: int = 0
+    alerts_sent: int = 0
+    alerts_failed: int = 0
+    requests: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"checked {self.articles_checked} articles and {self.feeds_polled} feeds: "
+            f"{self.changes} changes, {self.new_posts} new posts, {self.alerts_created} alerts created, "
+            f"{self.alerts_sent} alerts sent, {self.alerts_failed} failed, {len(self.errors)} errors"
+        )
+
+
+@dataclass
+class _Cycle:
+    settings: Settings
+    store: Store
+    targets: list[Target]
+    report: CycleReport
+
+    @property
+    def target_urls(self) -> tuple[str, ...]:
+        return tuple(t.url for t in self.targets)
+
+    def error(self, where: str, exc: Exception | str) -> None:
+        message = f"{where}: {exc}"
+        self.report.errors.append(message)
+        log.info("%s", message)
+
+
+async def run_cycle(
+    settings: Settings, store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None
+) -> CycleReport:
+    """Run one full cycle; errors of single feeds or articles are reported, never raised."""
+    cycle = _Cycle(settings, store, targets, CycleReport())
+    import_seeds(cycle)
+    for url in settings.articles:
+        store.track(url, "config")
+    async with Fetcher(settings) as fetcher:
+        for url in settings.feeds:
+            await _poll_source(cycle, fetcher, url, listing=False)
+        for url in settings.listings:
+            await _poll_source(cycle, fetcher, url, listing=True)
+        rows = store.articles()
+        await asyncio.gather(*(_check_article(cycle, fetcher, row) for row in rows))
+        cycle.report.requests = fetcher.requests
+    delivery = deliver_pending(store, targets, echo=echo)
+    cycle.report.alerts_sent += delivery.sent
+    cycle.report.alerts_failed += delivery.failed
+    cycle.report.errors.extend(delivery.errors)
+    return cycle.report
+
+
+def import_seeds(cycle: _Cycle) -> None:
+    """Seed snapshots become the first versions of their articles, oldest first, with no alert."""
+    if cycle.settings.seeds_dir is None:
+        return
+    try:
+        seeds = load_seeds(cycle.settings.seeds_dir)
+    except SeedError as exc:
+        cycle.error("seeds", exc)
+        return
+    for seed in seeds:
+        snapshot = seed.snapshot
+        row = cycle.store.track(snapshot.url, "seed", snapshot.title)
+        versions = cycle.store.versions(row.id)
+        if any(v.source == snapshot.source for v in versions):
+            continue
+        if any(v.source == "live" for v in versions):
+            log.info("seed %s not imported: %s already has live versions", seed.path.name, snapshot.url)
+            continue
+        previous = versions[-1] if versions else None
+        if previous and previous.content_hash == snapshot.content_hash():
+            continue
+        change = compare(previous.snapshot, snapshot) if previous else None
+        cycle.store.record_version(row.id, snapshot, change_kind=change.kind if change else None,
+                                   minor=bool(change and change.minor))
+        cycle.report.seeds_imported += 1
+
+
+async def _poll_source(cycle: _Cycle, fetcher: Fetcher, url: str, *, listing: bool) -> None:
+    """A feed (or listing page): new on-topic posts are tracked; after the first poll, each is announced."""
+    validators, baseline_done = cycle.store.feed_state(url)
+    try:
+        response = await fetcher.get(url, validators)
+        if response.not_modified:
+            cycle.store.record_feed(url, response.validators)
+            cycle.report.feeds_polled += 1
+            return
+        if listing:
+            entries = extract_teasers(response.text(), url)
+        else:
+            entries = parse_feed(response.body, url, response.content_type)
+    except (FetchError, FeedError) as exc:
+        cycle.store.record_feed(url, None, error=str(exc))
+        cycle.error(f"feed {url}", exc)
+        return
+    cycle.report.feeds_polled += 1
+    announce = baseline_done or cycle.settings.announce_existing
+    for entry in entries:
+        entry = replace(entry, url=entry.url.split("#")[0])
+        if not (listing or matches_topic(entry, cycle.settings.topic)) or cycle.store.article(entry.url):
+            continue
+        try:
+            fetcher.urls.check(entry.url)
+        except FetchError as exc:
+            cycle.error(f"feed {url} entry", exc)
+            continue
+        row = cycle.store.track(entry.url, "listing" if listing else "feed", entry.title)
+        if announce:
+            _new_post(cycle, row, entry)
+    cycle.store.record_feed(url, response.validators)
+
+
+def _new_post(cycle: _Cycle, row: ArticleRow, entry: FeedEntry) -> None:
+    alert = Alert(
+        kind="new_post", url=entry.url, title=entry.title, dedup_key=digest(entry.url, "new_post"),
+        entry=entry, byline=entry.author, published=entry.published, created_at=now(),
+    )
+    cycle.store.record_alerts(row.id, (alert,), cycle.target_urls)
+    cycle.report.new_posts += 1
+    cycle.report.alerts_created += 1
+
+
+async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> None:
+    """Fetch, extract, compare with the latest version; write the outcome in one transaction."""
+    store = cycle.store
+    latest = store.latest_version(row.id)
+    validators = row.validators if latest is not None and latest.source == "live" else Validators()
+    cycle.report.articles_checked += 1
+    try:
+        response = await fetcher.get(row.url, validators)
+    except FetchError as exc:
+        if exc.status in (404, 410):
+            _missing(cycle, row, exc)
+        else:
+            store.record_check(row.id, error=str(exc))
+            cycle.error(row.url, exc)
+        return
+    if response.not_modified and not row.removed:
+        store.record_check(row.id, validators=response.validators)
+        cycle.report.unchanged += 1
+        return
+    try:
+        snapshot = extract_article(response.text(), row.url) if not response.not_modified else None
+    except ExtractError as exc:
+        store.record_check(row.id, error=str(exc))
+        cycle.error(row.url, exc)
+        return
+    if snapshot is None:  # 304 for an article we had marked removed: it is back, unchanged
+        assert latest is not None
+        snapshot = latest.snapshot
+    snapshot = replace(snapshot, source="live", captured_at=now())
+    alerts: list[Alert] = []
+    if row.removed:
+        alerts.append(_alert(row, snapshot, "restored", None))
+    if latest is None:
+        store.record_version(row.id, snapshot, alerts=tuple(alerts), targets=cycle.target_urls,
+                             validators=response.validators, removed=False)
+        return
+    if latest.content_hash == snapshot.content_hash() and not alerts:
+        store.record_check(row.id, validators=response.validators, missing_count=0)
+        cycle.report.unchanged += 1
+        return
+    change = compare(latest.snapshot, snapshot)
+    if change is not None and (not change.minor or cycle.settings.alert_minor):
+        alerts.append(_alert(row, snapshot, change.kind, change))
+        cycle.report.changes += 1
+    else:
+        cycle.report.quiet_versions += 1
+    if latest.content_hash == snapshot.content_hash():
+        store.record_alerts(row.id, tuple(alerts), cycle.target_urls, removed=False, missing_count=0)
+    else:
+        store.record_version(row.id, snapshot, change_kind=change.kind if change else None,
+                             minor=bool(change and change.minor), alerts=tuple(alerts),
+                             targets=cycle.target_urls, validators=response.validators, removed=False)
+    cycle.report.alerts_created += len(alerts)
+
+
+def _missing(cycle: _Cycle, row: ArticleRow, exc: FetchError) -> None:
+    """404/410: count it; only after `removed_after` answers in a row is it a 'removed' alert."""
+    count = row.missing_count + 1
+    if row.removed or count < cycle.settings.removed_after:
+        cycle.store.record_check(row.id, error=str(exc), missing_count=count)
+        return
+    latest = cycle.store.latest_version(row.id)
+    snapshot = latest.snapshot if latest else Snapshot(url=row.url, title=row.title, notes=(), paragraphs=())
+    alert = _alert(row, snapshot, "removed", None, salt=now())
+    cycle.store.record_alerts(row.id, (alert,), cycle.target_urls, removed=True, missing_count=count)
+    cycle.report.changes += 1
+    cycle.report.alerts_created += 1
+
+
+def _alert(row: ArticleRow, snapshot: Snapshot, kind: str, change: Change | None, salt: str = "") -> Alert:
+    return Alert(
+        kind=kind, url=row.url, title=snapshot.title or row.title,
+        dedup_key=digest(row.url, kind, snapshot.content_hash(), salt),
+        change=change,
+        byline=snapshot.byline, published=snapshot.published, created_at=now(),
+    )

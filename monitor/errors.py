@@ -1,0 +1,36 @@
+"""One exception hierarchy: each error carries a one-line message fit for a person and a log."""
+
+from __future__ import annotations
+
+
+class MonitorError(Exception):
+    """Base of every error we raise on purpose; str(exc) is the one-line message."""
+
+
+class ConfigError(MonitorError):
+    """The config file or a MONITOR_* variable is missing, malformed or has a wrong type; names the key."""
+
+
+class SeedError(MonitorError):
+    """A seed file cannot be read as an article snapshot."""
+
+
+class FetchError(MonitorError):
+    """A URL could not be fetched usefully: network, status, size, type or host policy."""
+
+    def __init__(self, message: str, *, transient: bool = False, status: int | None = None) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.status = status
+
+
+class ExtractError(MonitorError):
+    """A fetched page does not look like an article (no body, far too short): never treated as a change."""
+
+
+class FeedError(MonitorError):
+    """A feed body is not a feed we can read (HTML page, empty, broken beyond entries)."""
+
+
+class StoreError(MonitorError):
+    """The database cannot be opened or written (not SQLite, read-only, locked)."""

@@ -1,0 +1,160 @@
+"""HTML → Snapshot with selectolax (Lexbor): EFF's Drupal selectors first, a cautious generic fallback.
+
+Only the article is read: title, byline, date, update notes, body paragraphs. Everything
+around it (banners, menus, share links, related posts, forms) never reaches the text.
+A page that does not look like an article raises ExtractError: an error, never a change.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from monitor.errors import ExtractError
+from monitor.model import FeedEntry, Snapshot, UpdateNote
+from monitor.notes import parse_note
+from monitor.text import clean_text
+
+MIN_BODY_WORDS = 30
+
+_BODY_SELECTORS = (
+    "article.node--full .field--name-body",
+    ".node--full .field--name-body",
+    ".node-full .field-name-body",
+    "article.node .field-name-body",
+    "[itemprop=articleBody]",
+)
+_TITLE_SELECTORS = (".pane-page-title h1", "h1.page-title", "article h1", "h1")
+_BYLINE_SELECTORS = (".pane-eff-author .byline", ".node-author", ".byline", "[rel=author]")
+_DATE_SELECTORS = ("meta[property='article:published_time']", "meta[name='dcterms.date']", "time[datetime]")
+_NOISE = (
+    "script, style, noscript, template, iframe, form, button, svg, img, picture, video, audio, input, select,"
+    " .eff-translation-links, .share-links, .social-share, .element-invisible, .visually-hidden,"
+    " .related, .pane-related, .newsletter"
+)
+_BLOCK_TAGS = frozenset(
+    ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th",
+     "div", "section", "article", "aside", "ul", "ol", "dl", "table", "thead", "tbody", "tr", "figure", "header",
+     "footer")
+)
+_BLOCK_SELECTOR = ", ".join(sorted(_BLOCK_TAGS))
+
+
+def extract_article(html: str, url: str) -> Snapshot:
+    """Read the article on an EFF (or similar) page; raise ExtractError when there is none."""
+    tree = LexborHTMLParser(html)
+    body = _find_body(tree)
+    if body is None:
+        raise ExtractError("no article body found on the page (not an article page?)")
+    for node in body.css(_NOISE):
+        node.decompose()
+    for br in body.css("br"):
+        br.replace_with(" ")
+    paragraphs = [p for p in (clean_text(t) for t in _paragraphs(body)) if p]
+    words = sum(len(p.split()) for p in paragraphs)
+    if words < MIN_BODY_WORDS:
+        raise ExtractError(f"article body too short ({words} words): an error or consent page, not the article")
+    title = _first_text(tree, _TITLE_SELECTORS) or _meta(tree, "meta[property='og:title']")
+    if not title:
+        raise ExtractError("article has no title")
+    notes: list[UpdateNote] = []
+    text: list[str] = []
+    for paragraph in paragraphs:
+        note = parse_note(paragraph)
+        if note is not None:
+            notes.append(note)
+        else:
+            text.append(paragraph)
+    byline = _first_text(tree, _BYLINE_SELECTORS)
+    byline = byline[3:].strip() if byline.lower().startswith("by ") else byline
+    published = _meta(tree, *_DATE_SELECTORS)[:10]
+    return Snapshot(
+        url=url,
+        title=title,
+        notes=tuple(notes),
+        paragraphs=tuple(text),
+        byline=byline,
+        published=published,
+    )
+
+
+def extract_teasers(html: str, base_url: str) -> list[FeedEntry]:
+    """Posts listed on a Drupal listing or topic page (the topic page has no feed), as FeedEntries."""
+    tree = LexborHTMLParser(html)
+    entries: dict[str, FeedEntry] = {}
+    for teaser in tree.css("article.node--teaser, article.node-teaser"):
+        link = teaser.css_first(".node__title a, .node-title a, h2 a, h3 a")
+        href = link.attributes.get("href") if link is not None else None
+        if link is None or not href:
+            continue
+        date = _first_text(teaser, (".node-date",)).lstrip("| ").strip()
+        url = urljoin(base_url, href)
+        entries.setdefault(
+            url,
+            FeedEntry(
+                url=url,
+                title=clean_text(link.text(deep=True, separator="")),
+                summary=_first_text(teaser, (".field--name-body", ".field-name-body")),
+                published=date,
+                author=_first_text(teaser, (".node-author a", ".node-author")),
+            ),
+        )
+    return list(entries.values())
+
+
+def _find_body(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in _BODY_SELECTORS:
+        node = tree.css_first(selector)
+        if node is not None:
+            return node
+    # Generic fallback: exactly one article that is not a teaser; a listing page has none.
+    candidates = [a for a in tree.css("article") if "teaser" not in (a.attributes.get("class") or "")]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _paragraphs(node: LexborNode) -> list[str]:
+    """Block-level texts in reading order; inline markup (links, emphasis) folds into its block's text."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.append("".join(run))
+            run.clear()
+
+    for child in node.iter(include_text=True):
+        if child.is_text_node:
+            run.append(child.text_content or "")
+            continue
+        has_blocks = child.css_first(_BLOCK_SELECTOR) is not None
+        if child.tag in _BLOCK_TAGS or has_blocks:
+            flush()
+            if has_blocks:
+                out.extend(_paragraphs(child))
+            else:
+                out.append(child.text(deep=True, separator=""))
+        else:
+            run.append(child.text(deep=True, separator=""))
+    flush()
+    return out
+
+
+def _first_text(root: LexborHTMLParser | LexborNode, selectors: tuple[str, ...]) -> str:
+    for selector in selectors:
+        node = root.css_first(selector)
+        if node is not None:
+            text = clean_text(node.text(deep=True, separator=" "))
+            if text:
+                return text
+    return ""
+
+
+def _meta(tree: LexborHTMLParser, *selectors: str) -> str:
+    for selector in selectors:
+        node = tree.css_first(selector)
+        if node is not None:
+            value = node.attributes.get("content") or node.attributes.get("datetime") or ""
+            if value.strip():
+                return clean_text(value)
+    return ""

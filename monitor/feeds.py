@@ -1,0 +1,78 @@
+"""Feed bytes → FeedEntries (feedparser), and the topic rules that choose what we track."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Any
+
+import feedparser
+from selectolax.lexbor import LexborHTMLParser
+
+from monitor.config import TopicRules
+from monitor.errors import FeedError
+from monitor.model import FeedEntry
+from monitor.text import canonical, clean_text
+
+
+def parse_feed(body: bytes, url: str, content_type: str = "") -> list[FeedEntry]:
+    """Entries of an RSS/Atom feed we fetched ourselves (feedparser's own HTTP has no timeout)."""
+    if not body.strip():
+        raise FeedError("empty feed body")
+    parsed = feedparser.parse(
+        body, response_headers={"content-type": content_type or "application/xml", "content-location": url}
+    )
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        detail = f" ({type(reason).__name__})" if reason else ""
+        raise FeedError(f"not an RSS or Atom feed{detail}")
+    return [entry for entry in (_entry(e) for e in parsed.entries) if entry is not None]
+
+
+def _entry(raw: Any) -> FeedEntry | None:
+    link = (raw.get("link") or "").strip()
+    if not link:
+        return None
+    html = ""
+    if raw.get("content"):
+        html = raw["content"][0].get("value", "")
+    html = html or raw.get("summary", "") or raw.get("description", "")
+    tags = raw.get("tags") or []
+    published = ""
+    if raw.get("published_parsed"):
+        published = dt.datetime.fromtimestamp(calendar.timegm(raw["published_parsed"]), dt.UTC).isoformat()
+    return FeedEntry(
+        url=link,
+        title=clean_text(raw.get("title", "")),
+        summary=html_to_text(html),
+        published=published,
+        author=clean_text(raw.get("author", "")),
+        categories=tuple(clean_text(t.get("term") or "") for t in tags if t.get("term")),
+        category_domains=tuple((t.get("scheme") or "").strip() for t in tags if t.get("scheme")),
+        entry_id=(raw.get("id") or link).strip(),
+    )
+
+
+def html_to_text(html: str) -> str:
+    """The readable text of a feed description (which carries the whole body HTML)."""
+    if "<" not in html:
+        return clean_text(html)
+    tree = LexborHTMLParser(html)
+    root = tree.body
+    return clean_text(root.text(deep=True, separator=" ")) if root is not None else ""
+
+
+def matches_topic(entry: FeedEntry, rules: TopicRules) -> bool:
+    """On topic when a keyword stands in the title or body, or a category (domain or label) matches."""
+    wanted = {c.rstrip("/").casefold() for c in rules.categories}
+    have = {c.rstrip("/").casefold() for c in (*entry.category_domains, *entry.categories)}
+    if wanted & have:
+        return True
+    text = canonical(f"{entry.title}\n{entry.summary}").casefold()
+    return any(_keyword(k).search(text) for k in rules.keywords)
+
+
+def _keyword(keyword: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in canonical(keyword).casefold().split()]
+    return re.compile(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)")

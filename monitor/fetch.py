@@ -1,0 +1,249 @@
+"""The one HTTP client: polite, bounded, and strict about where it goes.
+
+Conditional GET (ETag / Last-Modified → 304), a User-Agent, per-host spacing,
+Retry-After on 429/503 (the host is skipped for the rest of the cycle), a size cap
+read from the stream, redirects followed by hand so each hop is checked against
+`allowed_hosts`, and a fetch-only URL rewrite so a local replay of the site keeps
+eff.org identities.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import logging
+import re
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from monitor.config import Settings
+from monitor.errors import FetchError
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 6 * 3600.0
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)|<\?xml[^>]+encoding=["']([\w-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the server told us last time, sent back so an unchanged resource costs a 304."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """A usable answer: 200 with a body, or 304 (not modified, empty body)."""
+
+    url: str
+    status: int
+    body: bytes
+    content_type: str
+    validators: Validators
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def text(self) -> str:
+        """Decode with the header charset, else the document's own declaration, else UTF-8."""
+        return decode_body(self.body, self.content_type)
+
+
+def decode_body(body: bytes, content_type: str) -> str:
+    declared = re.search(r"charset=([\w-]+)", content_type or "", re.IGNORECASE)
+    candidates = [declared.group(1)] if declared else []
+    if sniffed := _CHARSET.search(body[:4096]):
+        candidates.append((sniffed.group(1) or sniffed.group(2)).decode("ascii"))
+    for charset in [*candidates, "utf-8"]:
+        try:
+            return body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+class UrlMap:
+    """Identity URLs (what we store and alert with) ↔ fetch URLs (where we actually GET)."""
+
+    def __init__(self, rewrite: tuple[tuple[str, str], ...], allowed_hosts: tuple[str, ...]) -> None:
+        self._rewrite = sorted(rewrite, key=lambda pair: -len(pair[0]))
+        self._allowed = {h.lower() for h in allowed_hosts}
+
+    def to_fetch(self, url: str) -> str:
+        for prefix, target in self._rewrite:
+            if url == prefix or url.startswith(prefix + "/") or url.startswith(prefix + "?"):
+                return target + url[len(prefix) :]
+        return url
+
+    def to_identity(self, url: str) -> str:
+        for prefix, target in sorted(self._rewrite, key=lambda pair: -len(pair[1])):
+            if url == target or url.startswith(target + "/") or url.startswith(target + "?"):
+                return prefix + url[len(target) :]
+        return url
+
+    def check(self, url: str) -> None:
+        """Refuse any identity URL that is not http(s) on an allowed host (file://, other sites)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchError(f"refused {parts.scheme or 'relative'} URL (only http and https): {_short(url)}")
+        host = (parts.hostname or "").lower()
+        if self._allowed and host not in self._allowed:
+            raise FetchError(f"refused host {host!r}: not in allowed_hosts")
+
+
+class Fetcher:
+    """Async fetching shared by every step of a cycle; use as `async with Fetcher(settings) as f`."""
+
+    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self.urls = UrlMap(settings.rewrite, settings.allowed_hosts)
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.timeout),
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            follow_redirects=False,
+            transport=transport or httpx.AsyncHTTPTransport(retries=1),
+        )
+        self._host_locks: dict[str, asyncio.Lock] = {}
+        self._host_last: dict[str, float] = {}
+        self.blocked_until: dict[str, float] = {}
+        self.requests = 0
+        self.bytes_received = 0
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.aclose()
+
+    async def get(self, url: str, validators: Validators | None = None) -> Response:
+        """GET an identity URL; FetchError with a one-line reason when the answer is not usable."""
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            self.urls.check(current)
+            answer = await self._get_once(current, validators)
+            if isinstance(answer, Response):
+                return answer
+            current = answer  # a redirect target, already mapped back to identity
+            validators = None
+        raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {_short(url)}")
+
+    async def _get_once(self, url: str, validators: Validators | None) -> Response | str:
+        host = (urlsplit(url).hostname or "").lower()
+        if (until := self.blocked_until.get(host)) and until > time.time():
+            raise FetchError(f"{host} asked us to wait (Retry-After); skipped this cycle", transient=True)
+        headers = {}
+        if validators and validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators and validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+        lock = self._host_locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            wait = self._host_last.get(host, 0.0) + self.settings.host_delay - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                return await self._request(url, host, headers)
+            finally:
+                self._host_last[host] = time.monotonic()
+
+    async def _request(self, url: str, host: str, headers: dict[str, str]) -> Response | str:
+        fetch_url = self.urls.to_fetch(url)
+        self.requests += 1
+        try:
+            async with self._client.stream("GET", fetch_url, headers=headers) as resp:
+                status = resp.status_code
+                if status in (301, 302, 303, 307, 308):
+                    location = resp.headers.get("location")
+                    if not location:
+                        raise FetchError(f"HTTP {status} without a Location from {_short(url)}", status=status)
+                    return self.urls.to_identity(urljoin(fetch_url, location))
+                if status == 304:
+                    return Response(url, 304, b"", resp.headers.get("content-type", ""), _validators(resp))
+                if status in (429, 503):
+                    delay = retry_after_seconds(resp.headers.get("retry-after"))
+                    self.blocked_until[host] = time.time() + (delay if delay is not None else 60.0)
+                    raise FetchError(f"HTTP {status} from {host}; retrying later", transient=True, status=status)
+                if status in (404, 410):
+                    raise FetchError(f"HTTP {status} (gone)", status=status)
+                if status >= 500:
+                    raise FetchError(f"HTTP {status} from {host}", transient=True, status=status)
+                if status != 200:
+                    raise FetchError(f"HTTP {status}", status=status)
+                body = await self._read_capped(resp, url)
+                content_type = resp.headers.get("content-type", "")
+                if _looks_binary(body, content_type):
+                    raise FetchError(f"binary response ({content_type or 'no content-type'}), not a page or feed")
+                return Response(url, 200, body, content_type, _validators(resp))
+        except httpx.TimeoutException:
+            raise FetchError(f"timed out after {self.settings.timeout:g}s", transient=True) from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"network error ({_describe(exc)})", transient=True) from None
+
+    async def _read_capped(self, resp: httpx.Response, url: str) -> bytes:
+        limit = self.settings.max_bytes
+        declared = resp.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(f"response too large ({int(declared)} bytes > max_bytes {limit})")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(f"response too large (over max_bytes {limit})")
+            chunks.append(chunk)
+        self.bytes_received += resp.num_bytes_downloaded
+        return b"".join(chunks)
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds (a number or an HTTP date), capped; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    delta = when.timestamp() - (time.time() if now is None else now)
+    return min(max(delta, 0.0), MAX_RETRY_AFTER)
+
+
+def _validators(resp: httpx.Response) -> Validators:
+    return Validators(resp.headers.get("etag"), resp.headers.get("last-modified"))
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return "could not connect"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the server broke the connection"
+    if isinstance(exc, httpx.DecodingError):
+        return "undecodable response body"
+    return type(exc).__name__
+
+
+def _looks_binary(body: bytes, content_type: str) -> bool:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind and not (kind.startswith("text/") or "xml" in kind or "html" in kind or "json" in kind):
+        return True
+    return b"\x00" in body[:2048]
+
+
+def _short(url: str) -> str:
+    """URLs in messages without query strings (they may carry tokens) and not too long."""
+    parts = urlsplit(url)
+    shown = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else url.split("?")[0]
+    return shown if len(shown) <= 120 else shown[:117] + "..."

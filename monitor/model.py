@@ -1,0 +1,98 @@
+"""Plain data passed between the pipeline's steps (no behaviour beyond identity)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from monitor.text import canonical, digest, tokens
+
+
+@dataclass(frozen=True)
+class UpdateNote:
+    """An editor's note at the top of a post ("Update (1/6/2025): …"), kept verbatim."""
+
+    text: str
+    label: str
+    date: dt.date | None = None
+
+    @property
+    def key(self) -> str:
+        return canonical(self.text)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one reading of an article says: the parts a person cares about, chrome removed."""
+
+    url: str
+    title: str
+    notes: tuple[UpdateNote, ...]
+    paragraphs: tuple[str, ...]
+    byline: str = ""
+    published: str = ""
+    truncated: bool = False
+    source: str = "live"
+    captured_at: str = ""
+
+    def content_hash(self) -> str:
+        """Identity of the compared content: equal hashes mean nothing a reader sees has changed."""
+        body = " ".join(" ".join(tokens(p)) for p in self.paragraphs)
+        notes = "\n".join(n.key for n in self.notes)
+        return digest(canonical(self.title), notes, body, "partial" if self.truncated else "full")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One post announced by a feed or a listing page."""
+
+    url: str
+    title: str
+    summary: str = ""
+    published: str = ""
+    author: str = ""
+    categories: tuple[str, ...] = ()
+    category_domains: tuple[str, ...] = ()
+    entry_id: str = ""
+
+
+@dataclass(frozen=True)
+class WordEdit:
+    """One changed passage: the sentences before and after, and the words removed and added."""
+
+    before: str
+    after: str
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What differs between two snapshots of one article, with its headline kind."""
+
+    kind: str
+    notes_added: tuple[UpdateNote, ...] = ()
+    notes_removed: tuple[UpdateNote, ...] = ()
+    title_before: str = ""
+    title_after: str = ""
+    edits: tuple[WordEdit, ...] = ()
+    minor: bool = False
+    extra_kinds: tuple[str, ...] = field(default=())
+
+
+ALERT_KINDS = ("new_post", "note_added", "note_changed", "title_changed", "body_edited", "removed", "restored")
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing to tell people, decided once (in the transaction of its cause) and rendered at delivery."""
+
+    kind: str
+    url: str
+    title: str
+    dedup_key: str
+    change: Change | None = None
+    entry: FeedEntry | None = None
+    byline: str = ""
+    published: str = ""
+    created_at: str = ""

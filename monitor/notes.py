@@ -1,0 +1,46 @@
+"""Recognise EFF's update notes ("Update (1/6/2025): …") and read their dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from monitor.model import UpdateNote
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATE_WORDS = rf"(?:on\s+)?{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?"
+_NOTE = re.compile(
+    r"^\W{0,3}(?P<label>"
+    r"(?:updated?|note on the update|editor['’]s note|correction|clarification)"
+    r"(?:\s*\((?P<paren>[^)]{1,40})\)|,?\s+(?P<words>" + _DATE_WORDS + r"|\d{1,2}/\d{1,2}/\d{2,4}))?"
+    r")\s*[:.\u2014\u2013-]\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y")
+
+
+def parse_note(paragraph: str) -> UpdateNote | None:
+    """An UpdateNote when the paragraph opens with a note label and a colon, else None."""
+    match = _NOTE.match(paragraph)
+    if not match:
+        return None
+    label = match.group("label").strip()
+    if match.group(0)[match.start("rest") - 2 : match.start("rest")].strip() not in {":", ""} and not (
+        match.group("paren") or match.group("words")
+    ):
+        # "Update - foo" without a date is too weak a signal; only a colon makes a bare label a note.
+        return None
+    when = match.group("paren") or match.group("words") or ""
+    return UpdateNote(text=paragraph.strip(), label=label, date=parse_note_date(when))
+
+
+def parse_note_date(words: str) -> dt.date | None:
+    """Read "1/6/2025", "12/21/24", "Dec. 24, 2024" or "2025-01-06"; None when absent or unreadable."""
+    cleaned = re.sub(r"^(?:on|updated|as of)\s+", "", words.strip(), flags=re.IGNORECASE)
+    cleaned = re.sub(r"\.(?=\s)", "", cleaned).replace("Sept ", "Sep ")
+    for fmt in _FORMATS:
+        try:
+            return dt.datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,92 @@
+"""Deliver pending alerts from the outbox through Apprise, one Apprise object per target URL.
+
+Holding one object per URL gives per-target outcomes: one failing service never
+blocks, or re-sends to, the others. Targets are named by hash in the database and by
+Apprise's privacy-masked URL in messages; the URL itself never reaches a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import apprise
+
+from monitor.errors import ConfigError
+from monitor.render import render
+from monitor.store import Store, target_id
+
+log = logging.getLogger(__name__)
+logging.getLogger("apprise").setLevel(logging.CRITICAL)
+
+STDOUT = "stdout"
+
+
+@dataclass
+class Target:
+    """One configured notification URL, ready to send; `label` is safe to print."""
+
+    url: str = field(repr=False)
+    label: str
+    sender: apprise.Apprise | None = field(default=None, repr=False)
+
+
+def build_targets(urls: tuple[str, ...]) -> list[Target]:
+    """Validate every Apprise URL up front; an invalid one is a config error that does not echo it."""
+    if not urls:
+        return [Target(url=STDOUT, label="standard output")]
+    targets = []
+    for position, url in enumerate(urls, start=1):
+        sender = apprise.Apprise()
+        if not sender.add(url):
+            scheme = url.split("://", 1)[0] if "://" in url else "?"
+            raise ConfigError(f"notify entry #{position} (scheme '{scheme}') is not a valid Apprise URL")
+        masked = sender.urls(privacy=True)
+        targets.append(Target(url=url, label=masked[0] if masked else f"target #{position}", sender=sender))
+    return targets
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def deliver_pending(
+    store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None, give_up_after: int = 10
+) -> DeliveryReport:
+    """Send every pending delivery for the configured targets; record each outcome at once."""
+    report = DeliveryReport()
+    by_id = {target_id(t.url): t for t in targets}
+    for pending in store.pending(tuple(t.url for t in targets)):
+        target = by_id[pending.target]
+        message = render(pending.alert)
+        if target.sender is None:
+            (echo or _print)(f"{message.title}\n\n{message.body}\n")
+            ok, error = True, None
+        else:
+            result = target.sender.notify(body=message.body, title=message.title,
+                                          body_format=apprise.NotifyFormat.TEXT)
+            ok = result.status == apprise.AppriseResultStatus.SUCCESS
+            error = None if ok else f"delivery to {target.label} failed ({_status_name(result)})"
+        store.mark_delivery(pending.alert_id, pending.target, ok=ok, error=error, give_up_after=give_up_after)
+        if ok:
+            report.sent += 1
+        else:
+            report.failed += 1
+            report.errors.append(error or "delivery failed")
+            log.warning("%s", error)
+    return report
+
+
+def _status_name(result: object) -> str:
+    status = getattr(result, "status", None)
+    return getattr(status, "name", str(status)).lower()
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()

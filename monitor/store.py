@@ -1,0 +1,366 @@
+"""SQLite state: articles, their versions, feeds, and the alert outbox with per-target deliveries.
+
+A version and the alerts it causes are written in one transaction; delivery happens
+after commit and is recorded per notification target, so an alert is never lost
+and never sent twice to a target that already took it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from monitor.errors import StoreError
+from monitor.fetch import Validators
+from monitor.model import Alert, Snapshot
+from monitor.serial import alert_from_json, snapshot_from_json, to_json
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_checked TEXT,
+    last_changed TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    missing_count INTEGER NOT NULL DEFAULT 0,
+    removed INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    seq INTEGER NOT NULL,
+    captured_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    change_kind TEXT,
+    minor INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (article_id, seq)
+);
+CREATE TABLE IF NOT EXISTS feeds (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetched TEXT,
+    baseline_done INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    version_id INTEGER REFERENCES versions(id),
+    kind TEXT NOT NULL,
+    dedup_key TEXT NOT NULL UNIQUE,
+    payload TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    alert_id INTEGER NOT NULL REFERENCES alerts(id),
+    target TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    sent_at TEXT,
+    PRIMARY KEY (alert_id, target)
+);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(status, target);
+"""
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def target_id(url: str) -> str:
+    """A notification target's name in the database: a hash, never the URL (it carries secrets)."""
+    return "stdout" if url == "stdout" else "t-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    url: str
+    title: str
+    origin: str
+    last_checked: str | None
+    last_changed: str | None
+    validators: Validators
+    missing_count: int
+    removed: bool
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    id: int
+    seq: int
+    captured_at: str
+    source: str
+    content_hash: str
+    snapshot: Snapshot
+    change_kind: str | None
+    minor: bool
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    alert_id: int
+    target: str
+    attempts: int
+    alert: Alert
+
+
+class Store:
+    """The open database; every write method is one transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    # -- articles ------------------------------------------------------------------------
+    def article(self, url: str) -> ArticleRow | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
+        return _article(row) if row else None
+
+    def articles(self) -> list[ArticleRow]:
+        return [_article(r) for r in self.conn.execute("SELECT * FROM articles ORDER BY id")]
+
+    def track(self, url: str, origin: str, title: str = "") -> ArticleRow:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO articles (url, title, origin, first_seen) VALUES (?, ?, ?, ?)",
+                (url, title, origin, now()),
+            )
+        row = self.article(url)
+        assert row is not None
+        return row
+
+    def record_check(
+        self, article_id: int, *, validators: Validators | None = None, error: str | None = None,
+        missing_count: int | None = None,
+    ) -> None:
+        with self.conn:
+            self.conn.execute(
+                "UPDATE articles SET last_checked = ?, last_error = ?,"
+                " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
+                " missing_count = COALESCE(?, missing_count) WHERE id = ?",
+                (now(), error, validators.etag if validators else None,
+                 validators.last_modified if validators else None, missing_count, article_id),
+            )
+
+    # -- versions ------------------------------------------------------------------------
+    def versions(self, article_id: int) -> list[VersionRow]:
+        rows = self.conn.execute("SELECT * FROM versions WHERE article_id = ? ORDER BY seq", (article_id,))
+        return [_version(r) for r in rows]
+
+    def latest_version(self, article_id: int) -> VersionRow | None:
+        row = self.conn.execute(
+            "SELECT * FROM versions WHERE article_id = ? ORDER BY seq DESC LIMIT 1", (article_id,)
+        ).fetchone()
+        return _version(row) if row else None
+
+    def record_version(
+        self,
+        article_id: int,
+        snapshot: Snapshot,
+        *,
+        change_kind: str | None = None,
+        minor: bool = False,
+        alerts: tuple[Alert, ...] = (),
+        targets: tuple[str, ...] = (),
+        validators: Validators | None = None,
+        removed: bool | None = None,
+    ) -> int:
+        """The new version, its alerts and their pending deliveries, and the check itself: all or nothing."""
+        stamp = now()
+        with self.conn:
+            seq = self.conn.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE article_id = ?", (article_id,)
+            ).fetchone()[0]
+            cur = self.conn.execute(
+                "INSERT INTO versions"
+                " (article_id, seq, captured_at, source, content_hash, snapshot, change_kind, minor)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, seq, snapshot.captured_at or stamp, snapshot.source, snapshot.content_hash(),
+                 to_json(snapshot), change_kind, int(minor)),
+            )
+            version_id = int(cur.lastrowid or 0)
+            self._insert_alerts(article_id, version_id, alerts, targets, stamp)
+            self.conn.execute(
+                "UPDATE articles SET title = ?, last_checked = ?, last_error = NULL, missing_count = 0,"
+                " last_changed = CASE WHEN ? THEN ? ELSE last_changed END,"
+                " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
+                " removed = COALESCE(?, removed) WHERE id = ?",
+                (snapshot.title, stamp, change_kind is not None, stamp,
+                 validators.etag if validators else None, validators.last_modified if validators else None,
+                 None if removed is None else int(removed), article_id),
+            )
+        return version_id
+
+    def record_alerts(
+        self, article_id: int, alerts: tuple[Alert, ...], targets: tuple[str, ...], *,
+        removed: bool | None = None, missing_count: int | None = None,
+    ) -> None:
+        """Alerts without a new version (new post, removed, restored), with the article's state."""
+        stamp = now()
+        with self.conn:
+            self._insert_alerts(article_id, None, alerts, targets, stamp)
+            self.conn.execute(
+                "UPDATE articles SET last_checked = ?, removed = COALESCE(?, removed),"
+                " missing_count = COALESCE(?, missing_count) WHERE id = ?",
+                (stamp, None if removed is None else int(removed), missing_count, article_id),
+            )
+
+    def _insert_alerts(
+        self, article_id: int, version_id: int | None, alerts: tuple[Alert, ...], targets: tuple[str, ...],
+        stamp: str,
+    ) -> None:
+        for alert in alerts:
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO alerts (article_id, version_id, kind, dedup_key, payload, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (article_id, version_id, alert.kind, alert.dedup_key, to_json(alert), stamp),
+            )
+            if cur.rowcount:
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO deliveries (alert_id, target) VALUES (?, ?)",
+                    [(cur.lastrowid, target_id(t)) for t in targets],
+                )
+
+    # -- feeds ---------------------------------------------------------------------------
+    def feed_state(self, url: str) -> tuple[Validators, bool]:
+        row = self.conn.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return Validators(), False
+        return Validators(row["etag"], row["last_modified"]), bool(row["baseline_done"])
+
+    def record_feed(self, url: str, validators: Validators | None, error: str | None = None) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO feeds (url, etag, last_modified, last_fetched, baseline_done, last_error)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+                " etag = COALESCE(excluded.etag, etag),"
+                " last_modified = COALESCE(excluded.last_modified, last_modified),"
+                " last_fetched = excluded.last_fetched, last_error = excluded.last_error,"
+                " baseline_done = MAX(baseline_done, excluded.baseline_done)",
+                (url, validators.etag if validators else None, validators.last_modified if validators else None,
+                 now(), int(error is None), error),
+            )
+
+    # -- outbox --------------------------------------------------------------------------
+    def pending(self, targets: tuple[str, ...]) -> list[PendingDelivery]:
+        ids = [target_id(t) for t in targets]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            "SELECT d.alert_id, d.target, d.attempts, a.payload FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+            f" WHERE d.status = 'pending' AND d.target IN ({marks}) ORDER BY d.alert_id",
+            ids,
+        )
+        return [PendingDelivery(r[0], r[1], r[2], alert_from_json(r[3])) for r in rows]
+
+    def mark_delivery(self, alert_id: int, target: str, *, ok: bool, error: str | None = None,
+                      give_up_after: int = 10) -> None:
+        with self.conn:
+            self.conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, last_error = ?,"
+                " status = CASE WHEN ? THEN 'sent' WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,"
+                " sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE alert_id = ? AND target = ?",
+                (error, ok, give_up_after, ok, now(), alert_id, target),
+            )
+
+    def alerts(self, article_id: int | None = None) -> list[tuple[int, str, Alert]]:
+        sql = "SELECT id, created_at, payload FROM alerts"
+        args: tuple[int, ...] = ()
+        if article_id is not None:
+            sql += " WHERE article_id = ?"
+            args = (article_id,)
+        return [(r[0], r[1], alert_from_json(r[2])) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def delivery_counts(self) -> dict[str, int]:
+        rows = self.conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status")
+        return {r[0]: r[1] for r in rows}
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _article(row: sqlite3.Row) -> ArticleRow:
+    return ArticleRow(
+        id=row["id"], url=row["url"], title=row["title"], origin=row["origin"], last_checked=row["last_checked"],
+        last_changed=row["last_changed"], validators=Validators(row["etag"], row["last_modified"]),
+        missing_count=row["missing_count"], removed=bool(row["removed"]),
+    )
+
+
+def _version(row: sqlite3.Row) -> VersionRow:
+    return VersionRow(
+        id=row["id"], seq=row["seq"], captured_at=row["captured_at"], source=row["source"],
+        content_hash=row["content_hash"], snapshot=snapshot_from_json(row["snapshot"]),
+        change_kind=row["change_kind"], minor=bool(row["minor"]),
+    )
+
+
+def open_store(path: Path, *, read_only: bool = False) -> Store:
+    """Open (creating if needed) the database; StoreError with a one-line reason when we cannot."""
+    try:
+        if read_only:
+            if not path.exists():
+                raise StoreError(f"{path}: database not found (run `monitor check` first)")
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            with conn:
+                conn.executescript(_SCHEMA)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        else:
+            conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot use database ({exc})") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create database ({exc.strerror})") from None
+    return Store(conn, path)
+
+
+def memory_copy(store: Store) -> Store:
+    """An in-memory copy for --dry-run: the cycle runs for real, nothing reaches the file."""
+    conn = sqlite3.connect(":memory:")
+    store.conn.backup(conn)
+    conn.row_factory = sqlite3.Row
+    return Store(conn, Path(":memory:"))
+
+
+@contextmanager
+def cycle_lock(db_path: Path) -> Iterator[None]:
+    """One cycle per database at a time: a second `monitor check` says so instead of racing."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"another monitor cycle is already running on {db_path}") from None
+        yield
+    finally:
+        os.close(fd)

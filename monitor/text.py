@@ -1,0 +1,71 @@
+"""The canonical text both paths (seed markdown, live HTML) share.
+
+Two renderings of the same words must compare equal: mojibake, Unicode forms,
+typographic quotes and dashes, white space and link markup are noise, never a change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import ftfy
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+        "\u2026": "...", "\u00a0": " ", "\u200b": "", "\u00ad": "", "\ufeff": "",
+    }
+)
+_SPACE = re.compile(r"\s+")
+_TOKEN = re.compile(r"\.{2,}|\w+|[^\w\s]")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
+
+
+def clean_text(raw: str) -> str:
+    """Display text: mojibake repaired, one space between words, quotes kept as written."""
+    fixed = ftfy.fix_text(raw, uncurl_quotes=False, normalization="NFC")
+    return _SPACE.sub(" ", fixed.replace("\u00a0", " ")).strip()
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Reduce a markdown paragraph to the words a reader sees: links by their text, no emphasis marks."""
+    text = _MD_IMAGE.sub("", markdown)
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    text = _MD_EMPHASIS.sub("", text)
+    return clean_text(_MD_ESCAPE.sub(r"\1", text))
+
+
+def canonical(text: str) -> str:
+    """The comparison form: NFKC, quotes and dashes folded, white space collapsed."""
+    folded = unicodedata.normalize("NFKC", clean_text(text)).translate(_QUOTES)
+    return _SPACE.sub(" ", folded).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Words and punctuation marks as separate tokens, so spacing around punctuation never matters."""
+    return _TOKEN.findall(canonical(text))
+
+
+def token_spans(display: str) -> list[tuple[str, int, int]]:
+    """Tokens of already-clean display text as (canonical key, start, end): diff on keys, quote the display."""
+    out = []
+    for m in _TOKEN.finditer(display):
+        key = unicodedata.normalize("NFKC", m.group()).translate(_QUOTES)
+        out.append((key, m.start(), m.end()))
+    return out
+
+
+def digest(*parts: str) -> str:
+    """A stable short hash of canonical parts (dedup keys, version identity)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:32]

@@ -1,0 +1,125 @@
+"""A tiny local web server that replays an EFF-like site for end-to-end tests.
+
+The product fetches real HTTP (conditional GETs, status codes, redirects), so
+the tests serve real HTTP too instead of mocking the client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+
+class RecordedRequest(NamedTuple):
+    method: str
+    path: str
+    headers: dict[str, str]
+
+
+class _Page(NamedTuple):
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+def serve_in_thread(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """Start a threaded server on a free 127.0.0.1 port; shared with receivers."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    server.block_on_close = False  # idle keep-alive clients must not block stop()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _etag_matches(if_none_match: str | None, etag: str) -> bool:
+    tags = {t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")}
+    return etag in tags or "*" in tags
+
+
+class ReplaySite:
+    """Serves pages set by the test; answers GET/HEAD, 304 on a matching ETag, else 404."""
+
+    def __init__(self) -> None:
+        self._pages: dict[str, _Page] = {}
+        self._lock = threading.Lock()
+        self.requests: list[RecordedRequest] = []
+        self._server: ThreadingHTTPServer | None = None
+        self.base_url = ""
+
+    def set(
+        self,
+        path: str,
+        body: str | bytes,
+        *,
+        status: int = 200,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        extra = {"Content-Type": content_type}
+        if status == 200:
+            extra["ETag"] = f'"{hashlib.sha256(data).hexdigest()[:16]}"'
+            extra["Last-Modified"] = formatdate(usegmt=True)
+        extra.update(headers or {})
+        with self._lock:
+            self._pages[path] = _Page(status, data, extra)
+
+    def remove(self, path: str) -> None:
+        with self._lock:
+            self._pages.pop(path, None)
+
+    def hits(self, path: str) -> int:
+        """GETs and HEADs of `path` (query string ignored)."""
+        with self._lock:
+            return sum(urlsplit(r.path).path == path for r in self.requests)
+
+    def start(self) -> ReplaySite:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                site._answer(self, with_body=True)
+
+            def do_HEAD(self) -> None:
+                site._answer(self, with_body=False)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = serve_in_thread(Handler)
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> ReplaySite:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _answer(self, h: BaseHTTPRequestHandler, *, with_body: bool) -> None:
+        with self._lock:
+            self.requests.append(RecordedRequest(h.command, h.path, dict(h.headers.items())))
+            page = self._pages.get(urlsplit(h.path).path)
+        if page is None:
+            page = _Page(404, b"Not Found", {"Content-Type": "text/plain"})
+        elif page.status == 200 and _etag_matches(h.headers.get("If-None-Match"), page.headers["ETag"]):
+            page = _Page(304, b"", {k: v for k, v in page.headers.items() if k != "Content-Type"})
+        h.send_response(page.status)
+        for name, value in page.headers.items():
+            h.send_header(name, value)
+        h.send_header("Content-Length", str(len(page.body)))
+        h.end_headers()
+        if with_body and page.status != 304:
+            h.wfile.write(page.body)

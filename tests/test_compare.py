@@ -1,0 +1,123 @@
+"""compare(): notes, titles and body edits are found; renderings and truncation are not changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from monitor.compare import compare
+from monitor.model import Snapshot, UpdateNote
+from monitor.notes import parse_note
+from monitor.seeds import load_seeds
+from tests.conftest import SEEDS_DIR
+
+BODY = (
+    "The final draft, unanimously approved in August by over 100 countries, will permit intrusive surveillance.",
+    "It’s hard to imagine that governments will voluntarily revise cybercrime laws as they ratify and implement the "
+    "treaty; what’s more realistic is that the treaty normalizes such frameworks.",
+    "Meanwhile, we urge states to vote against adoption this week and not ratify the treaty at home.",
+)
+
+
+def _snap(paragraphs: tuple[str, ...] = BODY, notes: tuple[str, ...] = (), **kw: object) -> Snapshot:
+    parsed = tuple(n for n in (parse_note(t) for t in notes) if n is not None)
+    return Snapshot(url="https://www.eff.org/x", title="Still Flawed", notes=parsed, paragraphs=paragraphs, **kw)  # type: ignore[arg-type]
+
+
+def test_identical_snapshots_have_no_change() -> None:
+    assert compare(_snap(), _snap()) is None
+
+
+def test_typography_and_paragraph_splits_are_not_changes() -> None:
+    split = (BODY[0], "It's hard to imagine that governments will voluntarily revise cybercrime laws as they ratify "
+             "and implement the", "treaty; what's more realistic is that the treaty normalizes such frameworks.", BODY[2])
+    assert compare(_snap(), _snap(split)) is None
+
+
+def test_added_note_is_note_added_and_quoted() -> None:
+    note = "Update (2/10/2026): The treaty was signed by 72 states in Hanoi."
+    change = compare(_snap(), _snap(notes=(note,)))
+    assert change is not None and change.kind == "note_added"
+    assert change.notes_added[0].text == note
+    assert not change.edits
+
+
+def test_replaced_note_is_note_changed() -> None:
+    old = _snap(notes=("Update (12/21/24): A vote was postponed.",))
+    new = _snap(notes=("Update (1/6/2025): The treaty was adopted.",))
+    change = compare(old, new)
+    assert change is not None and change.kind == "note_changed"
+    assert change.notes_removed[0].label == "Update (12/21/24)"
+    assert change.notes_added[0].date is not None and change.notes_added[0].date.isoformat() == "2025-01-06"
+
+
+def test_body_edit_names_removed_and_added_words_with_the_sentence() -> None:
+    edited = (BODY[0].replace("over 100", "over 120"), *BODY[1:])
+    change = compare(_snap(), _snap(edited))
+    assert change is not None and change.kind == "body_edited" and not change.minor
+    (edit,) = change.edits
+    assert edit.removed == ("100",) and edit.added == ("120",)
+    assert edit.after.startswith("The final draft") and "120" in edit.after and "Meanwhile" not in edit.after
+
+
+def test_sentence_added_in_the_middle() -> None:
+    added = (BODY[0], "EFF will follow the ratification process closely.", *BODY[1:])
+    change = compare(_snap(), _snap(added))
+    assert change is not None
+    assert change.edits[0].added == ("EFF will follow the ratification process closely.",)
+
+
+def test_punctuation_only_edit_is_minor() -> None:
+    edited = (BODY[0].replace("countries,", "countries"), *BODY[1:])
+    change = compare(_snap(), _snap(edited))
+    assert change is not None and change.minor
+
+
+def test_title_change() -> None:
+    change = compare(_snap(), replace(_snap(), title="Still Flawed, and Now Adopted"))
+    assert change is not None and change.kind == "title_changed"
+    assert change.title_after == "Still Flawed, and Now Adopted"
+
+
+def test_truncated_baseline_is_compared_only_as_far_as_it_reaches() -> None:
+    partial = _snap((BODY[0], "It’s hard to imagine that governments will volun"), truncated=True)
+    assert compare(partial, _snap()) is None
+    edited = (BODY[0].replace("intrusive", "sweeping"), *BODY[1:])
+    change = compare(partial, _snap(edited))
+    assert change is not None and change.edits[0].removed == ("intrusive",) and change.edits[0].added == ("sweeping",)
+    assert "Meanwhile" not in change.edits[0].after
+
+
+def test_truncated_newer_capture_does_not_remove_the_rest() -> None:
+    partial = _snap((BODY[0],), truncated=True)
+    assert compare(_snap(), partial) is None
+
+
+def test_seeded_versions_of_still_flawed_differ_only_by_their_note() -> None:
+    seeds = [s.snapshot for s in load_seeds(SEEDS_DIR) if "still-flawed" in s.snapshot.url]
+    change = compare(seeds[0], seeds[1])
+    assert change is not None and change.kind == "note_changed" and not change.edits
+    assert "postponed" in change.notes_removed[0].text and "adopted" in change.notes_added[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "date"),
+    [
+        ("Update (1/6/2025): x", "Update (1/6/2025)", "2025-01-06"),
+        ("Update (12/21/24): x", "Update (12/21/24)", "2024-12-21"),
+        ("Updated December 24, 2024: x", "Updated December 24, 2024", "2024-12-24"),
+        ("Note on the update: x", "Note on the update", None),
+        ("Editor’s note: x", "Editor’s note", None),
+        ("Correction: x", "Correction", None),
+    ],
+)
+def test_note_labels_and_dates(text: str, label: str, date: str | None) -> None:
+    note = parse_note(text)
+    assert isinstance(note, UpdateNote) and note.label == label
+    assert (note.date.isoformat() if note.date else None) == date
+
+
+@pytest.mark.parametrize("text", ["Updates to the law were made: none", "Most UN Member States", "Update - nope"])
+def test_ordinary_paragraphs_are_not_notes(text: str) -> None:
+    assert parse_note(text) is None
