@@ -30,8 +30,13 @@ def test_identical_snapshots_have_no_change() -> None:
 
 
 def test_typography_and_paragraph_splits_are_not_changes() -> None:
-    split = (BODY[0], "It's hard to imagine that governments will voluntarily revise cybercrime laws as they ratify "
-             "and implement the", "treaty; what's more realistic is that the treaty normalizes such frameworks.", BODY[2])
+    split = (
+        BODY[0],
+        "It's hard to imagine that governments will voluntarily revise cybercrime laws as they ratify "
+        "and implement the",
+        "treaty; what's more realistic is that the treaty normalizes such frameworks.",
+        BODY[2],
+    )
     assert compare(_snap(), _snap(split)) is None
 
 

@@ -81,7 +81,7 @@ def test_reader_mode_seed_is_matched_by_title_and_ordered_before_the_later_captu
 
 def test_seed_without_url_or_title_match_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("Some Other Title\n\nA : 1 minutes : 1/1/2025\n\nBody text here.\n")
-    with pytest.raises(SeedError, match="x.txt: no url"):
+    with pytest.raises(SeedError, match=r"x\.txt: no url"):
         load_seeds(tmp_path)
 
 
