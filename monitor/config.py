@@ -58,6 +58,8 @@ class Settings:
     announce_existing: bool = False
     alert_minor: bool = False
     removed_after: int = 2
+    feed_interval: float = 900.0
+    jitter: float = 60.0
     source: str = "defaults"
 
 
@@ -98,7 +100,7 @@ _SCALARS: dict[str, _Check] = {
     "database": _text, "seeds_dir": _text, "feeds": _str_list, "listings": _str_list, "articles": _str_list,
     "notify": _str_list, "user_agent": _text, "timeout": _number, "allowed_hosts": _str_list,
     "host_delay": _number, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
-    "removed_after": _integer,
+    "removed_after": _integer, "feed_interval": _number, "jitter": _number,
 }
 _TABLES = {"topic": {"keywords": _str_list, "categories": _str_list}, "rewrite": None}
 
@@ -140,8 +142,11 @@ def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
                     raise ConfigError(f"{where}: unknown key 'topic.{sub}'")
                 out[f"topic_{sub}"] = _str_list(subvalue, f"topic.{sub}", where)
         elif key == "rewrite":
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                raise ConfigError(f"{where}: 'rewrite' must be a table of URL prefix = URL prefix")
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: 'rewrite' must be a table of \"URL prefix\" = \"URL prefix\"")
+            for prefix, target in value.items():
+                if not isinstance(target, str) or not re.match(r"^https?://", target):
+                    raise ConfigError(f"{where}: 'rewrite.{prefix}' must be an http(s) URL prefix string")
             out["rewrite"] = tuple((k.rstrip("/"), v.rstrip("/")) for k, v in value.items())
         else:
             raise ConfigError(f"{where}: unknown key '{key}'")
@@ -167,7 +172,7 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
             out[key] = tuple((a.rstrip("/"), b.rstrip("/")) for a, _, b in (p.partition("=") for p in pairs))
         elif key in ("feeds", "listings", "articles", "notify", "allowed_hosts"):
             out[key] = tuple(v for v in _URL_SPLIT.split(value) if v and v.strip(","))
-        elif key in ("timeout", "host_delay"):
+        elif key in ("timeout", "host_delay", "feed_interval", "jitter"):
             out[key] = _number(_parse_number(value, where), key, where)
         elif key in ("max_bytes", "removed_after"):
             out[key] = _integer(int(_parse_number(value, where)), key, where)

@@ -85,9 +85,12 @@ def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: A
     return path
 
 
-def run_monitor(*args: str, config: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_monitor(
+    *args: str, config: Path, cwd: Path | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m monitor ARGS --config CONFIG` as a user would, by default from the config's directory."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
+    env.update(extra_env or {})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     return subprocess.run(
