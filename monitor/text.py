@@ -57,7 +57,8 @@ def token_spans(display: str) -> list[tuple[str, int, int]]:
     """Tokens of already-clean display text as (canonical key, start, end): diff on keys, quote the display."""
     out = []
     for m in _TOKEN.finditer(display):
-        key = unicodedata.normalize("NFKC", m.group()).translate(_QUOTES)
+        token = m.group()
+        key = token if token.isascii() else unicodedata.normalize("NFKC", token).translate(_QUOTES)
         out.append((key, m.start(), m.end()))
     return out
 
