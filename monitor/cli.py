@@ -7,6 +7,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,9 +17,12 @@ from monitor import __version__
 from monitor.config import Settings, load_settings
 from monitor.cycle import run_cycle
 from monitor.errors import MonitorError
+from monitor.health import check_health, record_cycle
 from monitor.history import diff_versions, format_history
+from monitor.logs import configure_logging
 from monitor.notify import Target, build_targets
-from monitor.store import cycle_lock, memory_copy, open_store
+from monitor.service import DEFAULT_GRACE, run_service
+from monitor.store import Store, cycle_lock, memory_copy, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,13 +63,11 @@ def check(config_path: Path | None, dry_run: bool) -> None:
     """Run one cycle (seeds, feeds, tracked articles, alerts) and exit."""
     settings = load_settings(config_path)
     targets = [Target(url="stdout", label="standard output")] if dry_run else build_targets(settings.notify)
-    with cycle_lock(settings.database):
-        store = open_store(settings.database)
-        if dry_run:
-            real, store = store, memory_copy(store)
-            real.close()
+    with nullcontext() if dry_run else cycle_lock(settings.database):
+        store = _dry_run_store(settings.database) if dry_run else open_store(settings.database)
         try:
             report = asyncio.run(run_cycle(settings, store, targets))
+            record_cycle(store, report)
         finally:
             store.close()
     for error in report.errors:
@@ -103,5 +105,42 @@ def diff(url: str, a: int | None, b: int | None, config_path: Path | None) -> No
         store.close()
 
 
+def _dry_run_store(path: Path) -> Store:
+    """An in-memory copy of the database (or a new empty one): the dry run writes no file at all."""
+    if not path.exists():
+        return open_store(Path(":memory:"))
+    real = open_store(path, read_only=True)
+    try:
+        return memory_copy(real)
+    finally:
+        real.close()
+
+
 def _settings(config_path: Path | None) -> Settings:
     return load_settings(config_path)
+
+
+@main.command()
+@config_option
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Log lines on stderr: text, or one JSON object per line (for containers).")
+@click.option("--grace", type=float, default=DEFAULT_GRACE, show_default=True,
+              help="Seconds a running cycle may take to finish after SIGTERM/SIGINT before it is cancelled.")
+@click.pass_context
+@_friendly_errors
+def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: float) -> None:
+    """Run a cycle now and then every feed_interval seconds (+ jitter) until SIGTERM or Ctrl-C."""
+    verbose = int(ctx.find_root().params.get("verbose") or 0)
+    configure_logging(log_format, logging.DEBUG if verbose >= 2 else logging.INFO)
+    settings = load_settings(config_path)
+    run_service(settings, build_targets(settings.notify), grace=grace)
+
+
+@main.command()
+@config_option
+@_friendly_errors
+def health(config_path: Path | None) -> None:
+    """Exit 0 if the last cycle finished within 2 × feed_interval + jitter, else 1 with the reason."""
+    ok, reason = check_health(load_settings(config_path))
+    click.echo(f"{'healthy' if ok else 'unhealthy'}: {reason}", err=not ok)
+    sys.exit(0 if ok else 1)

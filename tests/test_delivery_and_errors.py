@@ -157,3 +157,12 @@ def test_unusable_database_is_a_one_line_error(tmp_path: Path, site: ReplaySite)
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "cannot use database" in result.stderr
     assert db.read_text().startswith("this is not a database"), "the file is left as it was"
+
+
+def test_dry_run_on_a_fresh_machine_writes_no_file(tmp_path: Path, site: ReplaySite, receiver: JsonReceiver) -> None:
+    cfg = write_config(tmp_path, site, [receiver.url()])
+    result = run_monitor("check", "--dry-run", config=cfg)
+    assert result.returncode == 0, result.stderr
+    assert "dry run, nothing written" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["monitor.toml"]
+    assert receiver.messages == []

@@ -1,0 +1,142 @@
+"""`monitor run`: the same cycle as `check`, on an APScheduler interval, with a clean stop on SIGTERM.
+
+The scheduler only decides *when*; the cycle runs as a task we own. APScheduler 3's
+AsyncIOScheduler cancels the coroutine jobs it owns on shutdown and cannot wait for
+them, so owning the task is what lets SIGTERM finish the running cycle — or, past the
+grace time, cancel it between two article transactions, which leaves the database whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import math
+import signal
+import time
+from collections.abc import Awaitable, Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from monitor.config import Settings
+from monitor.cycle import run_cycle
+from monitor.errors import ConfigError, StoreError
+from monitor.health import record_cycle
+from monitor.notify import Target
+from monitor.store import Store, cycle_lock, open_store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRACE = 8.0  # seconds; Docker sends SIGKILL 10 s after SIGTERM
+_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class Service:
+    """One database, at most one cycle in flight, and a way to wait for it when asked to stop."""
+
+    def __init__(self, settings: Settings, store: Store, targets: list[Target]) -> None:
+        self.settings = settings
+        self.store = store
+        self.targets = targets
+        self.stopping = False
+        self.inflight: asyncio.Task[None] | None = None
+
+    async def tick(self) -> None:
+        """The scheduled job: start a cycle unless one is still running or we are stopping."""
+        if self.stopping:
+            return
+        if self.inflight is not None and not self.inflight.done():
+            log.warning("previous cycle still running: this run skipped", extra={"event": "cycle.skipped"})
+            return
+        self.inflight = asyncio.create_task(self.cycle(), name="monitor-cycle")
+
+    async def cycle(self) -> None:
+        """One cycle under the database lock; a failure is logged and never ends the service (health notices)."""
+        started = time.monotonic()
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(cycle_lock(self.settings.database))
+            except StoreError as exc:
+                log.warning("cycle skipped: %s", exc, extra={"event": "cycle.skipped"})
+                return
+            try:
+                report = await run_cycle(self.settings, self.store, self.targets)
+                record_cycle(self.store, report)
+            except Exception:
+                log.exception("cycle failed", extra={"event": "cycle.failed"})
+                return
+        log.info("cycle finished in %.1f s: %s", time.monotonic() - started, report.summary(),
+                 extra={"event": "cycle.finished"})
+
+    async def drain(self, grace: float) -> None:
+        """Let the running cycle finish within `grace` seconds, else cancel it (between two transactions)."""
+        task = self.inflight
+        if task is None or task.done():
+            return
+        log.info("waiting up to %.0f s for the running cycle", grace, extra={"event": "service.draining"})
+        _, pending = await asyncio.wait({task}, timeout=grace)
+        if pending:
+            task.cancel()
+            await asyncio.wait({task})
+        if task.cancelled():
+            log.warning("running cycle abandoned; the next start picks up where it stopped",
+                        extra={"event": "cycle.abandoned"})
+
+    def abandon(self) -> None:
+        """A second signal: stop waiting and cancel the running cycle now."""
+        if self.inflight is not None and not self.inflight.done():
+            self.inflight.cancel()
+
+
+def build_scheduler(settings: Settings, job: Callable[[], Awaitable[None]]) -> AsyncIOScheduler:
+    """An interval schedule that runs `job` once right away, then every feed_interval (+ up to jitter) seconds."""
+    if settings.feed_interval <= 0:
+        raise ConfigError(f"{settings.source}: 'feed_interval' must be more than 0 seconds")
+    scheduler = AsyncIOScheduler(
+        timezone=dt.UTC,
+        job_defaults={"max_instances": 1, "coalesce": True,
+                      "misfire_grace_time": max(1, math.ceil(settings.feed_interval))},
+    )
+    trigger = IntervalTrigger(seconds=settings.feed_interval, jitter=settings.jitter or None, timezone=dt.UTC)
+    scheduler.add_job(job, trigger, id="cycle", name="monitor cycle", next_run_time=dt.datetime.now(dt.UTC))
+    return scheduler
+
+
+async def serve(settings: Settings, store: Store, targets: list[Target], *, grace: float = DEFAULT_GRACE) -> None:
+    """Run cycles until SIGTERM or SIGINT, then finish (or abandon) the one in flight and return."""
+    service = Service(settings, store, targets)
+    scheduler = build_scheduler(settings, service.tick)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def on_signal(sig: signal.Signals) -> None:
+        log.info("received %s: stopping", sig.name, extra={"event": "service.signal"})
+        if stop.is_set():
+            service.abandon()
+        stop.set()
+
+    for sig in _SIGNALS:
+        loop.add_signal_handler(sig, on_signal, sig)
+    scheduler.start()
+    log.info("service started: a cycle now, then every %.0f s (+ up to %.0f s jitter)",
+             settings.feed_interval, settings.jitter, extra={"event": "service.started"})
+    try:
+        await stop.wait()
+    finally:
+        service.stopping = True
+        scheduler.shutdown(wait=False)
+        await service.drain(grace)
+        for sig in _SIGNALS:
+            loop.remove_signal_handler(sig)
+
+
+def run_service(settings: Settings, targets: list[Target], *, grace: float = DEFAULT_GRACE) -> None:
+    """The blocking entry point for `monitor run`: open the store, serve, always close the store."""
+    store = open_store(settings.database)
+    try:
+        asyncio.run(serve(settings, store, targets, grace=grace))
+    finally:
+        store.close()
+    log.info("service stopped", extra={"event": "service.stopped"})
