@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from monitor import __version__
-from monitor.config import Settings, load_settings
+from monitor.config import load_settings
 from monitor.cycle import run_cycle
 from monitor.errors import MonitorError
 from monitor.health import check_health, record_cycle
@@ -51,8 +51,7 @@ def _friendly_errors(func: F) -> F:
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def main(verbose: int) -> None:
     """deeplinks-monitor: watch EFF Deeplinks for UN Cybercrime Treaty posts and edits."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    configure_logging("text", logging.WARNING - 10 * min(verbose, 2))
 
 
 @main.command()
@@ -81,7 +80,7 @@ def check(config_path: Path | None, dry_run: bool) -> None:
 @_friendly_errors
 def history(url: str, config_path: Path | None) -> None:
     """List the stored versions of one article (oldest first)."""
-    settings = _settings(config_path)
+    settings = load_settings(config_path)
     store = open_store(settings.database, read_only=True)
     try:
         click.echo(format_history(store, url))
@@ -97,7 +96,7 @@ def history(url: str, config_path: Path | None) -> None:
 @_friendly_errors
 def diff(url: str, a: int | None, b: int | None, config_path: Path | None) -> None:
     """Show what changed between versions A and B of an article (default: the last two)."""
-    settings = _settings(config_path)
+    settings = load_settings(config_path)
     store = open_store(settings.database, read_only=True)
     try:
         click.echo(diff_versions(store, url, a, b))
@@ -114,10 +113,6 @@ def _dry_run_store(path: Path) -> Store:
         return memory_copy(real)
     finally:
         real.close()
-
-
-def _settings(config_path: Path | None) -> Settings:
-    return load_settings(config_path)
 
 
 @main.command()

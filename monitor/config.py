@@ -102,7 +102,6 @@ _SCALARS: dict[str, _Check] = {
     "host_delay": _number, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
     "removed_after": _integer, "feed_interval": _number, "jitter": _number,
 }
-_TABLES = {"topic": {"keywords": _str_list, "categories": _str_list}, "rewrite": None}
 
 
 def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
-import logging
 import re
 import time
 from dataclasses import dataclass
@@ -22,9 +21,6 @@ import httpx
 
 from monitor.config import Settings
 from monitor.errors import FetchError
-
-logging.getLogger("httpx").setLevel(logging.WARNING)
-logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 6 * 3600.0

@@ -14,7 +14,6 @@ from monitor.config import Settings
 from monitor.cycle import CycleReport
 from monitor.store import Store
 
-_TABLE = "CREATE TABLE IF NOT EXISTS service_state (key TEXT PRIMARY KEY, value TEXT)"
 LAST_FINISHED = "last_cycle_finished"
 LAST_OUTCOME = "last_cycle_outcome"
 
@@ -40,7 +39,6 @@ def record_cycle(store: Store, report: CycleReport, finished: dt.datetime | None
     stamp = (finished or dt.datetime.now(dt.UTC)).isoformat(timespec="milliseconds")
     outcome = cycle_outcome(report)
     with store.conn:
-        store.conn.execute(_TABLE)
         store.conn.executemany(
             "INSERT INTO service_state (key, value) VALUES (?, ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",

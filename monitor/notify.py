@@ -19,7 +19,6 @@ from monitor.render import render
 from monitor.store import Store, target_id
 
 log = logging.getLogger(__name__)
-logging.getLogger("apprise").setLevel(logging.CRITICAL)
 
 STDOUT = "stdout"
 

@@ -77,6 +77,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (alert_id, target)
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(status, target);
+CREATE TABLE IF NOT EXISTS service_state (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
 """
 
 
