@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -20,7 +21,7 @@ from monitor.errors import MonitorError
 from monitor.health import check_health, record_cycle
 from monitor.history import diff_versions, format_history
 from monitor.logs import configure_logging
-from monitor.notify import Target, build_targets
+from monitor.notify import Target, build_targets, sends_in_flight
 from monitor.service import DEFAULT_GRACE, run_service
 from monitor.store import Store, cycle_lock, memory_copy, open_store
 
@@ -129,6 +130,13 @@ def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: fl
     configure_logging(log_format, logging.DEBUG if verbose >= 2 else logging.INFO)
     settings = load_settings(config_path)
     run_service(settings, build_targets(settings.notify), grace=grace)
+    if sends_in_flight():
+        # Apprise may hold non-daemon worker threads of its own; the store is closed and the
+        # unfinished delivery is still pending in it, so leave now rather than wait them out.
+        logging.getLogger(__name__).warning("leaving %d notification send(s) unfinished; retried next start",
+                                            sends_in_flight())
+        logging.shutdown()
+        os._exit(0)
 
 
 @main.command()

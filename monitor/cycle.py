@@ -84,7 +84,7 @@ async def run_cycle(
         rows = store.articles()
         await asyncio.gather(*(_check_article(cycle, fetcher, row) for row in rows))
         cycle.report.requests = fetcher.requests
-    delivery = deliver_pending(store, targets, echo=echo)
+    delivery = await deliver_pending(store, targets, echo=echo)
     cycle.report.alerts_sent += delivery.sent
     cycle.report.alerts_failed += delivery.failed
     cycle.report.errors.extend(delivery.errors)

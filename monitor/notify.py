@@ -7,10 +7,15 @@ Apprise's privacy-masked URL in messages; the URL itself never reaches a log.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import apprise
 
@@ -19,6 +24,7 @@ from monitor.render import render
 from monitor.store import Store, target_id
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STDOUT = "stdout"
 
@@ -54,10 +60,15 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
-def deliver_pending(
+async def deliver_pending(
     store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None, give_up_after: int = 10
 ) -> DeliveryReport:
-    """Send every pending delivery for the configured targets; record each outcome at once."""
+    """Send every pending delivery for the configured targets; record each outcome at once.
+
+    Apprise is synchronous: each send runs in a worker thread so the event loop (and a
+    SIGTERM) is never stuck behind a hanging service. The database is written only here,
+    on the loop's thread, after the send returns: a cancelled send stays pending.
+    """
     report = DeliveryReport()
     by_id = {target_id(t.url): t for t in targets}
     for pending in store.pending(tuple(t.url for t in targets)):
@@ -67,8 +78,10 @@ def deliver_pending(
             (echo or _print)(f"{message.title}\n\n{message.body}\n")
             ok, error = True, None
         else:
-            result = target.sender.notify(body=message.body, title=message.title,
-                                          body_format=apprise.NotifyFormat.TEXT)
+            result = await _in_daemon_thread(
+                functools.partial(target.sender.notify, body=message.body, title=message.title,
+                                  body_format=apprise.NotifyFormat.TEXT)
+            )
             ok = result.status == apprise.AppriseResultStatus.SUCCESS
             error = None if ok else f"delivery to {target.label} failed ({_status_name(result)})"
         store.mark_delivery(pending.alert_id, pending.target, ok=ok, error=error, give_up_after=give_up_after)
@@ -79,6 +92,40 @@ def deliver_pending(
             report.errors.append(error or "delivery failed")
             log.warning("%s", error)
     return report
+
+
+async def _in_daemon_thread(send: Callable[[], T]) -> T:
+    """Run a blocking send off the loop in a daemon thread.
+
+    Not asyncio.to_thread: its executor is joined when the loop closes and at exit, so a
+    hanging notification service would hold up a SIGTERM'd service past its grace time.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(value: T | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)  # type: ignore[arg-type]
+
+    def work() -> None:
+        try:
+            outcome: tuple[T | None, BaseException | None] = (send(), None)
+        except Exception as exc:
+            outcome = (None, exc)
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+            loop.call_soon_threadsafe(settle, *outcome)
+
+    threading.Thread(target=work, name="apprise-send", daemon=True).start()
+    return await future
+
+
+def sends_in_flight() -> int:
+    """Notification sends still running (a hanging service): the process must not wait for them to exit."""
+    return sum(1 for t in threading.enumerate() if t.name == "apprise-send" and t.is_alive())
 
 
 def _status_name(result: object) -> str:

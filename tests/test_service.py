@@ -163,6 +163,8 @@ class _Stalling:
                 stall.asked.set()
                 stall.release.wait(30)
 
+            do_POST = do_GET  # a notification service that never answers
+
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
@@ -191,6 +193,27 @@ def test_sigterm_cancels_a_cycle_that_overruns_the_grace_time(
     assert 0.9 < took < 4, "waits for the grace time, then cancels"
     assert service.count("cycle.abandoned") == 1 and service.count("cycle.finished") == 0
     assert integrity(tmp_path / "monitor.sqlite3") == "ok"
+
+
+def test_sigterm_is_not_stuck_behind_a_hanging_notification_service(
+    tmp_path: Path, site: ReplaySite, start: Any
+) -> None:
+    stalling = _Stalling()
+    try:
+        hook = f"json://127.0.0.1:{stalling.base_url.rsplit(':', 1)[1]}/hook"
+        cfg = write_config(tmp_path, site, [hook], feed_interval=1, jitter=0)
+        service = start(cfg, "--grace", "1")
+        service.wait_for("cycle.finished")
+        publish(site, [add_note(STILL_FLAWED, NOTE) if a.path == STILL_FLAWED.path else a for a in SEEDED])
+        assert stalling.asked.wait(15), "the alert is being delivered"
+
+        code, took = service.terminate(timeout=6)
+    finally:
+        stalling.close()
+    assert code == 0, "\n".join(service.lines)
+    assert took < 2.5, "Apprise sends in a worker thread: the loop still hears SIGTERM"
+    with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
+        assert conn.execute("SELECT status FROM deliveries").fetchall() == [("pending",)], "kept for the next run"
 
 
 @pytest.mark.parametrize(
