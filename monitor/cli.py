@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import logging
 import os
@@ -23,6 +24,7 @@ from monitor.history import diff_versions, format_history
 from monitor.logs import configure_logging
 from monitor.notify import Target, build_targets, sends_in_flight
 from monitor.service import DEFAULT_GRACE, run_service
+from monitor.status import format_status, status_json
 from monitor.store import Store, cycle_lock, memory_copy, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,15 +60,17 @@ def main(verbose: int) -> None:
 @main.command()
 @config_option
 @click.option("--dry-run", is_flag=True, help="Fetch and compare, print the alerts; write nothing, send nothing.")
+@click.option("--due", "due_only", is_flag=True,
+              help="Only the articles the re-check policy says are due (for cron); default: all of them.")
 @_friendly_errors
-def check(config_path: Path | None, dry_run: bool) -> None:
+def check(config_path: Path | None, dry_run: bool, due_only: bool) -> None:
     """Run one cycle (seeds, feeds, tracked articles, alerts) and exit."""
     settings = load_settings(config_path)
     targets = [Target(url="stdout", label="standard output")] if dry_run else build_targets(settings.notify)
     with nullcontext() if dry_run else cycle_lock(settings.database):
         store = _dry_run_store(settings.database) if dry_run else open_store(settings.database)
         try:
-            report = asyncio.run(run_cycle(settings, store, targets))
+            report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only))
             record_cycle(store, report)
         finally:
             store.close()
@@ -101,6 +105,21 @@ def diff(url: str, a: int | None, b: int | None, config_path: Path | None) -> No
     store = open_store(settings.database, read_only=True)
     try:
         click.echo(diff_versions(store, url, a, b))
+    finally:
+        store.close()
+
+
+@main.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_friendly_errors
+def status(config_path: Path | None, as_json: bool) -> None:
+    """Tracked articles (versions, last change, last and next check), the outbox and the re-check policy."""
+    settings = load_settings(config_path)
+    store = open_store(settings.database, read_only=True)
+    try:
+        now = dt.datetime.now(dt.UTC)
+        click.echo(status_json(store, settings, now) if as_json else format_status(store, settings, now))
     finally:
         store.close()
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import ConfigError
+from monitor.policy import RecheckPolicy
 
 DEFAULT_CONFIG = Path("config/monitor.toml")
 DEFAULT_FEED = "https://www.eff.org/rss/updates.xml"
@@ -60,6 +61,7 @@ class Settings:
     removed_after: int = 2
     feed_interval: float = 900.0
     jitter: float = 60.0
+    recheck: RecheckPolicy = field(default_factory=RecheckPolicy)
     source: str = "defaults"
 
 
@@ -140,6 +142,16 @@ def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
                 if sub not in ("keywords", "categories"):
                     raise ConfigError(f"{where}: unknown key 'topic.{sub}'")
                 out[f"topic_{sub}"] = _str_list(subvalue, f"topic.{sub}", where)
+        elif key == "recheck":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: 'recheck' must be a table")
+            for sub, subvalue in value.items():
+                if sub == "tiers":
+                    out["recheck_tiers"] = _tiers(subvalue, where)
+                elif sub == "retire_after_days":
+                    out["recheck_retire_after_days"] = _number(subvalue, "recheck.retire_after_days", where)
+                else:
+                    raise ConfigError(f"{where}: unknown key 'recheck.{sub}'")
         elif key == "rewrite":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: 'rewrite' must be a table of \"URL prefix\" = \"URL prefix\"")
@@ -150,6 +162,22 @@ def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
         else:
             raise ConfigError(f"{where}: unknown key '{key}'")
     return out
+
+
+def _tiers(value: Any, where: str) -> tuple[tuple[float, float], ...]:
+    """[[age_days, seconds_between_checks], …], youngest first: the re-check schedule."""
+    message = f"{where}: 'recheck.tiers' must be a list of [age in days, seconds between checks], youngest first"
+    if not isinstance(value, list) or not value:
+        raise ConfigError(message)
+    tiers = []
+    for tier in value:
+        if (not isinstance(tier, list) or len(tier) != 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in tier)):
+            raise ConfigError(message)
+        tiers.append((float(tier[0]), float(tier[1])))
+    if [t[0] for t in tiers] != sorted(t[0] for t in tiers):
+        raise ConfigError(message)
+    return tuple(tiers)
 
 
 _URL_SPLIT = re.compile(r"[\s]+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
@@ -175,6 +203,14 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
             out[key] = _number(_parse_number(value, where), key, where)
         elif key in ("max_bytes", "removed_after"):
             out[key] = _integer(int(_parse_number(value, where)), key, where)
+        elif key == "recheck_tiers":
+            try:
+                pairs = [[float(x) for x in p.split(":")] for p in re.split(r"[\s,]+", value.strip()) if p]
+            except ValueError:
+                raise ConfigError(f"{where}: must be DAYS:SECONDS pairs, e.g. 2:0,30:3600,365:86400") from None
+            out[key] = _tiers(pairs, where)
+        elif key == "recheck_retire_after_days":
+            out[key] = _number(_parse_number(value, where), key, where)
         elif key in ("announce_existing", "alert_minor"):
             if value.strip().lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
                 raise ConfigError(f"{where}: must be true or false")
@@ -219,6 +255,11 @@ def _build(values: dict[str, Any], base: Path, where: str, env: Mapping[str, str
         keywords=values.get("topic_keywords", DEFAULT_KEYWORDS),
         categories=values.get("topic_categories", DEFAULT_CATEGORIES),
     )
+    default_policy = RecheckPolicy()
+    recheck = RecheckPolicy(
+        tiers=values.get("recheck_tiers", default_policy.tiers),
+        retire_after_days=values.get("recheck_retire_after_days", default_policy.retire_after_days),
+    )
     simple = {k: v for k, v in values.items() if k in _SCALARS and k not in ("database", "seeds_dir")}
-    return Settings(database=database, seeds_dir=seeds_dir, topic=topic, source=where,
+    return Settings(database=database, seeds_dir=seeds_dir, topic=topic, source=where, recheck=recheck,
                     rewrite=values.get("rewrite", ()), **simple)

@@ -7,6 +7,7 @@ The only place that orchestrates I/O; every decision is made by the pure steps
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from monitor.feeds import matches_topic, parse_feed
 from monitor.fetch import Fetcher, Validators
 from monitor.model import Alert, Change, FeedEntry, Snapshot
 from monitor.notify import Target, deliver_pending
+from monitor.policy import ArticleFacts, is_due
 from monitor.seeds import load_seeds
 from monitor.store import ArticleRow, Store, now
 from monitor.text import digest
@@ -34,6 +36,7 @@ class CycleReport:
     feeds_polled: int = 0
     new_posts: int = 0
     articles_checked: int = 0
+    not_due: int = 0
     unchanged: int = 0
     changes: int = 0
     quiet_versions: int = 0
@@ -44,8 +47,9 @@ class CycleReport:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        later = f" ({self.not_due} not due yet)" if self.not_due else ""
         return (
-            f"checked {self.articles_checked} articles and {self.feeds_polled} feeds: "
+            f"checked {self.articles_checked} articles{later} and {self.feeds_polled} feeds: "
             f"{self.changes} changes, {self.new_posts} new posts, {self.alerts_created} alerts created, "
             f"{self.alerts_sent} alerts sent, {self.alerts_failed} failed, {len(self.errors)} errors"
         )
@@ -69,9 +73,14 @@ class _Cycle:
 
 
 async def run_cycle(
-    settings: Settings, store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None
+    settings: Settings, store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None,
+    due_only: bool = False,
 ) -> CycleReport:
-    """Run one full cycle; errors of single feeds or articles are reported, never raised."""
+    """Run one full cycle; errors of single feeds or articles are reported, never raised.
+
+    `due_only` applies the re-check policy (the service, `check --due`); otherwise every
+    tracked article is fetched (a one-off `check` means "look now").
+    """
     cycle = _Cycle(settings, store, targets, CycleReport())
     import_seeds(cycle)
     for url in settings.articles:
@@ -82,6 +91,11 @@ async def run_cycle(
         for url in settings.listings:
             await _poll_source(cycle, fetcher, url, listing=True)
         rows = store.articles()
+        if due_only:
+            now = dt.datetime.now(dt.UTC)
+            due = [r for r in rows if is_due(article_facts(store, r), now, settings.recheck)]
+            cycle.report.not_due = len(rows) - len(due)
+            rows = due
         await asyncio.gather(*(_check_article(cycle, fetcher, row) for row in rows))
         cycle.report.requests = fetcher.requests
     delivery = await deliver_pending(store, targets, echo=echo)
@@ -89,6 +103,14 @@ async def run_cycle(
     cycle.report.alerts_failed += delivery.failed
     cycle.report.errors.extend(delivery.errors)
     return cycle.report
+
+
+def article_facts(store: Store, row: ArticleRow) -> ArticleFacts:
+    """What the re-check policy needs, from the article row and its latest version."""
+    latest = store.latest_version(row.id)
+    published = latest.snapshot.published if latest else ""
+    return ArticleFacts.from_record(row.origin, row.first_seen, row.last_changed, published, row.last_checked,
+                                    failing=bool(row.last_error))
 
 
 def import_seeds(cycle: _Cycle) -> None:

@@ -62,7 +62,7 @@ class Service:
                 log.warning("cycle skipped: %s", exc, extra={"event": "cycle.skipped"})
                 return
             try:
-                report = await run_cycle(self.settings, self.store, self.targets)
+                report = await run_cycle(self.settings, self.store, self.targets, due_only=True)
                 record_cycle(self.store, report)
             except Exception:
                 log.exception("cycle failed", extra={"event": "cycle.failed"})

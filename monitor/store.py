@@ -99,11 +99,13 @@ class ArticleRow:
     url: str
     title: str
     origin: str
+    first_seen: str
     last_checked: str | None
     last_changed: str | None
     validators: Validators
     missing_count: int
     removed: bool
+    last_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,11 +205,15 @@ class Store:
             version_id = int(cur.lastrowid or 0)
             self._insert_alerts(article_id, version_id, alerts, targets, stamp)
             self.conn.execute(
-                "UPDATE articles SET title = ?, last_checked = ?, last_error = NULL, missing_count = 0,"
+                "UPDATE articles SET title = ?, last_error = NULL, missing_count = 0,"
+                " last_checked = CASE WHEN ? THEN ? ELSE last_checked END,"
                 " last_changed = CASE WHEN ? THEN ? ELSE last_changed END,"
                 " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
                 " removed = COALESCE(?, removed) WHERE id = ?",
-                (snapshot.title, stamp, change_kind is not None, stamp,
+                # A seed is not a check (its article must still be fetched), and its change dates
+                # from its capture, not from the import.
+                (snapshot.title, snapshot.source == "live", stamp, change_kind is not None,
+                 snapshot.captured_at or stamp,
                  validators.etag if validators else None, validators.last_modified if validators else None,
                  None if removed is None else int(removed), article_id),
             )
@@ -294,6 +300,10 @@ class Store:
             args = (article_id,)
         return [(r[0], r[1], alert_from_json(r[2])) for r in self.conn.execute(sql + " ORDER BY id", args)]
 
+    def version_counts(self) -> dict[int, int]:
+        rows = self.conn.execute("SELECT article_id, COUNT(*) FROM versions GROUP BY article_id")
+        return {r[0]: r[1] for r in rows}
+
     def delivery_counts(self) -> dict[str, int]:
         rows = self.conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status")
         return {r[0]: r[1] for r in rows}
@@ -304,9 +314,10 @@ class Store:
 
 def _article(row: sqlite3.Row) -> ArticleRow:
     return ArticleRow(
-        id=row["id"], url=row["url"], title=row["title"], origin=row["origin"], last_checked=row["last_checked"],
+        id=row["id"], url=row["url"], title=row["title"], origin=row["origin"], first_seen=row["first_seen"],
+        last_checked=row["last_checked"],
         last_changed=row["last_changed"], validators=Validators(row["etag"], row["last_modified"]),
-        missing_count=row["missing_count"], removed=bool(row["removed"]),
+        missing_count=row["missing_count"], removed=bool(row["removed"]), last_error=row["last_error"],
     )
 
 

@@ -64,7 +64,7 @@ def _toml_value(value: Any) -> str:
 
 
 def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: Any) -> Path:
-    """Write the product's TOML config; `extra` overrides or adds top-level keys (`rewrite` is a table)."""
+    """Write the product's TOML config; `extra` overrides or adds keys (a dict value, like `rewrite`, is a table)."""
     settings: dict[str, Any] = {
         "database": tmp_path / "monitor.sqlite3",
         "seeds_dir": SEEDS_DIR,
@@ -75,11 +75,13 @@ def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: A
         "host_delay": 0,
         "timeout": 10,
     }
-    rewrite = extra.pop("rewrite", {EFF: site.base_url})
-    settings.update(extra)
+    tables: dict[str, dict[str, Any]] = {"rewrite": {EFF: site.base_url}}
+    for key, value in extra.items():
+        (tables if isinstance(value, dict) else settings)[key] = value
     lines = [f"{key} = {_toml_value(value)}" for key, value in settings.items()]
-    lines.append("\n[rewrite]")
-    lines += [f"{_toml_value(src)} = {_toml_value(dst)}" for src, dst in rewrite.items()]
+    for name, table in tables.items():
+        lines.append(f"\n[{name}]")
+        lines += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in table.items()]
     path = tmp_path / "monitor.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

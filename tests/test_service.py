@@ -35,6 +35,9 @@ NOTE = "Update (2/10/2026): The treaty was signed by 72 states at a ceremony in 
 T0 = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)
 
 
+EVERY_CYCLE = {"tiers": [[100_000, 0]]}  # re-check every article on every cycle (the policy has its own tests)
+
+
 def monitor_env() -> dict[str, str]:
     """The environment conftest's run_monitor uses: no MONITOR_* leaking in, this checkout first on the path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
@@ -112,7 +115,7 @@ def integrity(db: Path) -> str:
 def test_run_alerts_once_for_a_new_note_and_stops_cleanly_on_sigterm(
     tmp_path: Path, site: ReplaySite, receiver: JsonReceiver, start: Any
 ) -> None:
-    cfg = write_config(tmp_path, site, [receiver.url()], feed_interval=1, jitter=0)
+    cfg = write_config(tmp_path, site, [receiver.url()], feed_interval=1, jitter=0, recheck=EVERY_CYCLE)
     service = start(cfg)
     service.wait_for("cycle.finished")
     assert last_cycle(tmp_path / "monitor.sqlite3")[0] is not None, "the finished cycle is recorded for health"
@@ -139,7 +142,7 @@ def test_run_alerts_once_for_a_new_note_and_stops_cleanly_on_sigterm(
 def test_a_cycle_is_skipped_while_a_check_holds_the_lock(
     tmp_path: Path, site: ReplaySite, receiver: JsonReceiver, start: Any
 ) -> None:
-    cfg = write_config(tmp_path, site, [receiver.url()], feed_interval=1, jitter=0)
+    cfg = write_config(tmp_path, site, [receiver.url()], feed_interval=1, jitter=0, recheck=EVERY_CYCLE)
     with cycle_lock(tmp_path / "monitor.sqlite3"):  # what a concurrent `monitor check` holds
         service = start(cfg)
         service.wait_for("cycle.skipped")
@@ -201,7 +204,7 @@ def test_sigterm_is_not_stuck_behind_a_hanging_notification_service(
     stalling = _Stalling()
     try:
         hook = f"json://127.0.0.1:{stalling.base_url.rsplit(':', 1)[1]}/hook"
-        cfg = write_config(tmp_path, site, [hook], feed_interval=1, jitter=0)
+        cfg = write_config(tmp_path, site, [hook], feed_interval=1, jitter=0, recheck=EVERY_CYCLE)
         service = start(cfg, "--grace", "1")
         service.wait_for("cycle.finished")
         publish(site, [add_note(STILL_FLAWED, NOTE) if a.path == STILL_FLAWED.path else a for a in SEEDED])

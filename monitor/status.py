@@ -1,0 +1,97 @@
+"""`monitor status`: what is tracked, when it was and will be checked, and the outbox, for people or scripts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+from monitor.config import Settings
+from monitor.cycle import article_facts
+from monitor.policy import RecheckPolicy, next_check
+from monitor.store import Store
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusRow:
+    url: str
+    title: str
+    origin: str
+    versions: int
+    last_change: str | None
+    last_checked: str | None
+    next_check: str  # ISO time, "due" or "retired"
+    last_error: str | None
+
+
+def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[StatusRow]:
+    counts = store.version_counts()
+    rows = []
+    for article in store.articles():
+        when = next_check(article_facts(store, article), now, settings.recheck)
+        shown = "retired" if when is None else "due" if when <= now else when.isoformat(timespec="minutes")
+        rows.append(StatusRow(
+            url=article.url, title=article.title, origin=article.origin, versions=counts.get(article.id, 0),
+            last_change=article.last_changed, last_checked=article.last_checked, next_check=shown,
+            last_error=article.last_error,
+        ))
+    return sorted(rows, key=lambda r: r.last_change or "", reverse=True)
+
+
+def describe_policy(policy: RecheckPolicy) -> str:
+    """The re-check schedule in one line of words."""
+    parts = []
+    for days, seconds in policy.tiers:
+        parts.append(f"younger than {days:g} d: {_every(seconds)}")
+    parts.append(f"older: seeded/configured {_every(policy.pinned_interval)}, "
+                 f"discovered {_every(policy.tiers[-1][1])} until {policy.retire_after_days:g} d, then retired")
+    return "; ".join(parts)
+
+
+def _every(seconds: float) -> str:
+    if seconds <= 0:
+        return "every cycle"
+    if seconds % 3600 == 0:
+        return f"every {seconds / 3600:g} h"
+    return f"every {seconds / 60:g} min"
+
+
+def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
+    rows = status_rows(store, settings, now)
+    header = ("title", "origin", "versions", "last change", "last checked", "next check")
+    table = [header] + [
+        (_clip(r.title or r.url, 48), r.origin, str(r.versions), _short(r.last_change), _short(r.last_checked),
+         r.next_check if r.next_check in ("due", "retired") else _short(r.next_check))
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in table]
+    counts = store.delivery_counts()
+    lines.append("")
+    lines.append(f"{len(rows)} tracked articles; deliveries: {counts.get('sent', 0)} sent, "
+                 f"{counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed")
+    lines.append(f"re-check policy: {describe_policy(settings.recheck)}")
+    errors = [r for r in rows if r.last_error]
+    for r in errors:
+        lines.append(f"  ! {r.url}: {r.last_error}")
+    return "\n".join(lines)
+
+
+def status_json(store: Store, settings: Settings, now: dt.datetime) -> str:
+    return json.dumps(
+        {
+            "articles": [dataclasses.asdict(r) for r in status_rows(store, settings, now)],
+            "deliveries": store.delivery_counts(),
+            "recheck_policy": describe_policy(settings.recheck),
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def _short(value: str | None) -> str:
+    return value[:16].replace("T", " ") if value else "-"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
