@@ -67,10 +67,11 @@ def check(config_path: Path | None, dry_run: bool, due_only: bool) -> None:
     """Run one cycle (seeds, feeds, tracked articles, alerts) and exit."""
     settings = load_settings(config_path)
     targets = [Target(url="stdout", label="standard output")] if dry_run else build_targets(settings.notify)
+    admins = [] if dry_run else build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False)
     with nullcontext() if dry_run else cycle_lock(settings.database):
         store = _dry_run_store(settings.database) if dry_run else open_store(settings.database)
         try:
-            report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only))
+            report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only, admin_targets=admins))
             record_cycle(store, report)
         finally:
             store.close()
@@ -148,7 +149,8 @@ def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: fl
     verbose = int(ctx.find_root().params.get("verbose") or 0)
     configure_logging(log_format, logging.DEBUG if verbose >= 2 else logging.INFO)
     settings = load_settings(config_path)
-    run_service(settings, build_targets(settings.notify), grace=grace)
+    admins = build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False)
+    run_service(settings, build_targets(settings.notify), grace=grace, admin_targets=admins)
     if sends_in_flight():
         # Apprise may hold non-daemon worker threads of its own; the store is closed and the
         # unfinished delivery is still pending in it, so leave now rather than wait them out.

@@ -62,6 +62,9 @@ class Settings:
     feed_interval: float = 900.0
     jitter: float = 60.0
     recheck: RecheckPolicy = field(default_factory=RecheckPolicy)
+    notify_admin: tuple[str, ...] = field(default=(), repr=False)
+    admin_after: int = 3
+    quiet_days: float = 7.0
     source: str = "defaults"
 
 
@@ -103,6 +106,7 @@ _SCALARS: dict[str, _Check] = {
     "notify": _str_list, "user_agent": _text, "timeout": _number, "allowed_hosts": _str_list,
     "host_delay": _number, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
     "removed_after": _integer, "feed_interval": _number, "jitter": _number,
+    "notify_admin": _str_list, "admin_after": _integer, "quiet_days": _number,
 }
 
 
@@ -197,11 +201,11 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
             if not all("=" in p for p in pairs):
                 raise ConfigError(f"{where}: must be PREFIX=TARGET pairs")
             out[key] = tuple((a.rstrip("/"), b.rstrip("/")) for a, _, b in (p.partition("=") for p in pairs))
-        elif key in ("feeds", "listings", "articles", "notify", "allowed_hosts"):
+        elif key in ("feeds", "listings", "articles", "notify", "notify_admin", "allowed_hosts"):
             out[key] = tuple(v for v in _URL_SPLIT.split(value) if v and v.strip(","))
-        elif key in ("timeout", "host_delay", "feed_interval", "jitter"):
+        elif key in ("timeout", "host_delay", "feed_interval", "jitter", "quiet_days"):
             out[key] = _number(_parse_number(value, where), key, where)
-        elif key in ("max_bytes", "removed_after"):
+        elif key in ("max_bytes", "removed_after", "admin_after"):
             out[key] = _integer(int(_parse_number(value, where)), key, where)
         elif key == "recheck_tiers":
             try:

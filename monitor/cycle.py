@@ -20,10 +20,11 @@ from monitor.feeds import matches_topic, parse_feed
 from monitor.fetch import Fetcher, Validators
 from monitor.model import Alert, Change, FeedEntry, Snapshot
 from monitor.notify import Target, deliver_pending
-from monitor.policy import ArticleFacts, is_due
+from monitor.policy import ArticleFacts, is_due, parse_when
 from monitor.seeds import load_seeds
 from monitor.store import ArticleRow, Store, now
 from monitor.text import digest
+from monitor.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class _Cycle:
     store: Store
     targets: list[Target]
     report: CycleReport
+    admin_targets: list[Target] = field(default_factory=list)
 
     @property
     def target_urls(self) -> tuple[str, ...]:
@@ -74,14 +76,14 @@ class _Cycle:
 
 async def run_cycle(
     settings: Settings, store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None,
-    due_only: bool = False,
+    due_only: bool = False, admin_targets: list[Target] | None = None,
 ) -> CycleReport:
     """Run one full cycle; errors of single feeds or articles are reported, never raised.
 
     `due_only` applies the re-check policy (the service, `check --due`); otherwise every
     tracked article is fetched (a one-off `check` means "look now").
     """
-    cycle = _Cycle(settings, store, targets, CycleReport())
+    cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [])
     import_seeds(cycle)
     for url in settings.articles:
         store.track(url, "config")
@@ -98,7 +100,7 @@ async def run_cycle(
             rows = due
         await asyncio.gather(*(_check_article(cycle, fetcher, row) for row in rows))
         cycle.report.requests = fetcher.requests
-    delivery = await deliver_pending(store, targets, echo=echo)
+    delivery = await deliver_pending(store, [*targets, *cycle.admin_targets], echo=echo)
     cycle.report.alerts_sent += delivery.sent
     cycle.report.alerts_failed += delivery.failed
     cycle.report.errors.extend(delivery.errors)
@@ -146,7 +148,7 @@ async def _poll_source(cycle: _Cycle, fetcher: Fetcher, url: str, *, listing: bo
     try:
         response = await fetcher.get(url, validators)
         if response.not_modified:
-            cycle.store.record_feed(url, response.validators)
+            _record_poll(cycle, url, response.validators, None, newest=None)
             cycle.report.feeds_polled += 1
             return
         if listing:
@@ -154,7 +156,7 @@ async def _poll_source(cycle: _Cycle, fetcher: Fetcher, url: str, *, listing: bo
         else:
             entries = parse_feed(response.body, url, response.content_type)
     except (FetchError, FeedError) as exc:
-        cycle.store.record_feed(url, None, error=str(exc))
+        _record_poll(cycle, url, None, str(exc), newest=None)
         cycle.error(f"feed {url}", exc)
         return
     cycle.report.feeds_polled += 1
@@ -171,7 +173,38 @@ async def _poll_source(cycle: _Cycle, fetcher: Fetcher, url: str, *, listing: bo
         row = cycle.store.track(entry.url, "listing" if listing else "feed", entry.title)
         if announce:
             _new_post(cycle, row, entry)
-    cycle.store.record_feed(url, response.validators)
+    newest = max(filter(None, (parse_when(e.published) for e in entries)), default=None)
+    _record_poll(cycle, url, response.validators, None, newest=newest)
+
+
+def _record_poll(
+    cycle: _Cycle, url: str, validators: Validators | None, error: str | None, *, newest: dt.datetime | None
+) -> None:
+    """Record a poll; a feed that starts failing, goes quiet or recovers is one operator alert."""
+    health, event = next_feed_health(
+        cycle.store.feed_health(url), ok=error is None, newest_entry=newest, now=dt.datetime.now(dt.UTC),
+        fail_after=cycle.settings.admin_after, quiet_days=cycle.settings.quiet_days,
+    )
+    alerts: tuple[Alert, ...] = ()
+    if event is not None:
+        detail = _operator_detail(event, error, health, cycle.settings)
+        log.warning("operator: %s: %s", url, detail)
+        if cycle.admin_targets:
+            stamp = now()
+            alerts = (Alert(kind=event, url=url, title=url, dedup_key=digest(url, event, stamp), detail=detail,
+                            created_at=stamp),)
+            cycle.report.alerts_created += 1
+    cycle.store.record_feed(url, validators, error, health=health, alerts=alerts,
+                            targets=tuple(t.url for t in cycle.admin_targets))
+
+
+def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings) -> str:
+    if event == FEED_FAILING:
+        return f"failed {health.failures} polls in a row; last error: {error}"
+    if event == FEED_QUIET:
+        newest = health.newest_entry.date().isoformat() if health.newest_entry else "unknown"
+        return f"no new entry for more than {settings.quiet_days:g} days (newest: {newest})"
+    return "polls succeed again" if health.state == "ok" else "answering again"
 
 
 def _new_post(cycle: _Cycle, row: ArticleRow, entry: FeedEntry) -> None:

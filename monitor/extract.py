@@ -7,6 +7,7 @@ A page that does not look like an article raises ExtractError: an error, never a
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -88,7 +89,7 @@ def extract_teasers(html: str, base_url: str) -> list[FeedEntry]:
         href = link.attributes.get("href") if link is not None else None
         if link is None or not href:
             continue
-        date = _first_text(teaser, (".node-date",)).lstrip("| ").strip()
+        date = _iso_date(_first_text(teaser, (".node-date",)).lstrip("| ").strip())
         url = urljoin(base_url, href)
         entries.setdefault(
             url,
@@ -101,6 +102,14 @@ def extract_teasers(html: str, base_url: str) -> list[FeedEntry]:
             ),
         )
     return list(entries.values())
+
+
+def _iso_date(text: str) -> str:
+    """Teaser dates ("July 31, 2025") as ISO, like feed dates; left as written when unreadable."""
+    try:
+        return dt.datetime.strptime(text, "%B %d, %Y").date().isoformat()
+    except ValueError:
+        return text
 
 
 def _find_body(tree: LexborHTMLParser) -> LexborNode | None:

@@ -80,7 +80,8 @@ class Change:
     extra_kinds: tuple[str, ...] = field(default=())
 
 
-ALERT_KINDS = ("new_post", "note_added", "note_changed", "title_changed", "body_edited", "removed", "restored")
+ALERT_KINDS = ("new_post", "note_added", "note_changed", "title_changed", "body_edited", "removed", "restored",
+               "feed_failing", "feed_quiet", "feed_recovered")
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,4 @@ class Alert:
     byline: str = ""
     published: str = ""
     created_at: str = ""
+    detail: str = ""  # operator alerts: what is wrong, in one line

@@ -38,16 +38,16 @@ class Target:
     sender: apprise.Apprise | None = field(default=None, repr=False)
 
 
-def build_targets(urls: tuple[str, ...]) -> list[Target]:
+def build_targets(urls: tuple[str, ...], *, key: str = "notify", fallback_stdout: bool = True) -> list[Target]:
     """Validate every Apprise URL up front; an invalid one is a config error that does not echo it."""
     if not urls:
-        return [Target(url=STDOUT, label="standard output")]
+        return [Target(url=STDOUT, label="standard output")] if fallback_stdout else []
     targets = []
     for position, url in enumerate(urls, start=1):
         sender = apprise.Apprise()
         if not sender.add(url):
             scheme = url.split("://", 1)[0] if "://" in url else "?"
-            raise ConfigError(f"notify entry #{position} (scheme '{scheme}') is not a valid Apprise URL")
+            raise ConfigError(f"{key} entry #{position} (scheme '{scheme}') is not a valid Apprise URL")
         masked = sender.urls(privacy=True)
         targets.append(Target(url=url, label=masked[0] if masked else f"target #{position}", sender=sender))
     return targets
@@ -71,7 +71,7 @@ async def deliver_pending(
     """
     report = DeliveryReport()
     by_id = {target_id(t.url): t for t in targets}
-    for pending in store.pending(tuple(t.url for t in targets)):
+    for pending in store.pending(tuple(dict.fromkeys(t.url for t in targets))):
         target = by_id[pending.target]
         message = render(pending.alert)
         if target.sender is None:

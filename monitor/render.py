@@ -19,6 +19,9 @@ KIND_LABELS = {
     "body_edited": "Edited",
     "removed": "Removed",
     "restored": "Back online",
+    "feed_failing": "Feed failing",
+    "feed_quiet": "Feed quiet",
+    "feed_recovered": "Feed recovered",
 }
 
 
@@ -43,6 +46,8 @@ def render(alert: Alert) -> Message:
 
 def _lead(alert: Alert) -> list[str]:
     change = alert.change
+    if alert.detail:
+        return [alert.detail]
     if alert.kind == "new_post":
         summary = alert.entry.summary if alert.entry else ""
         return [_clip(summary, 500)] if summary else []

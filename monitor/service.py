@@ -36,10 +36,13 @@ _SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class Service:
     """One database, at most one cycle in flight, and a way to wait for it when asked to stop."""
 
-    def __init__(self, settings: Settings, store: Store, targets: list[Target]) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, targets: list[Target], admin_targets: list[Target] | None = None
+    ) -> None:
         self.settings = settings
         self.store = store
         self.targets = targets
+        self.admin_targets = admin_targets or []
         self.stopping = False
         self.inflight: asyncio.Task[None] | None = None
 
@@ -62,7 +65,8 @@ class Service:
                 log.warning("cycle skipped: %s", exc, extra={"event": "cycle.skipped"})
                 return
             try:
-                report = await run_cycle(self.settings, self.store, self.targets, due_only=True)
+                report = await run_cycle(self.settings, self.store, self.targets, due_only=True,
+                                         admin_targets=self.admin_targets)
                 record_cycle(self.store, report)
             except Exception:
                 log.exception("cycle failed", extra={"event": "cycle.failed"})
@@ -104,9 +108,12 @@ def build_scheduler(settings: Settings, job: Callable[[], Awaitable[None]]) -> A
     return scheduler
 
 
-async def serve(settings: Settings, store: Store, targets: list[Target], *, grace: float = DEFAULT_GRACE) -> None:
+async def serve(
+    settings: Settings, store: Store, targets: list[Target], *, grace: float = DEFAULT_GRACE,
+    admin_targets: list[Target] | None = None,
+) -> None:
     """Run cycles until SIGTERM or SIGINT, then finish (or abandon) the one in flight and return."""
-    service = Service(settings, store, targets)
+    service = Service(settings, store, targets, admin_targets)
     scheduler = build_scheduler(settings, service.tick)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -132,11 +139,14 @@ async def serve(settings: Settings, store: Store, targets: list[Target], *, grac
             loop.remove_signal_handler(sig)
 
 
-def run_service(settings: Settings, targets: list[Target], *, grace: float = DEFAULT_GRACE) -> None:
+def run_service(
+    settings: Settings, targets: list[Target], *, grace: float = DEFAULT_GRACE,
+    admin_targets: list[Target] | None = None,
+) -> None:
     """The blocking entry point for `monitor run`: open the store, serve, always close the store."""
     store = open_store(settings.database)
     try:
-        asyncio.run(serve(settings, store, targets, grace=grace))
+        asyncio.run(serve(settings, store, targets, grace=grace, admin_targets=admin_targets))
     finally:
         store.close()
     log.info("service stopped", extra={"event": "service.stopped"})

@@ -21,6 +21,7 @@ from monitor.errors import StoreError
 from monitor.fetch import Validators
 from monitor.model import Alert, Snapshot
 from monitor.serial import alert_from_json, snapshot_from_json, to_json
+from monitor.watchdog import FeedHealth
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -56,11 +57,14 @@ CREATE TABLE IF NOT EXISTS feeds (
     last_modified TEXT,
     last_fetched TEXT,
     baseline_done INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    newest_entry TEXT,
+    health_state TEXT NOT NULL DEFAULT 'ok'
 );
 CREATE TABLE IF NOT EXISTS alerts (
     id INTEGER PRIMARY KEY,
-    article_id INTEGER NOT NULL REFERENCES articles(id),
+    article_id INTEGER REFERENCES articles(id),  -- NULL for operator alerts about a feed
     version_id INTEGER REFERENCES versions(id),
     kind TEXT NOT NULL,
     dedup_key TEXT NOT NULL UNIQUE,
@@ -234,7 +238,7 @@ class Store:
             )
 
     def _insert_alerts(
-        self, article_id: int, version_id: int | None, alerts: tuple[Alert, ...], targets: tuple[str, ...],
+        self, article_id: int | None, version_id: int | None, alerts: tuple[Alert, ...], targets: tuple[str, ...],
         stamp: str,
     ) -> None:
         for alert in alerts:
@@ -250,14 +254,27 @@ class Store:
                 )
 
     # -- feeds ---------------------------------------------------------------------------
+    def feed_health(self, url: str) -> FeedHealth:
+        row = self.conn.execute("SELECT failures, newest_entry, health_state FROM feeds WHERE url = ?",
+                                (url,)).fetchone()
+        if row is None:
+            return FeedHealth()
+        newest = dt.datetime.fromisoformat(row[1]) if row[1] else None
+        return FeedHealth(failures=row[0], newest_entry=newest, state=row[2])
+
     def feed_state(self, url: str) -> tuple[Validators, bool]:
         row = self.conn.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
         if row is None:
             return Validators(), False
         return Validators(row["etag"], row["last_modified"]), bool(row["baseline_done"])
 
-    def record_feed(self, url: str, validators: Validators | None, error: str | None = None) -> None:
+    def record_feed(
+        self, url: str, validators: Validators | None, error: str | None = None, *,
+        health: FeedHealth | None = None, alerts: tuple[Alert, ...] = (), targets: tuple[str, ...] = (),
+    ) -> None:
+        """The poll's outcome, the feed's operator state and any operator alert: one transaction."""
         with self.conn:
+            self._insert_alerts(None, None, alerts, targets, now())
             self.conn.execute(
                 "INSERT INTO feeds (url, etag, last_modified, last_fetched, baseline_done, last_error)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
@@ -268,6 +285,12 @@ class Store:
                 (url, validators.etag if validators else None, validators.last_modified if validators else None,
                  now(), int(error is None), error),
             )
+            if health is not None:
+                self.conn.execute(
+                    "UPDATE feeds SET failures = ?, newest_entry = ?, health_state = ? WHERE url = ?",
+                    (health.failures, health.newest_entry.isoformat() if health.newest_entry else None,
+                     health.state, url),
+                )
 
     # -- outbox --------------------------------------------------------------------------
     def pending(self, targets: tuple[str, ...]) -> list[PendingDelivery]:

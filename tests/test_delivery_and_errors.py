@@ -166,3 +166,38 @@ def test_dry_run_on_a_fresh_machine_writes_no_file(tmp_path: Path, site: ReplayS
     assert "dry run, nothing written" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["monitor.toml"]
     assert receiver.messages == []
+
+
+def test_a_failing_feed_is_one_operator_alert_then_one_recovery(tmp_path: Path, site: ReplaySite) -> None:
+    users, admins = JsonReceiver(), JsonReceiver()
+    try:
+        cfg = write_config(tmp_path, site, [users.url()], notify_admin=[admins.url("admin")], admin_after=2,
+                           quiet_days=100_000)
+        assert _check(cfg)[0] == 0
+        site.set("/rss/updates.xml", "down", status=500, content_type="text/plain")
+        for _ in range(4):
+            assert _check(cfg)[0] == 0
+        assert len(admins.messages) == 1, "four failing polls, one operator alert"
+        assert admins.messages[0]["title"].startswith("Feed failing:")
+        assert "failed 2 polls in a row; last error: HTTP 500" in admins.messages[0]["message"]
+        publish(site, SEEDED)
+        assert _check(cfg)[0] == 0
+        assert [m["title"].split(":")[0] for m in admins.messages] == ["Feed failing", "Feed recovered"]
+        assert users.messages == [], "operator conditions never reach the readers' channels"
+    finally:
+        users.close()
+        admins.close()
+
+
+def test_a_quiet_feed_is_one_operator_alert(tmp_path: Path, site: ReplaySite) -> None:
+    admins = JsonReceiver()
+    try:
+        cfg = write_config(tmp_path, site, [], notify_admin=[admins.url("admin")], quiet_days=30)
+        for _ in range(2):
+            code, out, _ = _check(cfg)
+            assert code == 0
+        assert len(admins.messages) == 1 and admins.messages[0]["title"].startswith("Feed quiet:")
+        assert "no new entry for more than 30 days" in admins.messages[0]["message"]
+        assert "Feed quiet" not in out, "with no notify URL, reader alerts print to stdout; operator ones do not"
+    finally:
+        admins.close()
