@@ -22,7 +22,7 @@ from monitor.errors import MonitorError
 from monitor.health import check_health, record_cycle
 from monitor.history import diff_versions, format_history
 from monitor.logs import configure_logging
-from monitor.notify import Target, build_targets, sends_in_flight
+from monitor.notify import Target, build_targets, deliver_pending, sends_in_flight
 from monitor.service import DEFAULT_GRACE, run_service
 from monitor.status import format_status, status_json
 from monitor.store import Store, cycle_lock, memory_copy, open_store
@@ -123,6 +123,36 @@ def status(config_path: Path | None, as_json: bool) -> None:
         click.echo(status_json(store, settings, now) if as_json else format_status(store, settings, now))
     finally:
         store.close()
+
+
+@main.command()
+@config_option
+@click.option("--retry", is_flag=True, help="Send every pending alert now, ignoring the retry backoff.")
+@click.option("--replay", "replay", metavar="ALERT_ID|all", default=None,
+              help="Queue failed deliveries again (of one alert, or all), then send.")
+@_friendly_errors
+def notify(config_path: Path | None, retry: bool, replay: str | None) -> None:
+    """Deliver the outbox without running a cycle: pending alerts, or failed ones again."""
+    settings = load_settings(config_path)
+    targets = [*build_targets(settings.notify),
+               *build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False)]
+    with cycle_lock(settings.database):
+        store = open_store(settings.database)
+        try:
+            queued = 0
+            if replay is not None:
+                if replay != "all" and not replay.isdigit():
+                    raise MonitorError(f"--replay takes an alert id or 'all', not {replay!r}")
+                queued = store.replay(None if replay == "all" else int(replay))
+            report = asyncio.run(deliver_pending(store, targets, give_up_after=settings.max_attempts,
+                                                 backoff=settings.delivery_backoff,
+                                                 ignore_backoff=retry or replay is not None))
+        finally:
+            store.close()
+    for error in report.errors:
+        click.echo(f"  ! {error}", err=True)
+    requeued = f"{queued} failed deliveries queued again; " if replay is not None else ""
+    click.echo(f"{requeued}{report.sent} sent, {report.failed} failed")
 
 
 def _dry_run_store(path: Path) -> Store:

@@ -55,6 +55,9 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ("www.eff.org", "eff.org")
     host_delay: float = 2.0
     max_bytes: int = 5_000_000
+    retry_backoff: float = 2.0
+    delivery_backoff: float = 60.0
+    max_attempts: int = 10
     rewrite: tuple[tuple[str, str], ...] = ()
     announce_existing: bool = False
     alert_minor: bool = False
@@ -105,7 +108,8 @@ _SCALARS: dict[str, _Check] = {
     "database": _text, "seeds_dir": _text, "feeds": _str_list, "listings": _str_list, "articles": _str_list,
     "notify": _str_list, "user_agent": _text, "timeout": _number, "allowed_hosts": _str_list,
     "host_delay": _number, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
-    "removed_after": _integer, "feed_interval": _number, "jitter": _number,
+    "removed_after": _integer, "feed_interval": _number, "jitter": _number, "retry_backoff": _number,
+    "delivery_backoff": _number, "max_attempts": _integer,
     "notify_admin": _str_list, "admin_after": _integer, "quiet_days": _number,
 }
 
@@ -190,7 +194,7 @@ _URL_SPLIT = re.compile(r"[\s]+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in env.items():
-        if not name.startswith("MONITOR_") or name == "MONITOR_CONFIG" or name == "MONITOR_STATE_DIR":
+        if not name.startswith("MONITOR_") or name in ("MONITOR_CONFIG", "MONITOR_STATE_DIR", "MONITOR_FAULT"):
             continue
         key = name[len("MONITOR_") :].lower()
         where = f"environment variable {name}"
@@ -203,9 +207,10 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
             out[key] = tuple((a.rstrip("/"), b.rstrip("/")) for a, _, b in (p.partition("=") for p in pairs))
         elif key in ("feeds", "listings", "articles", "notify", "notify_admin", "allowed_hosts"):
             out[key] = tuple(v for v in _URL_SPLIT.split(value) if v and v.strip(","))
-        elif key in ("timeout", "host_delay", "feed_interval", "jitter", "quiet_days"):
+        elif key in ("timeout", "host_delay", "feed_interval", "jitter", "quiet_days", "retry_backoff",
+                     "delivery_backoff"):
             out[key] = _number(_parse_number(value, where), key, where)
-        elif key in ("max_bytes", "removed_after", "admin_after"):
+        elif key in ("max_bytes", "removed_after", "admin_after", "max_attempts"):
             out[key] = _integer(int(_parse_number(value, where)), key, where)
         elif key == "recheck_tiers":
             try:

@@ -16,6 +16,7 @@ from monitor.compare import compare
 from monitor.config import Settings
 from monitor.errors import ExtractError, FeedError, FetchError, SeedError
 from monitor.extract import extract_article, extract_teasers
+from monitor.faults import crash_point
 from monitor.feeds import matches_topic, parse_feed
 from monitor.fetch import Fetcher, Validators
 from monitor.model import Alert, Change, FeedEntry, Snapshot
@@ -88,6 +89,9 @@ async def run_cycle(
     for url in settings.articles:
         store.track(url, "config")
     async with Fetcher(settings) as fetcher:
+        robots, fetcher.blocked_until = store.host_state()
+        for host, (body, fetched_at) in robots.items():
+            fetcher.robots.remember(host, body, fetched_at)
         for url in settings.feeds:
             await _poll_source(cycle, fetcher, url, listing=False)
         for url in settings.listings:
@@ -100,7 +104,9 @@ async def run_cycle(
             rows = due
         await asyncio.gather(*(_check_article(cycle, fetcher, row) for row in rows))
         cycle.report.requests = fetcher.requests
-    delivery = await deliver_pending(store, [*targets, *cycle.admin_targets], echo=echo)
+        store.save_host_state(fetcher.robots.bodies, fetcher.blocked_until)
+    delivery = await deliver_pending(store, [*targets, *cycle.admin_targets], echo=echo,
+                                     give_up_after=settings.max_attempts, backoff=settings.delivery_backoff)
     cycle.report.alerts_sent += delivery.sent
     cycle.report.alerts_failed += delivery.failed
     cycle.report.errors.extend(delivery.errors)
@@ -225,6 +231,7 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
     cycle.report.articles_checked += 1
     try:
         response = await fetcher.get(row.url, validators)
+        crash_point("after_fetch")
     except FetchError as exc:
         if exc.status in (404, 410):
             _missing(cycle, row, exc)
@@ -269,6 +276,7 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
         store.record_version(row.id, snapshot, change_kind=change.kind if change else None,
                              minor=bool(change and change.minor), alerts=tuple(alerts),
                              targets=cycle.target_urls, validators=response.validators, removed=False)
+    crash_point("after_version")
     cycle.report.alerts_created += len(alerts)
 
 

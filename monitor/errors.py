@@ -18,10 +18,13 @@ class SeedError(MonitorError):
 class FetchError(MonitorError):
     """A URL could not be fetched usefully: network, status, size, type or host policy."""
 
-    def __init__(self, message: str, *, transient: bool = False, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, transient: bool = False, status: int | None = None, retry: bool = False
+    ) -> None:
         super().__init__(message)
-        self.transient = transient
+        self.transient = transient  # may work next time: no alert, no "removed"
         self.status = status
+        self.retry = retry  # worth one more try within this cycle (5xx, timeouts, network)
 
 
 class ExtractError(MonitorError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ import httpx
 
 from monitor.config import Settings
 from monitor.errors import FetchError
+from monitor.robots import RobotsRules
+
+log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 6 * 3600.0
@@ -111,6 +115,7 @@ class Fetcher:
         self._host_locks: dict[str, asyncio.Lock] = {}
         self._host_last: dict[str, float] = {}
         self.blocked_until: dict[str, float] = {}
+        self.robots = RobotsRules()
         self.requests = 0
         self.bytes_received = 0
 
@@ -120,22 +125,50 @@ class Fetcher:
     async def __aexit__(self, *exc: object) -> None:
         await self._client.aclose()
 
-    async def get(self, url: str, validators: Validators | None = None) -> Response:
-        """GET an identity URL; FetchError with a one-line reason when the answer is not usable."""
+    async def get(self, url: str, validators: Validators | None = None, *, obey_robots: bool = True) -> Response:
+        """GET an identity URL; FetchError with a one-line reason when the answer is not usable.
+
+        Each hop is checked against allowed_hosts and robots.txt; a 5xx, timeout or network
+        error is tried once more after `retry_backoff` seconds.
+        """
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             self.urls.check(current)
-            answer = await self._get_once(current, validators)
+            if obey_robots:
+                await self._obey_robots(current)
+            try:
+                answer = await self._get_once(current, validators)
+            except FetchError as exc:
+                if not exc.retry:
+                    raise
+                await asyncio.sleep(self.settings.retry_backoff)
+                answer = await self._get_once(current, validators)
             if isinstance(answer, Response):
                 return answer
             current = answer  # a redirect target, already mapped back to identity
             validators = None
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {_short(url)}")
 
+    async def _obey_robots(self, url: str) -> None:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not self.robots.fresh(host):
+            robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+            try:
+                self.robots.remember(host, (await self.get(robots_url, obey_robots=False)).text())
+            except FetchError as exc:
+                if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
+                    self.robots.remember(host, "")  # no robots.txt: everything is allowed
+                else:
+                    log.info("robots.txt of %s unavailable (%s); proceeding, will ask again", host, exc)
+        if not self.robots.allows(host, url):
+            raise FetchError("disallowed by robots.txt for our user agent; not fetched")
+
     async def _get_once(self, url: str, validators: Validators | None) -> Response | str:
         host = (urlsplit(url).hostname or "").lower()
         if (until := self.blocked_until.get(host)) and until > time.time():
-            raise FetchError(f"{host} asked us to wait (Retry-After); skipped this cycle", transient=True)
+            when = dt.datetime.fromtimestamp(until, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+            raise FetchError(f"{host} asked us to wait (Retry-After); retrying after {when}", transient=True)
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -143,7 +176,8 @@ class Fetcher:
             headers["If-Modified-Since"] = validators.last_modified
         lock = self._host_locks.setdefault(host, asyncio.Lock())
         async with lock:
-            wait = self._host_last.get(host, 0.0) + self.settings.host_delay - time.monotonic()
+            spacing = max(self.settings.host_delay, self.robots.crawl_delay(host))
+            wait = self._host_last.get(host, 0.0) + spacing - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             try:
@@ -171,7 +205,7 @@ class Fetcher:
                 if status in (404, 410):
                     raise FetchError(f"HTTP {status} (gone)", status=status)
                 if status >= 500:
-                    raise FetchError(f"HTTP {status} from {host}", transient=True, status=status)
+                    raise FetchError(f"HTTP {status} from {host}", transient=True, status=status, retry=True)
                 if status != 200:
                     raise FetchError(f"HTTP {status}", status=status)
                 body = await self._read_capped(resp, url)
@@ -180,9 +214,9 @@ class Fetcher:
                     raise FetchError(f"binary response ({content_type or 'no content-type'}), not a page or feed")
                 return Response(url, 200, body, content_type, _validators(resp))
         except httpx.TimeoutException:
-            raise FetchError(f"timed out after {self.settings.timeout:g}s", transient=True) from None
+            raise FetchError(f"timed out after {self.settings.timeout:g}s", transient=True, retry=True) from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"network error ({_describe(exc)})", transient=True) from None
+            raise FetchError(f"network error ({_describe(exc)})", transient=True, retry=True) from None
 
     async def _read_capped(self, resp: httpx.Response, url: str) -> bytes:
         limit = self.settings.max_bytes

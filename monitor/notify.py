@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import functools
 import logging
 import sys
@@ -20,6 +21,7 @@ from typing import TypeVar
 import apprise
 
 from monitor.errors import ConfigError
+from monitor.faults import crash_point
 from monitor.render import render
 from monitor.store import Store, target_id
 
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 STDOUT = "stdout"
+MAX_BACKOFF = 6 * 3600.0
 
 
 @dataclass
@@ -61,7 +64,8 @@ class DeliveryReport:
 
 
 async def deliver_pending(
-    store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None, give_up_after: int = 10
+    store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None, give_up_after: int = 10,
+    backoff: float = 60.0, ignore_backoff: bool = False,
 ) -> DeliveryReport:
     """Send every pending delivery for the configured targets; record each outcome at once.
 
@@ -71,7 +75,9 @@ async def deliver_pending(
     """
     report = DeliveryReport()
     by_id = {target_id(t.url): t for t in targets}
-    for pending in store.pending(tuple(dict.fromkeys(t.url for t in targets))):
+    pending_list = store.pending(tuple(dict.fromkeys(t.url for t in targets)), ignore_backoff=ignore_backoff)
+    for pending in pending_list:
+        crash_point("before_send")
         target = by_id[pending.target]
         message = render(pending.alert)
         if target.sender is None:
@@ -84,7 +90,10 @@ async def deliver_pending(
             )
             ok = result.status == apprise.AppriseResultStatus.SUCCESS
             error = None if ok else f"delivery to {target.label} failed ({_status_name(result)})"
-        store.mark_delivery(pending.alert_id, pending.target, ok=ok, error=error, give_up_after=give_up_after)
+        retry_at = None if ok else _later(min(backoff * 2 ** pending.attempts, MAX_BACKOFF))
+        store.mark_delivery(pending.alert_id, pending.target, ok=ok, error=error, give_up_after=give_up_after,
+                            retry_at=retry_at)
+        crash_point("after_mark")
         if ok:
             report.sent += 1
         else:
@@ -121,6 +130,10 @@ async def _in_daemon_thread(send: Callable[[], T]) -> T:
 
     threading.Thread(target=work, name="apprise-send", daemon=True).start()
     return await future
+
+
+def _later(seconds: float) -> str:
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
 def sends_in_flight() -> int:

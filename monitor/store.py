@@ -77,10 +77,17 @@ CREATE TABLE IF NOT EXISTS deliveries (
     status TEXT NOT NULL DEFAULT 'pending',
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
+    next_attempt TEXT,
     sent_at TEXT,
     PRIMARY KEY (alert_id, target)
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(status, target);
+CREATE TABLE IF NOT EXISTS hosts (
+    host TEXT PRIMARY KEY,
+    robots TEXT,
+    robots_fetched REAL,
+    blocked_until REAL
+);
 CREATE TABLE IF NOT EXISTS service_state (
     key TEXT PRIMARY KEY,
     value TEXT
@@ -292,28 +299,74 @@ class Store:
                      health.state, url),
                 )
 
+    # -- hosts (politeness state that outlives a cycle) ------------------------------------
+    def host_state(self) -> tuple[dict[str, tuple[str, float]], dict[str, float]]:
+        """robots.txt bodies with their fetch time, and Retry-After deadlines, by host."""
+        robots: dict[str, tuple[str, float]] = {}
+        blocked: dict[str, float] = {}
+        for host, body, fetched, until in self.conn.execute("SELECT host, robots, robots_fetched, blocked_until"
+                                                            " FROM hosts"):
+            if body is not None and fetched is not None:
+                robots[host] = (body, fetched)
+            if until:
+                blocked[host] = until
+        return robots, blocked
+
+    def save_host_state(self, robots: dict[str, tuple[str, float]], blocked: dict[str, float]) -> None:
+        with self.conn:
+            for host in set(robots) | set(blocked):
+                body, fetched = robots.get(host, (None, None))
+                self.conn.execute(
+                    "INSERT INTO hosts (host, robots, robots_fetched, blocked_until) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT(host) DO UPDATE SET robots = COALESCE(excluded.robots, robots),"
+                    " robots_fetched = COALESCE(excluded.robots_fetched, robots_fetched),"
+                    " blocked_until = excluded.blocked_until",
+                    (host, body, fetched, blocked.get(host)),
+                )
+
     # -- outbox --------------------------------------------------------------------------
-    def pending(self, targets: tuple[str, ...]) -> list[PendingDelivery]:
+    def pending(self, targets: tuple[str, ...], *, ignore_backoff: bool = False) -> list[PendingDelivery]:
+        """Deliveries still owed to these targets, oldest alert first; by default only those due again."""
         ids = [target_id(t) for t in targets]
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
+        due = "" if ignore_backoff else " AND (d.next_attempt IS NULL OR d.next_attempt <= ?)"
         rows = self.conn.execute(
             "SELECT d.alert_id, d.target, d.attempts, a.payload FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
-            f" WHERE d.status = 'pending' AND d.target IN ({marks}) ORDER BY d.alert_id",
-            ids,
+            f" WHERE d.status = 'pending' AND d.target IN ({marks}){due} ORDER BY d.alert_id",
+            [*ids] if ignore_backoff else [*ids, now()],
         )
         return [PendingDelivery(r[0], r[1], r[2], alert_from_json(r[3])) for r in rows]
 
     def mark_delivery(self, alert_id: int, target: str, *, ok: bool, error: str | None = None,
-                      give_up_after: int = 10) -> None:
+                      give_up_after: int = 10, retry_at: str | None = None) -> None:
+        """One attempt's outcome: sent, pending again from `retry_at`, or failed for good after enough tries."""
         with self.conn:
             self.conn.execute(
-                "UPDATE deliveries SET attempts = attempts + 1, last_error = ?,"
+                "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt = ?,"
                 " status = CASE WHEN ? THEN 'sent' WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,"
                 " sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE alert_id = ? AND target = ?",
-                (error, ok, give_up_after, ok, now(), alert_id, target),
+                (error, None if ok else retry_at, ok, give_up_after, ok, now(), alert_id, target),
             )
+
+    def replay(self, alert_id: int | None = None) -> int:
+        """Put failed deliveries (of one alert, or all) back in the queue; how many."""
+        with self.conn:
+            cur = self.conn.execute(
+                "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt = NULL"
+                " WHERE status = 'failed' AND (? IS NULL OR alert_id = ?)",
+                (alert_id, alert_id),
+            )
+        return cur.rowcount
+
+    def failed_deliveries(self) -> list[tuple[int, str, int, str | None, str]]:
+        """(alert id, target, attempts, last error, alert title) of deliveries given up on."""
+        rows = self.conn.execute(
+            "SELECT d.alert_id, d.target, d.attempts, d.last_error, a.payload FROM deliveries d"
+            " JOIN alerts a ON a.id = d.alert_id WHERE d.status = 'failed' ORDER BY d.alert_id"
+        )
+        return [(r[0], r[1], r[2], r[3], alert_from_json(r[4]).title) for r in rows]
 
     def alerts(self, article_id: int | None = None) -> list[tuple[int, str, Alert]]:
         sql = "SELECT id, created_at, payload FROM alerts"

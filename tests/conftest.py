@@ -74,6 +74,7 @@ def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: A
         "allowed_hosts": ["www.eff.org", "eff.org"],
         "host_delay": 0,
         "timeout": 10,
+        "retry_backoff": 0.1,
     }
     tables: dict[str, dict[str, Any]] = {"rewrite": {EFF: site.base_url}}
     for key, value in extra.items():
@@ -88,13 +89,18 @@ def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: A
 
 
 def run_monitor(
-    *args: str, config: Path, cwd: Path | None = None, extra_env: dict[str, str] | None = None
+    *args: str, config: Path, cwd: Path | None = None, extra_env: dict[str, str] | None = None,
+    user: int | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m monitor ARGS --config CONFIG` as a user would, by default from the config's directory."""
+    """Run `python -m monitor ARGS --config CONFIG` as a user would, by default from the config's directory.
+
+    `user` (a uid; needs root) runs the process as that user and group with no supplementary groups.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env.update(extra_env or {})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    as_user: dict[str, Any] = {} if user is None else {"user": user, "group": user, "extra_groups": []}
     return subprocess.run(
         [sys.executable, "-m", "monitor", *args, "--config", str(config)],
         cwd=cwd or config.parent,
@@ -102,4 +108,5 @@ def run_monitor(
         capture_output=True,
         text=True,
         timeout=60,
+        **as_user,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
@@ -24,6 +25,11 @@ class _Page(NamedTuple):
     status: int
     body: bytes
     headers: dict[str, str]
+    delay: float = 0.0  # seconds to sleep before answering (read timeouts)
+    framing: str = "length"  # how the body is delimited; see ReplaySite.set
+
+
+FRAMINGS = ("length", "chunked", "close", "truncate")
 
 
 def serve_in_thread(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
@@ -31,7 +37,7 @@ def serve_in_thread(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServe
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.block_on_close = False  # idle keep-alive clients must not block stop()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
 
 
@@ -45,6 +51,7 @@ class ReplaySite:
 
     def __init__(self) -> None:
         self._pages: dict[str, _Page] = {}
+        self._failures: dict[str, list[_Page]] = {}  # path -> one-shot answers served before the page
         self._lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
         self._server: ThreadingHTTPServer | None = None
@@ -58,7 +65,19 @@ class ReplaySite:
         status: int = 200,
         content_type: str = "text/html; charset=utf-8",
         headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+        framing: str = "length",
     ) -> None:
+        """Serve `body` at `path`.
+
+        `delay` sleeps that many seconds before answering (a slow server, for read timeouts).
+        `framing` says how the body is delimited: "length" (Content-Length, the default),
+        "chunked" (Transfer-Encoding: chunked, no length), "close" (no length, the end of the
+        body is the end of the connection) or "truncate" (the full Content-Length is announced
+        but the connection is dropped halfway through the body).
+        """
+        if framing not in FRAMINGS:
+            raise ValueError(f"framing must be one of {FRAMINGS}, not {framing!r}")
         data = body.encode("utf-8") if isinstance(body, str) else body
         extra = {"Content-Type": content_type}
         if status == 200:
@@ -66,7 +85,27 @@ class ReplaySite:
             extra["Last-Modified"] = formatdate(usegmt=True)
         extra.update(headers or {})
         with self._lock:
-            self._pages[path] = _Page(status, data, extra)
+            self._pages[path] = _Page(status, data, extra, delay, framing)
+
+    def fail_next(
+        self,
+        path: str,
+        status: int = 500,
+        *,
+        times: int = 1,
+        delay: float = 0.0,
+        body: str | bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer the next `times` requests of `path` with `status` (after `delay` s), then the page as set.
+
+        E.g. `fail_next(path, 500)` for a one-off server error, `fail_next(path, delay=3)` for one
+        answer slower than the monitor's timeout.
+        """
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        page = _Page(status, data, {"Content-Type": "text/plain", **(headers or {})}, delay)
+        with self._lock:
+            self._failures.setdefault(path, []).extend([page] * times)
 
     def remove(self, path: str) -> None:
         with self._lock:
@@ -111,15 +150,44 @@ class ReplaySite:
     def _answer(self, h: BaseHTTPRequestHandler, *, with_body: bool) -> None:
         with self._lock:
             self.requests.append(RecordedRequest(h.command, h.path, dict(h.headers.items())))
-            page = self._pages.get(urlsplit(h.path).path)
+            path = urlsplit(h.path).path
+            queued = self._failures.get(path)
+            page = queued.pop(0) if queued else self._pages.get(path)
+        if page is not None and page.delay:
+            time.sleep(page.delay)
         if page is None:
             page = _Page(404, b"Not Found", {"Content-Type": "text/plain"})
-        elif page.status == 200 and _etag_matches(h.headers.get("If-None-Match"), page.headers["ETag"]):
+        elif (page.status == 200 and "ETag" in page.headers
+              and _etag_matches(h.headers.get("If-None-Match"), page.headers["ETag"])):
             page = _Page(304, b"", {k: v for k, v in page.headers.items() if k != "Content-Type"})
+        try:
+            self._send(h, page, with_body=with_body and page.status != 304)
+        except (BrokenPipeError, ConnectionResetError):
+            h.close_connection = True  # the client gave up (timeout, size cap): nothing to report
+
+    @staticmethod
+    def _send(h: BaseHTTPRequestHandler, page: _Page, *, with_body: bool) -> None:
         h.send_response(page.status)
         for name, value in page.headers.items():
             h.send_header(name, value)
-        h.send_header("Content-Length", str(len(page.body)))
+        if page.framing == "chunked":
+            h.send_header("Transfer-Encoding", "chunked")
+        elif page.framing == "close":
+            h.send_header("Connection", "close")
+            h.close_connection = True
+        else:
+            h.send_header("Content-Length", str(len(page.body)))
         h.end_headers()
-        if with_body and page.status != 304:
+        if not with_body:
+            return
+        if page.framing == "chunked":
+            for start in range(0, len(page.body), 16384):
+                chunk = page.body[start : start + 16384]
+                h.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            h.wfile.write(b"0\r\n\r\n")
+        elif page.framing == "truncate":
+            h.wfile.write(page.body[: len(page.body) // 2])
+            h.wfile.flush()
+            h.close_connection = True
+        else:
             h.wfile.write(page.body)

@@ -44,7 +44,10 @@ def test_a_failing_target_neither_blocks_nor_duplicates_the_others(tmp_path: Pat
         assert "1 alerts sent, 1 failed" in out
 
         bad.fail_status = None
-        assert _check(cfg)[0] == 0  # the pending delivery is retried on the next cycle
+        assert _check(cfg)[0] == 0
+        assert bad.messages == [], "the failed delivery waits out its backoff (60 s by default)"
+        retry = run_monitor("notify", "--retry", config=cfg)
+        assert retry.returncode == 0 and "1 sent, 0 failed" in retry.stdout
         assert len(bad.messages) == 1 and NOTE in squash(bad.messages[0]["message"])
         assert len(good.messages) == 1, "a target that took the alert never gets it twice"
 
@@ -201,3 +204,24 @@ def test_a_quiet_feed_is_one_operator_alert(tmp_path: Path, site: ReplaySite) ->
         assert "Feed quiet" not in out, "with no notify URL, reader alerts print to stdout; operator ones do not"
     finally:
         admins.close()
+
+
+def test_a_delivery_given_up_on_shows_in_status_and_can_be_replayed(
+    tmp_path: Path, site: ReplaySite, receiver: JsonReceiver
+) -> None:
+    cfg = write_config(tmp_path, site, [receiver.url()], max_attempts=2, delivery_backoff=0)
+    assert _check(cfg)[0] == 0
+    _add_note(site)
+    receiver.fail_status = 503
+    for _ in range(3):
+        assert _check(cfg)[0] == 0
+    assert receiver.attempts == 2, "two attempts, then given up (no third)"
+    status = run_monitor("status", config=cfg).stdout
+    assert "0 sent, 0 pending, 1 failed" in status and "failed alert #1 after 2 attempts" in status
+
+    receiver.fail_status = None
+    replay = run_monitor("notify", "--replay", "1", config=cfg)
+    assert replay.returncode == 0 and "1 failed deliveries queued again; 1 sent, 0 failed" in replay.stdout
+    assert len(receiver.messages) == 1
+    assert run_monitor("notify", "--replay", "all", config=cfg).stdout.startswith("0 failed deliveries")
+    assert len(receiver.messages) == 1, "a sent alert is not replayed"

@@ -1,0 +1,18 @@
+"""Crash points for the crash-safety tests: MONITOR_FAULT=<point> kills the process there (SIGKILL).
+
+A real kill -9 at a named place is the only honest way to prove that a cycle can die
+anywhere without losing or duplicating an alert; with the variable unset it does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+POINTS = ("after_fetch", "after_version", "before_send", "after_mark")
+
+
+def crash_point(name: str) -> None:
+    """Die here, like kill -9, when MONITOR_FAULT names this point."""
+    if os.environ.get("MONITOR_FAULT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,123 @@
+"""Nothing lost, nothing twice, nobody hammered: kill -9 at named points, concurrent runs, polite fetching."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_monitor, write_config
+from tests.fixtures.articles import SEEDED, STILL_FLAWED
+from tests.receivers import JsonReceiver, squash
+from tests.replay import ReplaySite
+from tests.site import add_note, article_page, publish
+
+NOTE = "Update (4/4/2026): The first states deposited their instruments of ratification."
+
+
+def _add_note(site: ReplaySite) -> None:
+    publish(site, [add_note(a, NOTE) if a.path == STILL_FLAWED.path else a for a in SEEDED])
+
+
+def _live_versions(db: Path, url: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(
+            "SELECT COUNT(*) FROM versions v JOIN articles a ON a.id = v.article_id"
+            " WHERE a.url = ? AND v.source = 'live'",
+            (url,),
+        ).fetchone()[0])
+
+
+@pytest.mark.parametrize("point", ["after_fetch", "after_version", "before_send", "after_mark"])
+def test_kill_9_anywhere_loses_nothing_and_sends_nothing_twice(tmp_path: Path, site: ReplaySite, point: str) -> None:
+    first, second = JsonReceiver(), JsonReceiver()
+    try:
+        cfg = write_config(tmp_path, site, [first.url("a"), second.url("b")])
+        assert run_monitor("check", config=cfg).returncode == 0
+        _add_note(site)
+
+        crashed = run_monitor("check", config=cfg, extra_env={"MONITOR_FAULT": point})
+        assert crashed.returncode == -9, f"the fault point {point} was reached and killed the process"
+        if point == "after_mark":
+            assert len(first.messages) + len(second.messages) == 1, "died right after the first recorded send"
+
+        again = run_monitor("check", config=cfg)
+        assert again.returncode == 0, again.stderr
+        assert len(first.messages) == 1 and len(second.messages) == 1, "each target got the alert exactly once"
+        assert NOTE in squash(first.messages[0]["message"]) and NOTE in squash(second.messages[0]["message"])
+        assert _live_versions(tmp_path / "monitor.sqlite3", STILL_FLAWED.url) == 2, "baseline + note, no duplicate"
+        with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+        assert run_monitor("check", config=cfg).returncode == 0
+        assert len(first.messages) == 1 and len(second.messages) == 1
+    finally:
+        first.close()
+        second.close()
+
+
+def test_two_checks_at_once_one_runs_the_other_says_so(tmp_path: Path, site: ReplaySite) -> None:
+    cfg = write_config(tmp_path, site, [], host_delay=0.4)  # a cycle of a few seconds
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
+    env["PYTHONPATH"] = str(REPO)
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "monitor", "check", "--config", str(cfg)], cwd=tmp_path, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [(p.wait(60), *p.communicate()) for p in procs]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 1]
+    loser = next(r for r in results if r[0] == 1)
+    assert loser[2].strip() == f"error: another monitor cycle is already running on {tmp_path / 'monitor.sqlite3'}"
+    with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM versions WHERE source = 'live'").fetchone()[0] == 4
+
+
+def test_second_cycle_is_conditional_gets_answered_304_with_gzip_asked(tmp_path: Path, site: ReplaySite) -> None:
+    cfg = write_config(tmp_path, site, [])
+    assert run_monitor("check", config=cfg).returncode == 0
+    seen = len(site.requests)
+    assert run_monitor("check", config=cfg).returncode == 0
+    second = [r for r in site.requests[seen:] if r.path != "/robots.txt"]
+    assert len(second) == len(SEEDED) + 1, "the feed and each article once, robots.txt cached"
+    assert all(r.headers.get("If-None-Match") for r in second), "every request is conditional"
+    assert all("gzip" in r.headers.get("Accept-Encoding", "") for r in second)
+    assert all("deeplinks-monitor" in r.headers.get("User-Agent", "") for r in second)
+    assert site.hits("/robots.txt") == 1, "robots.txt asked once, then cached"
+
+
+def test_gzip_encoded_page_reads_the_same(tmp_path: Path, site: ReplaySite) -> None:
+    receiver = JsonReceiver()
+    try:
+        cfg = write_config(tmp_path, site, [receiver.url()])
+        assert run_monitor("check", config=cfg).returncode == 0
+        page = article_page(add_note(STILL_FLAWED, NOTE)).encode("utf-8")
+        site.set(STILL_FLAWED.path, gzip.compress(page), headers={"Content-Encoding": "gzip"})
+        result = run_monitor("check", config=cfg)
+        assert result.returncode == 0 and result.stderr == ""
+        assert len(receiver.messages) == 1 and NOTE in squash(receiver.messages[0]["message"])
+    finally:
+        receiver.close()
+
+
+def test_robots_disallow_and_crawl_delay_are_obeyed(tmp_path: Path, site: ReplaySite) -> None:
+    site.set("/robots.txt", f"User-agent: deeplinks-monitor\nDisallow: {STILL_FLAWED.path}\nCrawl-delay: 0.3\n",
+             content_type="text/plain")
+    cfg = write_config(tmp_path, site, [])
+    started = time.monotonic()
+    result = run_monitor("check", config=cfg)
+    took = time.monotonic() - started
+    assert result.returncode == 0
+    assert site.hits(STILL_FLAWED.path) == 0
+    assert "disallowed by robots.txt" in result.stderr
+    fetched = [r for r in site.requests if r.path != "/robots.txt"]
+    assert len(fetched) == len(SEEDED), "the feed and the three allowed articles"
+    assert took >= 3 * 0.3, "Crawl-delay (larger than host_delay = 0) spaces the four requests"
