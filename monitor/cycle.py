@@ -118,7 +118,7 @@ def article_facts(store: Store, row: ArticleRow) -> ArticleFacts:
     latest = store.latest_version(row.id)
     published = latest.snapshot.published if latest else ""
     return ArticleFacts.from_record(row.origin, row.first_seen, row.last_changed, published, row.last_checked,
-                                    failing=bool(row.last_error))
+                                    failures=row.failures)
 
 
 def import_seeds(cycle: _Cycle) -> None:

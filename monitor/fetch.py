@@ -160,7 +160,7 @@ class Fetcher:
                 if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
                     self.robots.remember(host, "")  # no robots.txt: everything is allowed
                 else:
-                    log.info("robots.txt of %s unavailable (%s); proceeding, will ask again", host, exc)
+                    log.warning("robots.txt of %s unavailable (%s); proceeding, will ask again", host, exc)
         if not self.robots.allows(host, url):
             raise FetchError("disallowed by robots.txt for our user agent; not fetched")
 

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 DAY = 86400.0
+MAX_BACKOFF = 6 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class RecheckPolicy:
     tiers: tuple[tuple[float, float], ...] = ((2.0, 0.0), (30.0, 3600.0), (365.0, DAY))
     retire_after_days: float = 365.0
     pinned_interval: float = DAY  # pinned articles older than every tier
+    failure_backoff: float = 300.0  # after a failed check: this, doubling per failure, capped at MAX_BACKOFF
 
     def interval_for(self, age_days: float, pinned: bool) -> float | None:
         """Seconds between checks at this age; None when the article is retired."""
@@ -40,12 +42,12 @@ class ArticleFacts:
     last_changed: dt.datetime | None
     published: dt.datetime | None
     last_checked: dt.datetime | None
-    failing: bool = False  # the last check was an error: try again next cycle
+    failures: int = 0  # failed checks in a row: retried after an exponential backoff
 
     @classmethod
     def from_record(
         cls, origin: str, first_seen: str, last_changed: str | None, published: str, last_checked: str | None,
-        failing: bool = False,
+        failures: int = 0,
     ) -> ArticleFacts:
         """From the stored ISO strings (dates without a time count from midnight UTC)."""
         return cls(
@@ -54,7 +56,7 @@ class ArticleFacts:
             last_changed=parse_when(last_changed),
             published=parse_when(published),
             last_checked=parse_when(last_checked),
-            failing=failing,
+            failures=failures,
         )
 
     @property
@@ -85,8 +87,11 @@ def next_check(facts: ArticleFacts, now: dt.datetime, policy: RecheckPolicy) -> 
     interval = policy.interval_for(age_days, facts.pinned)
     if interval is None:
         return None
-    if facts.last_checked is None or facts.failing:
+    if facts.last_checked is None:
         return now
+    if facts.failures:
+        backoff = min(policy.failure_backoff * 2 ** (facts.failures - 1), MAX_BACKOFF)
+        return facts.last_checked + dt.timedelta(seconds=backoff)
     return facts.last_checked + dt.timedelta(seconds=interval)
 
 

@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS articles (
     last_modified TEXT,
     missing_count INTEGER NOT NULL DEFAULT 0,
     removed INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,
@@ -117,6 +118,7 @@ class ArticleRow:
     missing_count: int
     removed: bool
     last_error: str | None = None
+    failures: int = 0
 
 
 @dataclass(frozen=True)
@@ -171,9 +173,10 @@ class Store:
         with self.conn:
             self.conn.execute(
                 "UPDATE articles SET last_checked = ?, last_error = ?,"
+                " failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END,"
                 " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
                 " missing_count = COALESCE(?, missing_count) WHERE id = ?",
-                (now(), error, validators.etag if validators else None,
+                (now(), error, error, validators.etag if validators else None,
                  validators.last_modified if validators else None, missing_count, article_id),
             )
 
@@ -216,7 +219,7 @@ class Store:
             version_id = int(cur.lastrowid or 0)
             self._insert_alerts(article_id, version_id, alerts, targets, stamp)
             self.conn.execute(
-                "UPDATE articles SET title = ?, last_error = NULL, missing_count = 0,"
+                "UPDATE articles SET title = ?, last_error = NULL, missing_count = 0, failures = 0,"
                 " last_checked = CASE WHEN ? THEN ? ELSE last_checked END,"
                 " last_changed = CASE WHEN ? THEN ? ELSE last_changed END,"
                 " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
@@ -394,6 +397,7 @@ def _article(row: sqlite3.Row) -> ArticleRow:
         last_checked=row["last_checked"],
         last_changed=row["last_changed"], validators=Validators(row["etag"], row["last_modified"]),
         missing_count=row["missing_count"], removed=bool(row["removed"]), last_error=row["last_error"],
+        failures=row["failures"],
     )
 
 

@@ -19,9 +19,9 @@ def _ago(**kw: float) -> dt.datetime:
 
 
 def _facts(origin: str = "feed", *, published: dt.datetime | None = None, changed: dt.datetime | None = None,
-           checked: dt.datetime | None = None, seen: dt.datetime | None = None, failing: bool = False) -> ArticleFacts:
+           checked: dt.datetime | None = None, seen: dt.datetime | None = None, failures: int = 0) -> ArticleFacts:
     return ArticleFacts(origin=origin, first_seen=seen or _ago(days=400), last_changed=changed,
-                        published=published, last_checked=checked, failing=failing)
+                        published=published, last_checked=checked, failures=failures)
 
 
 @pytest.mark.parametrize(
@@ -42,8 +42,13 @@ def _facts(origin: str = "feed", *, published: dt.datetime | None = None, change
          _facts("seed", published=_ago(days=700), checked=_ago(hours=25)), True),
         ("configured post older than a year, checked 1 h ago",
          _facts("config", published=_ago(days=700), checked=_ago(hours=1)), False),
-        ("last check failed: try again", _facts(published=_ago(days=200), checked=_ago(minutes=1), failing=True),
+        ("failed once, 6 min ago: try again", _facts(published=_ago(days=200), checked=_ago(minutes=6), failures=1),
          True),
+        ("failed once, 2 min ago: back off", _facts(published=_ago(days=1), checked=_ago(minutes=2), failures=1),
+         False),
+        ("failed 3 times, 10 min ago: back off 20 min", _facts(published=_ago(days=1), checked=_ago(minutes=10),
+                                                                failures=3), False),
+        ("failed 20 times: capped at 6 h", _facts(published=_ago(days=1), checked=_ago(hours=6), failures=20), True),
         ("no published date: age from first seen", _facts(seen=_ago(hours=5), checked=_ago(minutes=1)), True),
     ],
 )
