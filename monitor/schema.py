@@ -1,0 +1,84 @@
+"""The database schema, in one place: the store's tables and the outbox, created idempotently."""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_checked TEXT,
+    last_changed TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    missing_count INTEGER NOT NULL DEFAULT 0,
+    removed INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    seq INTEGER NOT NULL,
+    captured_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    change_kind TEXT,
+    minor INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (article_id, seq)
+);
+CREATE TABLE IF NOT EXISTS feeds (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetched TEXT,
+    baseline_done INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    newest_entry TEXT,
+    health_state TEXT NOT NULL DEFAULT 'ok'
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER REFERENCES articles(id),  -- NULL for operator alerts about a feed
+    version_id INTEGER REFERENCES versions(id),
+    kind TEXT NOT NULL,
+    dedup_key TEXT NOT NULL UNIQUE,
+    payload TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    alert_id INTEGER NOT NULL REFERENCES alerts(id),
+    target TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt TEXT,
+    sent_at TEXT,
+    PRIMARY KEY (alert_id, target)
+);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(status, target);
+CREATE TABLE IF NOT EXISTS hosts (
+    host TEXT PRIMARY KEY,
+    robots TEXT,
+    robots_fetched REAL,
+    blocked_until REAL
+);
+CREATE TABLE IF NOT EXISTS service_state (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+"""
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Create what is missing; `user_version` records the schema the file was brought to."""
+    with conn:
+        conn.executescript(SCHEMA)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
