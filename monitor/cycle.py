@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from monitor.compare import compare
 from monitor.config import Settings
@@ -93,16 +94,16 @@ async def run_cycle(
         for host, (body, fetched_at) in robots.items():
             fetcher.robots.remember(host, body, fetched_at)
         for url in settings.feeds:
-            await _poll_source(cycle, fetcher, url, listing=False)
+            await _guarded(cycle, f"feed {url}", _poll_source(cycle, fetcher, url, listing=False))
         for url in settings.listings:
-            await _poll_source(cycle, fetcher, url, listing=True)
+            await _guarded(cycle, f"listing {url}", _poll_source(cycle, fetcher, url, listing=True))
         rows = store.articles()
         if due_only:
             now = dt.datetime.now(dt.UTC)
             due = [r for r in rows if is_due(article_facts(store, r), now, settings.recheck)]
             cycle.report.not_due = len(rows) - len(due)
             rows = due
-        await asyncio.gather(*(_check_article(cycle, fetcher, row) for row in rows))
+        await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
         cycle.report.requests = fetcher.requests
         store.save_host_state(fetcher.robots.bodies, fetcher.blocked_until)
     delivery = await deliver_pending(store, [*targets, *cycle.admin_targets], echo=echo,
@@ -111,6 +112,15 @@ async def run_cycle(
     cycle.report.alerts_failed += delivery.failed
     cycle.report.errors.extend(delivery.errors)
     return cycle.report
+
+
+async def _guarded(cycle: _Cycle, where: str, step: Coroutine[Any, Any, None]) -> None:
+    """One feed or article that fails in a way nobody foresaw is an error line, not the end of the cycle."""
+    try:
+        await step
+    except Exception as exc:
+        log.debug("unexpected failure in %s", where, exc_info=True)
+        cycle.error(where, f"unexpected error ({type(exc).__name__}: {str(exc)[:200]})")
 
 
 def article_facts(store: Store, row: ArticleRow) -> ArticleFacts:

@@ -20,14 +20,20 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> list[FeedEntry]
     """Entries of an RSS/Atom feed we fetched ourselves (feedparser's own HTTP has no timeout)."""
     if not body.strip():
         raise FeedError("empty feed body")
-    parsed = feedparser.parse(
-        body, response_headers={"content-type": content_type or "application/xml", "content-location": url}
-    )
-    if not parsed.get("version") and not parsed.entries:
-        reason = parsed.get("bozo_exception")
-        detail = f" ({type(reason).__name__})" if reason else ""
+    try:
+        parsed = feedparser.parse(
+            body, response_headers={"content-type": content_type or "application/xml", "content-location": url}
+        )
+        entries = [entry for entry in (_entry(e) for e in parsed.entries) if entry is not None]
+    except Exception as exc:  # feedparser lets odd input escape as ValueError, UnicodeError, OverflowError…
+        raise FeedError(f"unreadable feed ({type(exc).__name__})") from None
+    reason = parsed.get("bozo_exception")
+    detail = f" ({type(reason).__name__})" if reason else ""
+    if not parsed.get("version") and not entries:
         raise FeedError(f"not an RSS or Atom feed{detail}")
-    return [entry for entry in (_entry(e) for e in parsed.entries) if entry is not None]
+    if parsed.get("bozo") and not entries:
+        raise FeedError(f"malformed feed with no readable entries{detail}")
+    return entries
 
 
 def _entry(raw: Any) -> FeedEntry | None:

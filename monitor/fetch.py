@@ -63,7 +63,8 @@ def decode_body(body: bytes, content_type: str) -> str:
     candidates = [declared.group(1)] if declared else []
     if sniffed := _CHARSET.search(body[:4096]):
         candidates.append((sniffed.group(1) or sniffed.group(2)).decode("ascii"))
-    for charset in [*candidates, "utf-8"]:
+    # A wrong label is common (cp1252 bytes sent as UTF-8): cp1252 before giving up on any byte.
+    for charset in [*candidates, "utf-8", "cp1252"]:
         try:
             return body.decode(charset)
         except (LookupError, UnicodeDecodeError):
@@ -116,6 +117,7 @@ class Fetcher:
         self._host_last: dict[str, float] = {}
         self.blocked_until: dict[str, float] = {}
         self.robots = RobotsRules()
+        self._robots_unavailable: set[str] = set()
         self.requests = 0
         self.bytes_received = 0
 
@@ -152,7 +154,7 @@ class Fetcher:
     async def _obey_robots(self, url: str) -> None:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        if not self.robots.fresh(host):
+        if not self.robots.fresh(host) and host not in self._robots_unavailable:
             robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
             try:
                 self.robots.remember(host, (await self.get(robots_url, obey_robots=False)).text())
@@ -160,6 +162,7 @@ class Fetcher:
                 if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
                     self.robots.remember(host, "")  # no robots.txt: everything is allowed
                 else:
+                    self._robots_unavailable.add(host)  # asked again next cycle, not for every page
                     log.warning("robots.txt of %s unavailable (%s); proceeding, will ask again", host, exc)
         if not self.robots.allows(host, url):
             raise FetchError("disallowed by robots.txt for our user agent; not fetched")

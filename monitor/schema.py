@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from monitor.errors import StoreError
+
 SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -77,8 +79,19 @@ CREATE TABLE IF NOT EXISTS service_state (
 """
 
 
+def check_ours(conn: sqlite3.Connection) -> None:
+    """Refuse a SQLite file of another program (or of a newer version of ours) before touching it."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    if tables and version == 0:
+        raise StoreError(f"not a deeplinks-monitor database (it has tables {', '.join(tables[:5])})")
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"written by a newer deeplinks-monitor (schema {version}, this one knows {SCHEMA_VERSION})")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Create what is missing; `user_version` records the schema the file was brought to."""
+    check_ours(conn)
     with conn:
         conn.executescript(SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -20,7 +20,7 @@ from pathlib import Path
 from monitor.errors import StoreError
 from monitor.fetch import Validators
 from monitor.model import Alert, Snapshot
-from monitor.schema import migrate
+from monitor.schema import check_ours, migrate
 from monitor.serial import alert_from_json, snapshot_from_json, to_json
 from monitor.watchdog import FeedHealth
 
@@ -339,17 +339,21 @@ def _version(row: sqlite3.Row) -> VersionRow:
 
 
 def open_store(path: Path, *, read_only: bool = False) -> Store:
-    """Open (creating if needed) the database; StoreError with a one-line reason when we cannot."""
+    """Open (creating if needed) the database; StoreError with a one-line reason when we cannot.
+
+    A file that is not ours is refused before anything (even the journal mode) is written to it.
+    """
+    if read_only and not path.exists():
+        raise StoreError(f"{path}: database not found (run `monitor check` first)")
     try:
         if read_only:
-            if not path.exists():
-                raise StoreError(f"{path}: database not found (run `monitor check` first)")
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=30)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout = 30000")
+        check_ours(conn)
         if not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -357,7 +361,7 @@ def open_store(path: Path, *, read_only: bool = False) -> Store:
             migrate(conn)
         else:
             conn.execute("SELECT COUNT(*) FROM articles").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, StoreError) as exc:
         raise StoreError(f"{path}: cannot use database ({exc})") from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot create database ({exc.strerror})") from None

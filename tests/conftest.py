@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,17 +90,16 @@ def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: A
 
 def run_monitor(
     *args: str, config: Path, cwd: Path | None = None, extra_env: dict[str, str] | None = None,
-    user: int | None = None,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m monitor ARGS --config CONFIG` as a user would, by default from the config's directory.
 
-    `user` (a uid; needs root) runs the process as that user and group with no supplementary groups.
+    `preexec_fn` runs in the child before the monitor starts (e.g. to drop privileges).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env.update(extra_env or {})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
-    as_user: dict[str, Any] = {} if user is None else {"user": user, "group": user, "extra_groups": []}
     return subprocess.run(
         [sys.executable, "-m", "monitor", *args, "--config", str(config)],
         cwd=cwd or config.parent,
@@ -108,5 +107,5 @@ def run_monitor(
         capture_output=True,
         text=True,
         timeout=60,
-        **as_user,
+        preexec_fn=preexec_fn,
     )
