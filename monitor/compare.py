@@ -58,6 +58,17 @@ def compare(old: Snapshot, new: Snapshot) -> Change | None:
     )
 
 
+def change_kinds(change: Change | None) -> frozenset[str]:
+    """Every kind a change carries, for classification and measurement; a minor body edit is
+    "body_edited:minor" so it can be recorded without alerting."""
+    if change is None:
+        return frozenset()
+    kinds = {change.kind, *change.extra_kinds}
+    if change.minor:
+        kinds = {"body_edited:minor" if k == "body_edited" else k for k in kinds}
+    return frozenset(kinds)
+
+
 def _note_changes(
     old: tuple[UpdateNote, ...], new: tuple[UpdateNote, ...]
 ) -> tuple[tuple[UpdateNote, ...], tuple[UpdateNote, ...]]:
