@@ -59,17 +59,17 @@ def extract_article(html: str, url: str) -> Snapshot:
     title = _first_text(tree, _TITLE_SELECTORS) or _meta(tree, "meta[property='og:title']")
     if not title:
         raise ExtractError("article has no title")
+    published = _meta(tree, *_DATE_SELECTORS)[:10]
     notes: list[UpdateNote] = []
     text: list[str] = []
     for paragraph in paragraphs:
-        note = parse_note(paragraph)
+        note = parse_note(paragraph, published)
         if note is not None:
             notes.append(note)
         else:
             text.append(paragraph)
     byline = _first_text(tree, _BYLINE_SELECTORS)
     byline = byline[3:].strip() if byline.lower().startswith("by ") else byline
-    published = _meta(tree, *_DATE_SELECTORS)[:10]
     return Snapshot(
         url=url,
         title=title,

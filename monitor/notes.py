@@ -19,8 +19,12 @@ _NOTE = re.compile(
 _FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y")
 
 
-def parse_note(paragraph: str) -> UpdateNote | None:
-    """An UpdateNote when the paragraph opens with a note label and a colon, else None."""
+def parse_note(paragraph: str, published: str = "") -> UpdateNote | None:
+    """An UpdateNote when the paragraph opens with a note label and a colon, else None.
+
+    `published` (ISO date) supplies the year of a yearless date ("Update, Dec. 24:"): the
+    first such date on or after publication.
+    """
     match = _NOTE.match(paragraph)
     if not match:
         return None
@@ -31,11 +35,12 @@ def parse_note(paragraph: str) -> UpdateNote | None:
         # "Update - foo" without a date is too weak a signal; only a colon makes a bare label a note.
         return None
     when = match.group("paren") or match.group("words") or ""
-    return UpdateNote(text=paragraph.strip(), label=label, date=parse_note_date(when))
+    return UpdateNote(text=paragraph.strip(), label=label, date=parse_note_date(when, published))
 
 
-def parse_note_date(words: str) -> dt.date | None:
-    """Read "1/6/2025", "12/21/24", "Dec. 24, 2024" or "2025-01-06"; None when absent or unreadable."""
+def parse_note_date(words: str, published: str = "") -> dt.date | None:
+    """Read "1/6/2025", "12/21/24", "Dec. 24, 2024", "2025-01-06", or "Dec. 24" with the year of
+    publication (the next year when that would precede it); None when absent or unreadable."""
     cleaned = re.sub(r"^(?:on|updated|as of)\s+", "", words.strip(), flags=re.IGNORECASE)
     cleaned = re.sub(r"\.(?=\s)", "", cleaned).replace("Sept ", "Sep ")
     for fmt in _FORMATS:
@@ -43,4 +48,20 @@ def parse_note_date(words: str) -> dt.date | None:
             return dt.datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
+    try:
+        base = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    for fmt in ("%B %d", "%b %d"):
+        try:
+            # Parse with the year attached (a bare "%b %d" defaults to 1900, where Feb 29 fails).
+            day = dt.datetime.strptime(f"{cleaned} {base.year}", f"{fmt} %Y").date()
+        except ValueError:
+            continue
+        if day >= base:
+            return day
+        try:
+            return day.replace(year=base.year + 1)
+        except ValueError:  # Feb 29 with no leap year after it
+            return day
     return None

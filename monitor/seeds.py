@@ -137,7 +137,7 @@ def _snapshot(url: str, title: str, paragraphs: list[str], byline: str, publishe
     notes = []
     body = []
     for p in paragraphs:
-        note = parse_note(p)
+        note = parse_note(p, published)
         if note:
             notes.append(note)
         else:

@@ -126,3 +126,18 @@ def test_note_labels_and_dates(text: str, label: str, date: str | None) -> None:
 @pytest.mark.parametrize("text", ["Updates to the law were made: none", "Most UN Member States", "Update - nope"])
 def test_ordinary_paragraphs_are_not_notes(text: str) -> None:
     assert parse_note(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "date"),
+    [
+        ("Update, Dec. 24: adopted without a vote.", "2024-12-16", "2024-12-24"),
+        ("Update, Jan. 6: signing set for Hanoi.", "2024-12-16", "2025-01-06"),
+        ("Update (Dec. 24): adopted.", "2024-12-16", "2024-12-24"),
+        ("Update, Dec. 24: no publication date known.", "", None),
+    ],
+)
+def test_yearless_note_dates_take_the_year_of_publication(text: str, published: str, date: str | None) -> None:
+    note = parse_note(text, published)
+    assert note is not None
+    assert (note.date.isoformat() if note.date else None) == date
