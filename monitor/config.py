@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import ConfigError
+from monitor.model import ALERT_KINDS
 from monitor.policy import RecheckPolicy
 
 DEFAULT_CONFIG = Path("config/monitor.toml")
@@ -61,6 +62,7 @@ class Settings:
     rewrite: tuple[tuple[str, str], ...] = ()
     announce_existing: bool = False
     alert_minor: bool = False
+    alert_kinds: tuple[str, ...] = ALERT_KINDS
     removed_after: int = 2
     feed_interval: float = 900.0
     jitter: float = 60.0
@@ -108,6 +110,7 @@ _SCALARS: dict[str, _Check] = {
     "database": _text, "seeds_dir": _text, "feeds": _str_list, "listings": _str_list, "articles": _str_list,
     "notify": _str_list, "user_agent": _text, "timeout": _number, "allowed_hosts": _str_list,
     "host_delay": _number, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
+    "alert_kinds": _str_list,
     "removed_after": _integer, "feed_interval": _number, "jitter": _number, "retry_backoff": _number,
     "delivery_backoff": _number, "max_attempts": _integer,
     "notify_admin": _str_list, "admin_after": _integer, "quiet_days": _number,
@@ -205,6 +208,8 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
             if not all("=" in p for p in pairs):
                 raise ConfigError(f"{where}: must be PREFIX=TARGET pairs")
             out[key] = tuple((a.rstrip("/"), b.rstrip("/")) for a, _, b in (p.partition("=") for p in pairs))
+        elif key == "alert_kinds":
+            out[key] = tuple(v for v in re.split(r"[\s,]+", value) if v)
         elif key in ("feeds", "listings", "articles", "notify", "notify_admin", "allowed_hosts"):
             out[key] = tuple(v for v in _URL_SPLIT.split(value) if v and v.strip(","))
         elif key in ("timeout", "host_delay", "feed_interval", "jitter", "quiet_days", "retry_backoff",
@@ -256,6 +261,9 @@ def _build(values: dict[str, Any], base: Path, where: str, env: Mapping[str, str
         seeds_dir: Path | None = resolve(values["seeds_dir"])
     else:
         seeds_dir = (Path.cwd() / "seeds") if (Path.cwd() / "seeds").is_dir() else None
+    unknown = [k for k in values.get("alert_kinds", ()) if k not in ALERT_KINDS]
+    if unknown:
+        raise ConfigError(f"{where}: 'alert_kinds' has unknown kind {unknown[0]!r} (known: {', '.join(ALERT_KINDS)})")
     for key in ("feeds", "listings", "articles"):
         for url in values.get(key, ()):
             if not re.match(r"^https?://[^/\s]+", url):

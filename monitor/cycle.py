@@ -205,7 +205,7 @@ def _record_poll(
     if event is not None:
         detail = _operator_detail(event, error, health, cycle.settings)
         log.warning("operator: %s: %s", url, detail)
-        if cycle.admin_targets:
+        if cycle.admin_targets and event in cycle.settings.alert_kinds:
             stamp = now()
             alerts = (Alert(kind=event, url=url, title=url, dedup_key=digest(url, event, stamp), detail=detail,
                             created_at=stamp),)
@@ -228,9 +228,10 @@ def _new_post(cycle: _Cycle, row: ArticleRow, entry: FeedEntry) -> None:
         kind="new_post", url=entry.url, title=entry.title, dedup_key=digest(entry.url, "new_post"),
         entry=entry, byline=entry.author, published=entry.published, created_at=now(),
     )
-    cycle.store.record_alerts(row.id, (alert,), cycle.target_urls)
+    wanted = "new_post" in cycle.settings.alert_kinds
+    cycle.store.record_alerts(row.id, (alert,) if wanted else (), cycle.target_urls)
     cycle.report.new_posts += 1
-    cycle.report.alerts_created += 1
+    cycle.report.alerts_created += int(wanted)
 
 
 async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> None:
@@ -264,22 +265,23 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
         snapshot = latest.snapshot
     snapshot = replace(snapshot, source="live", captured_at=now())
     alerts: list[Alert] = []
-    if row.removed:
+    if row.removed and "restored" in cycle.settings.alert_kinds:
         alerts.append(_alert(row, snapshot, "restored", None))
     if latest is None:
         store.record_version(row.id, snapshot, alerts=tuple(alerts), targets=cycle.target_urls,
                              validators=response.validators, removed=False)
         return
-    if latest.content_hash == snapshot.content_hash() and not alerts:
+    if latest.content_hash == snapshot.content_hash() and not alerts and not row.removed:
         store.record_check(row.id, validators=response.validators, missing_count=0)
         cycle.report.unchanged += 1
         return
     change = compare(latest.snapshot, snapshot)
-    if change is not None and (not change.minor or cycle.settings.alert_minor):
-        alerts.append(_alert(row, snapshot, change.kind, change))
+    headline = _headline(change, cycle.settings)
+    if change is not None and headline is not None:
+        alerts.append(_alert(row, snapshot, headline, change))
         cycle.report.changes += 1
     else:
-        cycle.report.quiet_versions += 1
+        cycle.report.quiet_versions += 1  # recorded in history (a minor edit, or a kind nobody wants)
     if latest.content_hash == snapshot.content_hash():
         store.record_alerts(row.id, tuple(alerts), cycle.target_urls, removed=False, missing_count=0)
     else:
@@ -290,6 +292,14 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
     cycle.report.alerts_created += len(alerts)
 
 
+def _headline(change: Change | None, settings: Settings) -> str | None:
+    """The kind an alert leads with: the most important one the config wants; None = record quietly."""
+    if change is None or (change.minor and not settings.alert_minor):
+        return None
+    wanted = [k for k in (change.kind, *change.extra_kinds) if k in settings.alert_kinds]
+    return wanted[0] if wanted else None
+
+
 def _missing(cycle: _Cycle, row: ArticleRow, exc: FetchError) -> None:
     """404/410: count it; only after `removed_after` answers in a row is it a 'removed' alert."""
     count = row.missing_count + 1
@@ -298,10 +308,10 @@ def _missing(cycle: _Cycle, row: ArticleRow, exc: FetchError) -> None:
         return
     latest = cycle.store.latest_version(row.id)
     snapshot = latest.snapshot if latest else Snapshot(url=row.url, title=row.title, notes=(), paragraphs=())
-    alert = _alert(row, snapshot, "removed", None, salt=now())
-    cycle.store.record_alerts(row.id, (alert,), cycle.target_urls, removed=True, missing_count=count)
+    alerts = (_alert(row, snapshot, "removed", None, salt=now()),) if "removed" in cycle.settings.alert_kinds else ()
+    cycle.store.record_alerts(row.id, alerts, cycle.target_urls, removed=True, missing_count=count)
     cycle.report.changes += 1
-    cycle.report.alerts_created += 1
+    cycle.report.alerts_created += len(alerts)
 
 
 def _alert(row: ArticleRow, snapshot: Snapshot, kind: str, change: Change | None, salt: str = "") -> Alert:

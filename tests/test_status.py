@@ -9,7 +9,7 @@ from tests.conftest import run_monitor, write_config
 from tests.fixtures.articles import SEEDED, STILL_FLAWED
 from tests.receivers import JsonReceiver
 from tests.replay import ReplaySite
-from tests.site import add_note, publish
+from tests.site import add_note, edit, publish
 
 
 def test_status_table_and_json(tmp_path: Path, site: ReplaySite, receiver: JsonReceiver) -> None:
@@ -54,3 +54,20 @@ def test_check_due_skips_articles_the_policy_says_can_wait(
 
     assert run_monitor("check", config=cfg).returncode == 0, "a plain check looks at everything"
     assert len(receiver.messages) == 1
+
+
+def test_alert_kinds_chooses_what_alerts_and_the_rest_is_still_recorded(
+    tmp_path: Path, site: ReplaySite, receiver: JsonReceiver
+) -> None:
+    cfg = write_config(tmp_path, site, [receiver.url()], alert_kinds=["note_added", "note_changed"])
+    assert run_monitor("check", config=cfg).returncode == 0
+    publish(site, [edit(a, "over 100 countries", "over 120 countries") if a.path == STILL_FLAWED.path else a
+                   for a in SEEDED])
+    assert run_monitor("check", config=cfg).returncode == 0
+    assert receiver.messages == [], "body edits are not wanted here"
+    history = run_monitor("history", STILL_FLAWED.url, config=cfg).stdout
+    assert "Edited" in history, "but the edit is recorded in history"
+
+    bad = write_config(tmp_path, site, [receiver.url()], alert_kinds=["note_added", "everything"])
+    result = run_monitor("check", config=bad)
+    assert result.returncode == 1 and "unknown kind 'everything'" in result.stderr
