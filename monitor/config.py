@@ -17,6 +17,7 @@ from typing import Any
 from monitor.errors import ConfigError
 from monitor.model import ALERT_KINDS
 from monitor.policy import RecheckPolicy
+from monitor.templates import Templates, compile_templates
 
 DEFAULT_CONFIG = Path("config/monitor.toml")
 DEFAULT_FEED = "https://www.eff.org/rss/updates.xml"
@@ -63,6 +64,7 @@ class Settings:
     announce_existing: bool = False
     alert_minor: bool = False
     alert_kinds: tuple[str, ...] = ALERT_KINDS
+    templates: Templates | None = None
     removed_after: int = 2
     feed_interval: float = 900.0
     jitter: float = 60.0
@@ -153,6 +155,13 @@ def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
                 if sub not in ("keywords", "categories"):
                     raise ConfigError(f"{where}: unknown key 'topic.{sub}'")
                 out[f"topic_{sub}"] = _str_list(subvalue, f"topic.{sub}", where)
+        elif key == "templates":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: 'templates' must be a table")
+            for sub, subvalue in value.items():
+                if sub not in ("title", "body", "format"):
+                    raise ConfigError(f"{where}: unknown key 'templates.{sub}'")
+                out[f"templates_{sub}"] = _text(subvalue, f"templates.{sub}", where)
         elif key == "recheck":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: 'recheck' must be a table")
@@ -217,6 +226,8 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
             out[key] = _number(_parse_number(value, where), key, where)
         elif key in ("max_bytes", "removed_after", "admin_after", "max_attempts"):
             out[key] = _integer(int(_parse_number(value, where)), key, where)
+        elif key in ("templates_title", "templates_body", "templates_format"):
+            out[key] = value
         elif key == "recheck_tiers":
             try:
                 pairs = [[float(x) for x in p.split(":")] for p in re.split(r"[\s,]+", value.strip()) if p]
@@ -277,6 +288,11 @@ def _build(values: dict[str, Any], base: Path, where: str, env: Mapping[str, str
         tiers=values.get("recheck_tiers", default_policy.tiers),
         retire_after_days=values.get("recheck_retire_after_days", default_policy.retire_after_days),
     )
+    templates = None
+    if any(k.startswith("templates_") for k in values):
+        templates = compile_templates(values.get("templates_title"), values.get("templates_body"),
+                                      values.get("templates_format", "text"), where)
     simple = {k: v for k, v in values.items() if k in _SCALARS and k not in ("database", "seeds_dir")}
     return Settings(database=database, seeds_dir=seeds_dir, topic=topic, source=where, recheck=recheck,
+                    templates=templates,
                     rewrite=values.get("rewrite", ()), **simple)
