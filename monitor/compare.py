@@ -29,8 +29,15 @@ class _Sentence:
         return tuple(k for k, _, _ in self.spans)
 
 
-def compare(old: Snapshot, new: Snapshot) -> Change | None:
-    """What a reader of `old` would find different in `new`; None when nothing they read changed."""
+MINOR_SIMILARITY = 0.85
+
+
+def compare(old: Snapshot, new: Snapshot, *, minor_similarity: float = MINOR_SIMILARITY) -> Change | None:
+    """What a reader of `old` would find different in `new`; None when nothing they read changed.
+
+    `minor` says the body edits are all punctuation, letter case or spelling-level (one word for
+    a near-identical one, no digits): recorded, alerted only if asked, whatever else changed.
+    """
     notes_added, notes_removed = _note_changes(old.notes, new.notes)
     title_changed = canonical(old.title) != canonical(new.title)
     edits = body_edits(old, new)
@@ -45,7 +52,7 @@ def compare(old: Snapshot, new: Snapshot) -> Change | None:
         kinds.append("body_edited")
     if not kinds:
         return None
-    minor = kinds == ["body_edited"] and all(_is_minor(e) for e in edits)
+    minor = bool(edits) and all(_is_minor(e, minor_similarity) for e in edits)
     return Change(
         kind=kinds[0],
         notes_added=notes_added,
@@ -159,10 +166,22 @@ def _quote(sents: list[_Sentence], spans: list[tuple[tuple[str, int, int], int]]
     return " ".join(parts)
 
 
-def _is_minor(edit: WordEdit) -> bool:
-    """Punctuation or letter case only: recorded, but not worth waking anyone."""
+def _is_minor(edit: WordEdit, similarity: float) -> bool:
+    """Punctuation, letter case, or a misspelt word corrected: recorded, but not worth waking anyone."""
     removed = " ".join(edit.removed)
     added = " ".join(edit.added)
     if canonical(removed).casefold() == canonical(added).casefold():
         return True
-    return not re.search(r"\w", removed + added)
+    if not re.search(r"\w", removed + added):
+        return True
+    return len(edit.removed) == len(edit.added) and all(
+        _spelling_fix(a, b, similarity) for a, b in zip(edit.removed, edit.added, strict=True)
+    )
+
+
+def _spelling_fix(removed: str, added: str, similarity: float) -> bool:
+    """One word for a near-identical one ("langauge" → "language"); never numbers (100 → 120 matters)."""
+    a, b = canonical(removed).casefold(), canonical(added).casefold()
+    if " " in a or " " in b or re.search(r"\d", a + b) or min(len(a), len(b)) < 4:
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= similarity

@@ -63,6 +63,7 @@ class Settings:
     rewrite: tuple[tuple[str, str], ...] = ()
     announce_existing: bool = False
     alert_minor: bool = False
+    minor_similarity: float = 0.85
     alert_kinds: tuple[str, ...] = ALERT_KINDS
     templates: Templates | None = None
     removed_after: int = 2
@@ -112,7 +113,7 @@ _SCALARS: dict[str, _Check] = {
     "database": _text, "seeds_dir": _text, "feeds": _str_list, "listings": _str_list, "articles": _str_list,
     "notify": _str_list, "user_agent": _text, "timeout": _number, "allowed_hosts": _str_list,
     "host_delay": _number, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
-    "alert_kinds": _str_list,
+    "alert_kinds": _str_list, "minor_similarity": _number,
     "removed_after": _integer, "feed_interval": _number, "jitter": _number, "retry_backoff": _number,
     "delivery_backoff": _number, "max_attempts": _integer,
     "notify_admin": _str_list, "admin_after": _integer, "quiet_days": _number,
@@ -222,7 +223,7 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
         elif key in ("feeds", "listings", "articles", "notify", "notify_admin", "allowed_hosts"):
             out[key] = tuple(v for v in _URL_SPLIT.split(value) if v and v.strip(","))
         elif key in ("timeout", "host_delay", "feed_interval", "jitter", "quiet_days", "retry_backoff",
-                     "delivery_backoff"):
+                     "minor_similarity", "delivery_backoff"):
             out[key] = _number(_parse_number(value, where), key, where)
         elif key in ("max_bytes", "removed_after", "admin_after", "max_attempts"):
             out[key] = _integer(int(_parse_number(value, where)), key, where)

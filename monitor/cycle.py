@@ -275,7 +275,7 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
         store.record_check(row.id, validators=response.validators, missing_count=0)
         cycle.report.unchanged += 1
         return
-    change = compare(latest.snapshot, snapshot)
+    change = compare(latest.snapshot, snapshot, minor_similarity=cycle.settings.minor_similarity)
     headline = _headline(change, cycle.settings)
     if change is not None and headline is not None:
         alerts.append(_alert(row, snapshot, headline, change))
@@ -294,9 +294,11 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
 
 def _headline(change: Change | None, settings: Settings) -> str | None:
     """The kind an alert leads with: the most important one the config wants; None = record quietly."""
-    if change is None or (change.minor and not settings.alert_minor):
+    if change is None:
         return None
-    wanted = [k for k in (change.kind, *change.extra_kinds) if k in settings.alert_kinds]
+    kinds = [k for k in (change.kind, *change.extra_kinds) if not (change.minor and k == "body_edited")
+             or settings.alert_minor]
+    wanted = [k for k in kinds if k in settings.alert_kinds]
     return wanted[0] if wanted else None
 
 

@@ -141,3 +141,28 @@ def test_yearless_note_dates_take_the_year_of_publication(text: str, published: 
     note = parse_note(text, published)
     assert note is not None
     assert (note.date.isoformat() if note.date else None) == date
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "minor"),
+    [
+        ("intrusive", "intrusivee", True),          # a typo fixed
+        ("countries,", "countries", True),          # punctuation
+        ("The final", "THE final", True),           # letter case
+        ("over 100", "over 120", False),            # numbers always matter
+        ("will permit", "will not permit", False),  # a word added is never spelling
+        ("intrusive", "invasive", False),           # another word
+        ("will", "wall", False),                    # too short to call a typo
+    ],
+)
+def test_minor_means_punctuation_case_or_spelling(old: str, new: str, minor: bool) -> None:
+    edited = (BODY[0].replace(old, new, 1), *BODY[1:])
+    assert BODY[0] != edited[0]
+    change = compare(_snap(), _snap(edited))
+    assert change is not None and change.minor is minor
+
+
+def test_a_minor_fix_beside_a_new_note_keeps_the_note_and_marks_the_body_minor() -> None:
+    note = "Update (2/10/2026): signed."
+    change = compare(_snap(), _snap((BODY[0].replace("countries,", "countries"), *BODY[1:]), notes=(note,)))
+    assert change is not None and change.kind == "note_added" and change.minor
