@@ -11,18 +11,20 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
+import html
 import logging
 import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import apprise
 
 from monitor.errors import ConfigError
 from monitor.faults import crash_point
-from monitor.render import render
+from monitor.render import DEFAULT_LIMITS, render
 from monitor.store import Store, target_id
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,10 @@ T = TypeVar("T")
 
 STDOUT = "stdout"
 MAX_BACKOFF = 6 * 3600.0
+TITLE_ROOM = 200  # characters kept free for the title where a service counts it within its body limit
+# Services whose Apprise default is plain text but that display Markdown: Discord formats even
+# "plain" content as Markdown (so only escaped Markdown is inert there), Matrix turns it into HTML.
+MARKDOWN_CHAT = frozenset({"discord", "matrix", "matrixs"})
 
 
 @dataclass
@@ -39,6 +45,9 @@ class Target:
     url: str = field(repr=False)
     label: str
     sender: apprise.Apprise | None = field(default=None, repr=False)
+    fmt: str = "text"  # the body format the service reads natively (an apprise.NotifyFormat value)
+    limit: int | None = None  # body length the service takes; None: the format's default
+    title_in_body: bool = False  # the service has no title field: Apprise puts the title inside the body
 
 
 def build_targets(urls: tuple[str, ...], *, key: str = "notify", fallback_stdout: bool = True) -> list[Target]:
@@ -47,13 +56,39 @@ def build_targets(urls: tuple[str, ...], *, key: str = "notify", fallback_stdout
         return [Target(url=STDOUT, label="standard output")] if fallback_stdout else []
     targets = []
     for position, url in enumerate(urls, start=1):
+        scheme = url.split("://", 1)[0].lower() if "://" in url else "?"
+        plugin = apprise.Apprise.instantiate(url)
         sender = apprise.Apprise()
-        if not sender.add(url):
-            scheme = url.split("://", 1)[0] if "://" in url else "?"
+        if plugin is None or not sender.add(plugin):
             raise ConfigError(f"{key} entry #{position} (scheme '{scheme}') is not a valid Apprise URL")
         masked = sender.urls(privacy=True)
-        targets.append(Target(url=url, label=masked[0] if masked else f"target #{position}", sender=sender))
+        fmt = native_format(plugin, url)
+        targets.append(Target(url=url, label=masked[0] if masked else f"target #{position}", sender=sender, fmt=fmt,
+                              limit=body_limit(plugin, fmt), title_in_body=int(plugin.title_maxlen or 0) <= 0))
     return targets
+
+
+def native_format(plugin: Any, url: str) -> str:
+    """The body format to render for this service: the URL's `?format=`, else the one it reads natively.
+
+    Apprise declares a service's formats with its default first and resolves `?format=`;
+    chat services that display Markdown get Markdown even where Apprise defaults to text.
+    """
+    declared = plugin.notify_format
+    formats = {str(getattr(f, "value", f)) for f in (declared if isinstance(declared, tuple | list) else [declared])}
+    chosen = str(plugin.resolve_format().value)
+    explicit = "format" in parse_qs(urlsplit(url).query)
+    scheme = url.split("://", 1)[0].lower()
+    if not explicit and chosen == "text" and scheme in MARKDOWN_CHAT and "markdown" in formats:
+        chosen = "markdown"
+    return chosen if chosen in DEFAULT_LIMITS else "text"
+
+
+def body_limit(plugin: Any, fmt: str) -> int:
+    """Our limit for the format, lowered to what the service takes (less room for a title it counts in)."""
+    ours = DEFAULT_LIMITS[fmt]
+    theirs = int(getattr(plugin, "body_maxlen", 0) or 0)
+    return min(ours, max(theirs - TITLE_ROOM, theirs // 2)) if theirs > 0 else ours
 
 
 @dataclass
@@ -79,14 +114,16 @@ async def deliver_pending(
     for pending in pending_list:
         crash_point("before_send")
         target = by_id[pending.target]
-        message = render(pending.alert)
+        message = render(pending.alert, target.fmt, limit=target.limit)
         if target.sender is None:
             (echo or _print)(f"{message.title}\n\n{message.body}\n")
             ok, error = True, None
         else:
+            # A service without a title field gets it inside an HTML body: it must be escaped there.
+            title = html.escape(message.title) if target.title_in_body and message.format == "html" else message.title
             result = await _in_daemon_thread(
-                functools.partial(target.sender.notify, body=message.body, title=message.title,
-                                  body_format=apprise.NotifyFormat.TEXT)
+                functools.partial(target.sender.notify, body=message.body, title=title,
+                                  body_format=apprise.NotifyFormat(message.format))
             )
             ok = result.status == apprise.AppriseResultStatus.SUCCESS
             error = None if ok else f"delivery to {target.label} failed ({_status_name(result)})"
