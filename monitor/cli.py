@@ -146,7 +146,8 @@ def notify(config_path: Path | None, retry: bool, replay: str | None) -> None:
                 queued = store.replay(None if replay == "all" else int(replay))
             report = asyncio.run(deliver_pending(store, targets, give_up_after=settings.max_attempts,
                                                  backoff=settings.delivery_backoff,
-                                                 ignore_backoff=retry or replay is not None))
+                                                 ignore_backoff=retry or replay is not None,
+                                                 templates=settings.templates, digest=settings.digest))
         finally:
             store.close()
     for error in report.errors:

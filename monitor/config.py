@@ -66,6 +66,7 @@ class Settings:
     minor_similarity: float = 0.85
     alert_kinds: tuple[str, ...] = ALERT_KINDS
     templates: Templates | None = None
+    digest: bool = False
     removed_after: int = 2
     feed_interval: float = 900.0
     jitter: float = 60.0
@@ -113,7 +114,7 @@ _SCALARS: dict[str, _Check] = {
     "database": _text, "seeds_dir": _text, "feeds": _str_list, "listings": _str_list, "articles": _str_list,
     "notify": _str_list, "user_agent": _text, "timeout": _number, "allowed_hosts": _str_list,
     "host_delay": _number, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
-    "alert_kinds": _str_list, "minor_similarity": _number,
+    "alert_kinds": _str_list, "digest": _boolean, "minor_similarity": _number,
     "removed_after": _integer, "feed_interval": _number, "jitter": _number, "retry_backoff": _number,
     "delivery_backoff": _number, "max_attempts": _integer,
     "notify_admin": _str_list, "admin_after": _integer, "quiet_days": _number,
@@ -237,7 +238,7 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
             out[key] = _tiers(pairs, where)
         elif key == "recheck_retire_after_days":
             out[key] = _number(_parse_number(value, where), key, where)
-        elif key in ("announce_existing", "alert_minor"):
+        elif key in ("announce_existing", "alert_minor", "digest"):
             if value.strip().lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
                 raise ConfigError(f"{where}: must be true or false")
             out[key] = value.strip().lower() in ("1", "true", "yes", "on")

@@ -107,7 +107,8 @@ async def run_cycle(
         cycle.report.requests = fetcher.requests
         store.save_host_state(fetcher.robots.bodies, fetcher.blocked_until)
     delivery = await deliver_pending(store, [*targets, *cycle.admin_targets], echo=echo,
-                                     give_up_after=settings.max_attempts, backoff=settings.delivery_backoff)
+                                     give_up_after=settings.max_attempts, backoff=settings.delivery_backoff,
+                                     templates=settings.templates, digest=settings.digest)
     cycle.report.alerts_sent += delivery.sent
     cycle.report.alerts_failed += delivery.failed
     cycle.report.errors.extend(delivery.errors)

@@ -24,8 +24,10 @@ import apprise
 
 from monitor.errors import ConfigError
 from monitor.faults import crash_point
-from monitor.render import DEFAULT_LIMITS, render
-from monitor.store import Store, target_id
+from monitor.model import Alert
+from monitor.render import DEFAULT_LIMITS, KIND_LABELS, Message, render
+from monitor.store import PendingDelivery, Store, target_id
+from monitor.templates import Templates, apply_templates, template_variables
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -100,44 +102,103 @@ class DeliveryReport:
 
 async def deliver_pending(
     store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None, give_up_after: int = 10,
-    backoff: float = 60.0, ignore_backoff: bool = False,
+    backoff: float = 60.0, ignore_backoff: bool = False, templates: Templates | None = None, digest: bool = False,
 ) -> DeliveryReport:
     """Send every pending delivery for the configured targets; record each outcome at once.
 
-    Apprise is synchronous: each send runs in a worker thread so the event loop (and a
-    SIGTERM) is never stuck behind a hanging service. The database is written only here,
-    on the loop's thread, after the send returns: a cancelled send stays pending.
+    With `digest`, a target owed several alerts gets them in as few messages as its size
+    limit allows (never dropping one). Apprise is synchronous: each send runs in a worker
+    thread so the event loop (and a SIGTERM) is never stuck behind a hanging service. The
+    database is written only here, on the loop's thread, after the send returns: a cancelled
+    send stays pending.
     """
     report = DeliveryReport()
     by_id = {target_id(t.url): t for t in targets}
-    pending_list = store.pending(tuple(dict.fromkeys(t.url for t in targets)), ignore_backoff=ignore_backoff)
-    for pending in pending_list:
-        crash_point("before_send")
-        target = by_id[pending.target]
-        message = render(pending.alert, target.fmt, limit=target.limit)
-        if target.sender is None:
-            (echo or _print)(f"{message.title}\n\n{message.body}\n")
-            ok, error = True, None
-        else:
-            # A service without a title field gets it inside an HTML body: it must be escaped there.
-            title = html.escape(message.title) if target.title_in_body and message.format == "html" else message.title
-            result = await _in_daemon_thread(
-                functools.partial(target.sender.notify, body=message.body, title=title,
-                                  body_format=apprise.NotifyFormat(message.format))
-            )
-            ok = result.status == apprise.AppriseResultStatus.SUCCESS
-            error = None if ok else f"delivery to {target.label} failed ({_status_name(result)})"
-        retry_at = None if ok else _later(min(backoff * 2 ** pending.attempts, MAX_BACKOFF))
-        store.mark_delivery(pending.alert_id, pending.target, ok=ok, error=error, give_up_after=give_up_after,
-                            retry_at=retry_at)
-        crash_point("after_mark")
-        if ok:
-            report.sent += 1
-        else:
-            report.failed += 1
-            report.errors.append(error or "delivery failed")
-            log.warning("%s", error)
+    owed: dict[str, list[PendingDelivery]] = {}
+    for pending in store.pending(tuple(dict.fromkeys(t.url for t in targets)), ignore_backoff=ignore_backoff):
+        owed.setdefault(pending.target, []).append(pending)
+    for tid, items in owed.items():
+        target = by_id[tid]
+        composed = [(p, compose(p.alert, target, templates)) for p in items]
+        batches = digest_batches(composed, target.limit) if digest else [[c] for c in composed]
+        for batch in batches:
+            crash_point("before_send")
+            message = batch[0][1] if len(batch) == 1 else digest_message([m for _, m in batch])
+            ok, error = await _send(target, message, echo)
+            for pending, _ in batch:
+                retry_at = None if ok else _later(min(backoff * 2 ** pending.attempts, MAX_BACKOFF))
+                store.mark_delivery(pending.alert_id, pending.target, ok=ok, error=error,
+                                    give_up_after=give_up_after, retry_at=retry_at)
+                crash_point("after_mark")
+                if ok:
+                    report.sent += 1
+                else:
+                    report.failed += 1
+            if not ok:
+                report.errors.append(error or "delivery failed")
+                log.warning("%s", error)
     return report
+
+
+def compose(alert: Alert, target: Target, templates: Templates | None) -> Message:
+    """The message for one alert on one target: our rendering, or the user's templates around it."""
+    fmt = templates.fmt if templates else target.fmt
+    message = render(alert, fmt, limit=target.limit)
+    if templates is None:
+        return message
+    variables = template_variables(alert, KIND_LABELS.get(alert.kind, alert.kind), message.title, message.body)
+    title, body = apply_templates(templates, variables)
+    return Message(title=title, body=body, format=fmt)
+
+
+_SEPARATORS = {"text": "\n\n———\n\n", "markdown": "\n\n---\n\n", "html": "\n<hr>\n"}
+
+
+def digest_batches(
+    composed: list[tuple[PendingDelivery, Message]], limit: int | None
+) -> list[list[tuple[PendingDelivery, Message]]]:
+    """Group messages in order into digests that fit `limit`; a message too big alone goes alone."""
+    batches: list[list[tuple[PendingDelivery, Message]]] = []
+    size = 0
+    for item in composed:
+        length = len(_digest_part(item[1]))
+        if batches and (limit is None or size + length + 10 <= limit):
+            batches[-1].append(item)
+            size += length + 10
+        else:
+            batches.append([item])
+            size = length
+    return batches
+
+
+def digest_message(messages: list[Message]) -> Message:
+    """Several alerts as one message: a count in the title, each alert's title and body in turn."""
+    fmt = messages[0].format
+    body = _SEPARATORS[fmt].join(_digest_part(m) for m in messages)
+    return Message(title=f"deeplinks-monitor: {len(messages)} changes", body=body, format=fmt)
+
+
+def _digest_part(message: Message) -> str:
+    if message.format == "html":
+        return f"<h3>{html.escape(message.title)}</h3>\n{message.body}"
+    if message.format == "markdown":
+        return f"**{message.title}**\n\n{message.body}"
+    return f"{message.title}\n\n{message.body}"
+
+
+async def _send(target: Target, message: Message, echo: Callable[[str], None] | None) -> tuple[bool, str | None]:
+    """One message to one target: (delivered, the one-line reason when not)."""
+    if target.sender is None:
+        (echo or _print)(f"{message.title}\n\n{message.body}\n")
+        return True, None
+    # A service without a title field gets it inside an HTML body: it must be escaped there.
+    title = html.escape(message.title) if target.title_in_body and message.format == "html" else message.title
+    result = await _in_daemon_thread(
+        functools.partial(target.sender.notify, body=message.body, title=title,
+                          body_format=apprise.NotifyFormat(message.format))
+    )
+    ok = result.status == apprise.AppriseResultStatus.SUCCESS
+    return ok, None if ok else f"delivery to {target.label} failed ({_status_name(result)})"
 
 
 async def _in_daemon_thread(send: Callable[[], T]) -> T:
