@@ -22,7 +22,9 @@ from monitor.errors import MonitorError
 from monitor.health import check_health, record_cycle
 from monitor.history import diff_versions, format_history
 from monitor.logs import configure_logging
-from monitor.notify import Target, build_targets, deliver_pending, sends_in_flight
+from monitor.model import ALERT_KINDS
+from monitor.notify import Target, build_targets, deliver_pending, send_samples, sends_in_flight
+from monitor.samples import sample_alerts
 from monitor.service import DEFAULT_GRACE, run_service
 from monitor.status import format_status, status_json
 from monitor.store import Store, cycle_lock, memory_copy, open_store
@@ -154,6 +156,27 @@ def notify(config_path: Path | None, retry: bool, replay: str | None) -> None:
         click.echo(f"  ! {error}", err=True)
     requeued = f"{queued} failed deliveries queued again; " if replay is not None else ""
     click.echo(f"{requeued}{report.sent} sent, {report.failed} failed")
+
+
+@main.command("notify-test")
+@config_option
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(ALERT_KINDS), help="Only this kind (repeatable).")
+@_friendly_errors
+def notify_test(config_path: Path | None, kinds: tuple[str, ...]) -> None:
+    """Send a sample alert of each kind to the configured URLs, to see them before a real change."""
+    settings = load_settings(config_path)
+    readers = build_targets(settings.notify)
+    admins = build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False) or readers
+    samples = [a for a in sample_alerts() if not kinds or a.kind in kinds]
+    operator = [a for a in samples if a.kind.startswith("feed_")]
+    news = [a for a in samples if not a.kind.startswith("feed_")]
+    report = asyncio.run(send_samples(readers, news, settings.templates))
+    admin_report = asyncio.run(send_samples(admins, operator, settings.templates))
+    for error in [*report.errors, *admin_report.errors]:
+        click.echo(f"  ! {error}", err=True)
+    click.echo(f"samples: {report.sent + admin_report.sent} sent, {report.failed + admin_report.failed} failed")
+    if report.failed or admin_report.failed:
+        sys.exit(1)
 
 
 def _dry_run_store(path: Path) -> Store:

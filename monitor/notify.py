@@ -140,6 +140,19 @@ async def deliver_pending(
     return report
 
 
+async def send_samples(targets: list[Target], alerts: list[Alert], templates: Templates | None) -> DeliveryReport:
+    """Send sample alerts straight to the targets (no outbox: they are not news)."""
+    report = DeliveryReport()
+    for target in targets:
+        for alert in alerts:
+            ok, error = await _send(target, compose(alert, target, templates), None)
+            report.sent += ok
+            report.failed += not ok
+            if error:
+                report.errors.append(error)
+    return report
+
+
 def compose(alert: Alert, target: Target, templates: Templates | None) -> Message:
     """The message for one alert on one target: our rendering, or the user's templates around it."""
     fmt = templates.fmt if templates else target.fmt

@@ -72,3 +72,23 @@ def test_user_templates_shape_the_alert(tmp_path: Path, site: ReplaySite, receiv
     (message,) = receiver.messages
     assert message["title"] == "[EFF watch] Update note"
     assert message["message"] == f"NOTE: {NOTE_A}\nRead: {STILL_FLAWED.url}"
+
+
+def test_notify_test_sends_one_sample_of_each_kind(tmp_path: Path, site: ReplaySite, receiver: JsonReceiver) -> None:
+    admins = JsonReceiver()
+    try:
+        cfg = write_config(tmp_path, site, [receiver.url()], notify_admin=[admins.url("ops")])
+        result = run_monitor("notify-test", config=cfg)
+        assert result.returncode == 0 and "samples: 10 sent, 0 failed" in result.stdout
+        titles = [m["title"].split(":")[0] for m in receiver.messages]
+        assert titles == ["New post", "Update note", "Update note changed", "Title changed", "Edited", "Removed",
+                          "Back online"]
+        assert all(m["title"].split(": ", 1)[1].startswith("[test] ") for m in receiver.messages)
+        assert [m["title"].split(":")[0] for m in admins.messages] == ["Feed failing", "Feed quiet", "Feed recovered"]
+        assert not (tmp_path / "monitor.sqlite3").exists(), "samples are not news: no outbox, no database"
+
+        receiver.fail_status = 500
+        failing = run_monitor("notify-test", "--kind", "note_added", config=cfg)
+        assert failing.returncode == 1 and "samples: 0 sent, 1 failed" in failing.stdout
+    finally:
+        admins.close()

@@ -1,0 +1,48 @@
+"""Sample alerts of every kind, for `monitor notify-test`: see each rendering before a real change."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from monitor.model import ALERT_KINDS, Alert, Change, FeedEntry, UpdateNote, WordEdit
+
+URL = "https://www.eff.org/deeplinks/2024/12/still-flawed-and-lacking-safeguards-un-cybercrime-treaty-goes-un-general-assembly"
+TITLE = ("Still Flawed and Lacking Safeguards, UN Cybercrime Treaty Goes Before the UN General Assembly, "
+         "then States for Adoption")
+NOTE = UpdateNote(
+    "Update (1/6/2025): The UN General Assembly on Dec. 24, 2024, adopted the UN Cybercrime Treaty without a vote.",
+    "Update (1/6/2025)",
+)
+OLD_NOTE = UpdateNote(
+    "Update (12/21/24): A vote on the UN Cybercrime Treaty by the UN General Assembly was postponed.",
+    "Update (12/21/24)",
+)
+EDIT = WordEdit(
+    before="The final draft, unanimously approved in August by over 100 countries, will permit intrusive surveillance.",
+    after="The final draft, unanimously approved in August by over 120 countries, will permit intrusive surveillance.",
+    removed=("100",),
+    added=("120",),
+)
+FEED = "https://www.eff.org/rss/updates.xml"
+
+
+def sample_alerts() -> list[Alert]:
+    """One alert of each kind, titled as a test so nobody mistakes it for news."""
+    base = Alert(kind="", url=URL, title=TITLE, dedup_key="sample", byline="Karen Gullo", published="2024-12-16")
+    samples = {
+        "new_post": replace(base, entry=FeedEntry(url=URL, title=TITLE, summary=(
+            "Most UN Member States are expected to support adoption of the flawed UN Cybercrime Treaty."))),
+        "note_added": replace(base, change=Change(kind="note_added", notes_added=(NOTE,))),
+        "note_changed": replace(base, change=Change(kind="note_changed", notes_added=(NOTE,),
+                                                    notes_removed=(OLD_NOTE,))),
+        "title_changed": replace(base, change=Change(kind="title_changed", title_before=TITLE,
+                                                     title_after=TITLE.replace("Still Flawed", "Flawed"))),
+        "body_edited": replace(base, change=Change(kind="body_edited", edits=(EDIT,))),
+        "removed": base,
+        "restored": base,
+        "feed_failing": replace(base, url=FEED, title=FEED, detail="failed 3 polls in a row; last error: HTTP 503"),
+        "feed_quiet": replace(base, url=FEED, title=FEED, detail="no new entry for more than 7 days"),
+        "feed_recovered": replace(base, url=FEED, title=FEED, detail="polls succeed again"),
+    }
+    assert set(samples) == set(ALERT_KINDS)
+    return [replace(samples[kind], kind=kind, title=f"[test] {samples[kind].title}") for kind in ALERT_KINDS]
