@@ -28,9 +28,23 @@ _MD_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 
 
+# UTF-8 read as cp1252/latin-1 always leaves a lead byte (Â Ã â ð …) before a continuation
+# character; text without that pair (or an HTML entity) has no mojibake for ftfy to fix.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|&#?\\w+;"
+)
+
+
 def clean_text(raw: str) -> str:
-    """Display text: mojibake repaired, one space between words, quotes kept as written."""
-    fixed = ftfy.fix_text(raw, uncurl_quotes=False, normalization="NFC")
+    """Display text: mojibake repaired, one space between words, quotes kept as written.
+
+    ftfy runs only where a mojibake pattern is present: it is most of the cost otherwise.
+    """
+    if _MOJIBAKE_HINT.search(raw):
+        fixed = ftfy.fix_text(raw, uncurl_quotes=False, normalization="NFC")
+    else:
+        fixed = unicodedata.normalize("NFC", raw)
     return _SPACE.sub(" ", fixed.replace("\u00a0", " ")).strip()
 
 
