@@ -126,9 +126,7 @@ async def _guarded(cycle: _Cycle, where: str, step: Coroutine[Any, Any, None]) -
 
 def article_facts(store: Store, row: ArticleRow) -> ArticleFacts:
     """What the re-check policy needs, from the article row and its latest version."""
-    latest = store.latest_version(row.id)
-    published = latest.snapshot.published if latest else ""
-    return ArticleFacts.from_record(row.origin, row.first_seen, row.last_changed, published, row.last_checked,
+    return ArticleFacts.from_record(row.origin, row.first_seen, row.last_changed, row.published, row.last_checked,
                                     failures=row.failures)
 
 
@@ -238,8 +236,7 @@ def _new_post(cycle: _Cycle, row: ArticleRow, entry: FeedEntry) -> None:
 async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> None:
     """Fetch, extract, compare with the latest version; write the outcome in one transaction."""
     store = cycle.store
-    latest = store.latest_version(row.id)
-    validators = row.validators if latest is not None and latest.source == "live" else Validators()
+    validators = row.validators if row.latest_source == "live" else Validators()
     cycle.report.articles_checked += 1
     try:
         response = await fetcher.get(row.url, validators)
@@ -262,20 +259,24 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
         cycle.error(row.url, exc)
         return
     if snapshot is None:  # 304 for an article we had marked removed: it is back, unchanged
-        assert latest is not None
-        snapshot = latest.snapshot
+        latest_row = store.latest_version(row.id)
+        assert latest_row is not None
+        snapshot = latest_row.snapshot
     snapshot = replace(snapshot, source="live", captured_at=now())
+    new_hash = snapshot.content_hash()
     alerts: list[Alert] = []
     if row.removed and "restored" in cycle.settings.alert_kinds:
         alerts.append(_alert(row, snapshot, "restored", None))
-    if latest is None:
+    if row.latest_hash is None:
         store.record_version(row.id, snapshot, alerts=tuple(alerts), targets=cycle.target_urls,
                              validators=response.validators, removed=False)
         return
-    if latest.content_hash == snapshot.content_hash() and not alerts and not row.removed:
+    if row.latest_hash == new_hash and not alerts and not row.removed:
         store.record_check(row.id, validators=response.validators, missing_count=0)
         cycle.report.unchanged += 1
         return
+    latest = store.latest_version(row.id)  # only now: a snapshot to compare with
+    assert latest is not None
     change = compare(latest.snapshot, snapshot, minor_similarity=cycle.settings.minor_similarity)
     headline = _headline(change, cycle.settings)
     if change is not None and headline is not None:
@@ -283,7 +284,7 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
         cycle.report.changes += 1
     else:
         cycle.report.quiet_versions += 1  # recorded in history (a minor edit, or a kind nobody wants)
-    if latest.content_hash == snapshot.content_hash():
+    if latest.content_hash == new_hash:
         store.record_alerts(row.id, tuple(alerts), cycle.target_urls, removed=False, missing_count=0)
     else:
         store.record_version(row.id, snapshot, change_kind=change.kind if change else None,

@@ -113,7 +113,8 @@ class Fetcher:
             follow_redirects=False,
             transport=transport or httpx.AsyncHTTPTransport(retries=1),
         )
-        self._host_locks: dict[str, asyncio.Lock] = {}
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._host_gates: dict[str, asyncio.Lock] = {}
         self._host_last: dict[str, float] = {}
         self.blocked_until: dict[str, float] = {}
         self.robots = RobotsRules()
@@ -177,16 +178,18 @@ class Fetcher:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
-        lock = self._host_locks.setdefault(host, asyncio.Lock())
-        async with lock:
-            spacing = max(self.settings.host_delay, self.robots.crawl_delay(host))
-            wait = self._host_last.get(host, 0.0) + spacing - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
+        slots = self._host_slots.setdefault(host, asyncio.Semaphore(self.settings.host_concurrency))
+        async with slots:  # at most host_concurrency requests in flight to one host
+            async with self._host_gates.setdefault(host, asyncio.Lock()):  # starts spaced by host_delay
+                spacing = max(self.settings.host_delay, self.robots.crawl_delay(host))
+                wait = self._host_last.get(host, 0.0) + spacing - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._host_last[host] = time.monotonic()
             try:
                 return await self._request(url, host, headers)
             finally:
-                self._host_last[host] = time.monotonic()
+                self._host_last[host] = max(self._host_last[host], time.monotonic())
 
     async def _request(self, url: str, host: str, headers: dict[str, str]) -> Response | str:
         fetch_url = self.urls.to_fetch(url)

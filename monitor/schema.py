@@ -21,7 +21,10 @@ CREATE TABLE IF NOT EXISTS articles (
     missing_count INTEGER NOT NULL DEFAULT 0,
     removed INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
-    failures INTEGER NOT NULL DEFAULT 0
+    failures INTEGER NOT NULL DEFAULT 0,
+    latest_hash TEXT,       -- of the latest version: an unchanged page costs no snapshot load
+    latest_source TEXT,
+    published TEXT
 );
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,

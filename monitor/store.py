@@ -48,6 +48,9 @@ class ArticleRow:
     removed: bool
     last_error: str | None = None
     failures: int = 0
+    latest_hash: str | None = None
+    latest_source: str | None = None
+    published: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,14 +152,15 @@ class Store:
             self._insert_alerts(article_id, version_id, alerts, targets, stamp)
             self.conn.execute(
                 "UPDATE articles SET title = ?, last_error = NULL, missing_count = 0, failures = 0,"
+                " latest_hash = ?, latest_source = ?, published = ?,"
                 " last_checked = CASE WHEN ? THEN ? ELSE last_checked END,"
                 " last_changed = CASE WHEN ? THEN ? ELSE last_changed END,"
                 " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
                 " removed = COALESCE(?, removed) WHERE id = ?",
                 # A seed is not a check (its article must still be fetched), and its change dates
                 # from its capture, not from the import.
-                (snapshot.title, snapshot.source == "live", stamp, change_kind is not None,
-                 snapshot.captured_at or stamp,
+                (snapshot.title, snapshot.content_hash(), snapshot.source, snapshot.published,
+                 snapshot.source == "live", stamp, change_kind is not None, snapshot.captured_at or stamp,
                  validators.etag if validators else None, validators.last_modified if validators else None,
                  None if removed is None else int(removed), article_id),
             )
@@ -326,7 +330,8 @@ def _article(row: sqlite3.Row) -> ArticleRow:
         last_checked=row["last_checked"],
         last_changed=row["last_changed"], validators=Validators(row["etag"], row["last_modified"]),
         missing_count=row["missing_count"], removed=bool(row["removed"]), last_error=row["last_error"],
-        failures=row["failures"],
+        failures=row["failures"], latest_hash=row["latest_hash"], latest_source=row["latest_source"],
+        published=row["published"] or "",
     )
 
 
