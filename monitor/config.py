@@ -56,6 +56,7 @@ class Settings:
     timeout: float = 20.0
     allowed_hosts: tuple[str, ...] = ("www.eff.org", "eff.org")
     host_delay: float = 2.0
+    host_concurrency: int = 1
     max_bytes: int = 5_000_000
     retry_backoff: float = 2.0
     delivery_backoff: float = 60.0
@@ -113,7 +114,8 @@ _Check = Callable[[Any, str, str], Any]
 _SCALARS: dict[str, _Check] = {
     "database": _text, "seeds_dir": _text, "feeds": _str_list, "listings": _str_list, "articles": _str_list,
     "notify": _str_list, "user_agent": _text, "timeout": _number, "allowed_hosts": _str_list,
-    "host_delay": _number, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
+    "host_delay": _number,
+    "host_concurrency": _integer, "max_bytes": _integer, "announce_existing": _boolean, "alert_minor": _boolean,
     "alert_kinds": _str_list, "digest": _boolean, "minor_similarity": _number,
     "removed_after": _integer, "feed_interval": _number, "jitter": _number, "retry_backoff": _number,
     "delivery_backoff": _number, "max_attempts": _integer,
@@ -226,7 +228,7 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
         elif key in ("timeout", "host_delay", "feed_interval", "jitter", "quiet_days", "retry_backoff",
                      "minor_similarity", "delivery_backoff"):
             out[key] = _number(_parse_number(value, where), key, where)
-        elif key in ("max_bytes", "removed_after", "admin_after", "max_attempts"):
+        elif key in ("max_bytes", "removed_after", "admin_after", "max_attempts", "host_concurrency"):
             out[key] = _integer(int(_parse_number(value, where)), key, where)
         elif key in ("templates_title", "templates_body", "templates_format"):
             out[key] = value
