@@ -47,6 +47,7 @@ class CycleReport:
     alerts_sent: int = 0
     alerts_failed: int = 0
     requests: int = 0
+    bytes_received: int = 0
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -54,7 +55,8 @@ class CycleReport:
         return (
             f"checked {self.articles_checked} articles{later} and {self.feeds_polled} feeds: "
             f"{self.changes} changes, {self.new_posts} new posts, {self.alerts_created} alerts created, "
-            f"{self.alerts_sent} alerts sent, {self.alerts_failed} failed, {len(self.errors)} errors"
+            f"{self.alerts_sent} alerts sent, {self.alerts_failed} failed, {len(self.errors)} errors; "
+            f"{self.requests} requests, {self.bytes_received / 1024:.0f} KB"
         )
 
 
@@ -105,6 +107,7 @@ async def run_cycle(
             rows = due
         await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
         cycle.report.requests = fetcher.requests
+        cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(fetcher.robots.bodies, fetcher.blocked_until)
     delivery = await deliver_pending(store, [*targets, *cycle.admin_targets], echo=echo,
                                      give_up_after=settings.max_attempts, backoff=settings.delivery_backoff,

@@ -119,6 +119,7 @@ class Fetcher:
         self.blocked_until: dict[str, float] = {}
         self.robots = RobotsRules()
         self._robots_unavailable: set[str] = set()
+        self._robots_locks: dict[str, asyncio.Lock] = {}
         self.requests = 0
         self.bytes_received = 0
 
@@ -155,18 +156,22 @@ class Fetcher:
     async def _obey_robots(self, url: str) -> None:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        if not self.robots.fresh(host) and host not in self._robots_unavailable:
-            robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-            try:
-                self.robots.remember(host, (await self.get(robots_url, obey_robots=False)).text())
-            except FetchError as exc:
-                if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
-                    self.robots.remember(host, "")  # no robots.txt: everything is allowed
-                else:
-                    self._robots_unavailable.add(host)  # asked again next cycle, not for every page
-                    log.warning("robots.txt of %s unavailable (%s); proceeding, will ask again", host, exc)
+        # One robots.txt request per host, however many pages wait for it (single flight).
+        async with self._robots_locks.setdefault(host, asyncio.Lock()):
+            if not self.robots.fresh(host) and host not in self._robots_unavailable:
+                await self._fetch_robots(parts.scheme, parts.netloc, host)
         if not self.robots.allows(host, url):
             raise FetchError("disallowed by robots.txt for our user agent; not fetched")
+
+    async def _fetch_robots(self, scheme: str, netloc: str, host: str) -> None:
+        try:
+            self.robots.remember(host, (await self.get(f"{scheme}://{netloc}/robots.txt", obey_robots=False)).text())
+        except FetchError as exc:
+            if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
+                self.robots.remember(host, "")  # no robots.txt: everything is allowed
+            else:
+                self._robots_unavailable.add(host)  # asked again next cycle, not for every page
+                log.warning("robots.txt of %s unavailable (%s); proceeding, will ask again", host, exc)
 
     async def _get_once(self, url: str, validators: Validators | None) -> Response | str:
         host = (urlsplit(url).hostname or "").lower()

@@ -121,3 +121,10 @@ def test_robots_disallow_and_crawl_delay_are_obeyed(tmp_path: Path, site: Replay
     fetched = [r for r in site.requests if r.path != "/robots.txt"]
     assert len(fetched) == len(SEEDED), "the feed and the three allowed articles"
     assert took >= 3 * 0.3, "Crawl-delay (larger than host_delay = 0) spaces the four requests"
+
+
+def test_robots_txt_is_asked_once_even_when_many_pages_wait_for_it(tmp_path: Path, site: ReplaySite) -> None:
+    cfg = write_config(tmp_path, site, [], feeds=[], host_concurrency=4)  # no feed to warm the cache first
+    assert run_monitor("check", config=cfg).returncode == 0
+    assert site.hits("/robots.txt") == 1
+    assert all(site.hits(a.path) == 1 for a in SEEDED)
