@@ -7,12 +7,13 @@ truncated (partial) snapshot is compared only as far as it reaches, on either si
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from monitor.model import Change, Snapshot, UpdateNote, WordEdit
-from monitor.text import canonical, token_spans
+from monitor.text import canonical, token_keys, token_spans
 
 KIND_ORDER = ("note_added", "note_changed", "title_changed", "body_edited")
 
@@ -21,12 +22,18 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0
 
 @dataclass(frozen=True)
 class _Sentence:
-    text: str
-    spans: tuple[tuple[str, int, int], ...]
+    """A sentence with its comparison keys; character spans are computed only for changed ones."""
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(k for k, _, _ in self.spans)
+    text: str
+    keys: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Sentence:
+        return cls(text, tuple(token_keys(text)))
+
+    @functools.cached_property
+    def spans(self) -> tuple[tuple[str, int, int], ...]:
+        return tuple(token_spans(self.text))
 
 
 MINOR_SIMILARITY = 0.85
@@ -90,11 +97,11 @@ def sentences(paragraphs: tuple[str, ...], *, truncated: bool = False) -> list[_
     In a truncated capture the last word is a fragment ("evide…") and is left out.
     """
     joined = " ".join(p.strip() for p in paragraphs if p.strip())
-    out = [_Sentence(s, tuple(token_spans(s))) for s in _SENTENCE_END.split(joined) if s.strip()]
+    out = [_Sentence.of(s) for s in _SENTENCE_END.split(joined) if s.strip()]
     if truncated and out:
         last = out[-1]
         spans = last.spans[:-1]
-        out[-1] = _Sentence(last.text[: spans[-1][2]] if spans else "", spans)
+        out[-1] = _Sentence.of(last.text[: spans[-1][2]] if spans else "")
     return out
 
 

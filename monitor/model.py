@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from monitor.text import canonical, digest, tokens
+from monitor.text import canonical, digest, token_keys
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,18 @@ class Snapshot:
     captured_at: str = ""
 
     def content_hash(self) -> str:
-        """Identity of the compared content: equal hashes mean nothing a reader sees has changed."""
-        body = " ".join(" ".join(tokens(p)) for p in self.paragraphs)
-        notes = "\n".join(n.key for n in self.notes)
-        return digest(canonical(self.title), notes, body, "partial" if self.truncated else "full")
+        """Identity of the compared content: equal hashes mean nothing a reader sees has changed.
+
+        Paragraphs are clean display text already (extract and seeds clean them), so their
+        keys come straight from token_keys; computed once per snapshot.
+        """
+        cached: str | None = self.__dict__.get("_content_hash")
+        if cached is None:
+            body = " ".join(" ".join(token_keys(p)) for p in self.paragraphs)
+            notes = "\n".join(n.key for n in self.notes)
+            cached = digest(canonical(self.title), notes, body, "partial" if self.truncated else "full")
+            object.__setattr__(self, "_content_hash", cached)
+        return cached
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,11 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(canonical(text))
 
 
+def token_keys(display: str) -> list[str]:
+    """The comparison keys of already-clean display text, in one pass (the fast path of token_spans)."""
+    return _TOKEN.findall(unicodedata.normalize("NFKC", display).translate(_QUOTES))
+
+
 def token_spans(display: str) -> list[tuple[str, int, int]]:
     """Tokens of already-clean display text as (canonical key, start, end): diff on keys, quote the display."""
     out = []
