@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS versions (
     captured_at TEXT NOT NULL,
     source TEXT NOT NULL,
     content_hash TEXT NOT NULL,
-    snapshot TEXT NOT NULL,
+    snapshot BLOB NOT NULL,  -- zlib JSON; with base_id, compressed against that version (a delta)
+    base_id INTEGER REFERENCES versions(id),
     change_kind TEXT,
     minor INTEGER NOT NULL DEFAULT 0,
     UNIQUE (article_id, seq)

@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,13 +116,24 @@ class Store:
     # -- versions ------------------------------------------------------------------------
     def versions(self, article_id: int) -> list[VersionRow]:
         rows = self.conn.execute("SELECT * FROM versions WHERE article_id = ? ORDER BY seq", (article_id,))
-        return [_version(r) for r in rows]
+        return [self._version(r) for r in rows.fetchall()]
 
     def latest_version(self, article_id: int) -> VersionRow | None:
         row = self.conn.execute(
             "SELECT * FROM versions WHERE article_id = ? ORDER BY seq DESC LIMIT 1", (article_id,)
         ).fetchone()
-        return _version(row) if row else None
+        return self._version(row) if row else None
+
+    def _version(self, row: sqlite3.Row) -> VersionRow:
+        base = None
+        if row["base_id"] is not None:
+            base_blob = self.conn.execute("SELECT snapshot FROM versions WHERE id = ?", (row["base_id"],)).fetchone()
+            base = zlib.decompress(base_blob[0])
+        return VersionRow(
+            id=row["id"], seq=row["seq"], captured_at=row["captured_at"], source=row["source"],
+            content_hash=row["content_hash"], snapshot=snapshot_from_json(unpack_snapshot(row["snapshot"], base)),
+            change_kind=row["change_kind"], minor=bool(row["minor"]),
+        )
 
     def record_version(
         self,
@@ -141,12 +153,17 @@ class Store:
             seq = self.conn.execute(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE article_id = ?", (article_id,)
             ).fetchone()[0]
+            base = self.conn.execute(
+                "SELECT id, snapshot FROM versions WHERE article_id = ? AND base_id IS NULL ORDER BY seq LIMIT 1",
+                (article_id,),
+            ).fetchone()
+            blob = pack_snapshot(to_json(snapshot), zlib.decompress(base[1]) if base else None)
             cur = self.conn.execute(
                 "INSERT INTO versions"
-                " (article_id, seq, captured_at, source, content_hash, snapshot, change_kind, minor)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " (article_id, seq, captured_at, source, content_hash, snapshot, base_id, change_kind, minor)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article_id, seq, snapshot.captured_at or stamp, snapshot.source, snapshot.content_hash(),
-                 to_json(snapshot), change_kind, int(minor)),
+                 blob, base[0] if base else None, change_kind, int(minor)),
             )
             version_id = int(cur.lastrowid or 0)
             self._insert_alerts(article_id, version_id, alerts, targets, stamp)
@@ -335,12 +352,16 @@ def _article(row: sqlite3.Row) -> ArticleRow:
     )
 
 
-def _version(row: sqlite3.Row) -> VersionRow:
-    return VersionRow(
-        id=row["id"], seq=row["seq"], captured_at=row["captured_at"], source=row["source"],
-        content_hash=row["content_hash"], snapshot=snapshot_from_json(row["snapshot"]),
-        change_kind=row["change_kind"], minor=bool(row["minor"]),
-    )
+def pack_snapshot(text: str, base: bytes | None) -> bytes:
+    """zlib; against the article's first version as a preset dictionary when there is one, so a
+    version that differs by a note or a sentence costs a few hundred bytes, not a page."""
+    packer = zlib.compressobj(9, zdict=base) if base else zlib.compressobj(9)
+    return packer.compress(text.encode("utf-8")) + packer.flush()
+
+
+def unpack_snapshot(blob: bytes, base: bytes | None) -> str:
+    unpacker = zlib.decompressobj(zdict=base) if base else zlib.decompressobj()
+    return (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")
 
 
 def open_store(path: Path, *, read_only: bool = False) -> Store:
