@@ -106,10 +106,12 @@ class Run:
 def _monitor(cfg: Path, state: str, pages: _Pages) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env["PYTHONPATH"] = str(REPO)
-    # The child reports its own peak RSS: getrusage(RUSAGE_CHILDREN) would keep the largest child's.
-    code = ("import resource, runpy, sys\nsys.argv = ['monitor', 'check', '--config', sys.argv[1]]\n"
+    # The child reports its own peak RSS from VmHWM: ru_maxrss survives exec on Linux and would
+    # count this parent's pages (all N bodies), getrusage(RUSAGE_CHILDREN) the largest child's.
+    code = ("import runpy, sys\nsys.argv = ['monitor', 'check', '--config', sys.argv[1]]\n"
             "try:\n    runpy.run_module('monitor', run_name='__main__')\nfinally:\n"
-            "    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+            "    hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+            "    print('maxrss', hwm, file=sys.stderr)\n")
     before = os.times()
     requests, sent = pages.requests, pages.bytes_sent
     started = time.perf_counter()
