@@ -28,6 +28,7 @@ from monitor.samples import sample_alerts
 from monitor.service import DEFAULT_GRACE, run_service
 from monitor.status import format_status, status_json
 from monitor.store import Store, cycle_lock, memory_copy, open_store
+from monitor.web import bind_socket, create_app, serve_forever, web_address
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -212,6 +213,21 @@ def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: fl
                                             sends_in_flight())
         logging.shutdown()
         os._exit(0)
+
+
+@main.command()
+@config_option
+@click.option("--bind", default=None, metavar="HOST:PORT", help="Listen here instead of the config's web_bind.")
+@_friendly_errors
+def serve(config_path: Path | None, bind: str | None) -> None:
+    """Serve the read-only web view, Atom feed and JSON API on their own (`monitor run` serves them too)."""
+    settings = load_settings(config_path)
+    address = web_address(settings, bind)
+    if address is None:
+        raise MonitorError("web view disabled (web_bind is empty): set web_bind or pass --bind HOST:PORT")
+    sock = bind_socket(*address)
+    click.echo(f"serving http://{address[0]}:{address[1]}/ (Ctrl-C stops)", err=True)
+    asyncio.run(serve_forever(create_app(settings), sock))
 
 
 @main.command()

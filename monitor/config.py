@@ -30,6 +30,7 @@ DEFAULT_KEYWORDS = (
     "cybercrime committee",
 )
 DEFAULT_CATEGORIES = ("https://www.eff.org/issues/un-cybercrime-treaty",)
+DEFAULT_WEB_BIND = "127.0.0.1:8650"
 DEFAULT_USER_AGENT = "deeplinks-monitor/0.1 (change monitor for EFF Deeplinks; +https://github.com/deeplinks-monitor)"
 
 
@@ -75,6 +76,8 @@ class Settings:
     notify_admin: tuple[str, ...] = field(default=(), repr=False)
     admin_after: int = 3
     quiet_days: float = 7.0
+    web_bind: str = DEFAULT_WEB_BIND
+    web_token: str | None = field(default=None, repr=False)
     source: str = "defaults"
 
 
@@ -104,6 +107,17 @@ def _boolean(value: Any, key: str, where: str) -> bool:
     return value
 
 
+def _bind(value: Any, key: str, where: str) -> str:
+    """HOST:PORT for the web view, or "" for none; the host is checked against `web_token` when it starts."""
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: '{key}' must be a string like \"127.0.0.1:8650\" (\"\" disables the web view)")
+    bind: str = value.strip()
+    host, sep, port = bind.rpartition(":")
+    if bind and (not sep or not host or not port.isdigit() or not 0 < int(port) < 65536):
+        raise ConfigError(f"{where}: '{key}' must be HOST:PORT, e.g. \"127.0.0.1:8650\" (\"\" disables the web view)")
+    return bind
+
+
 def _text(value: Any, key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: '{key}' must be a non-empty string")
@@ -120,6 +134,7 @@ _SCALARS: dict[str, _Check] = {
     "removed_after": _integer, "feed_interval": _number, "jitter": _number, "retry_backoff": _number,
     "delivery_backoff": _number, "max_attempts": _integer,
     "notify_admin": _str_list, "admin_after": _integer, "quiet_days": _number,
+    "web_bind": _bind, "web_token": _text,
 }
 
 
@@ -244,8 +259,10 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
             if value.strip().lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
                 raise ConfigError(f"{where}: must be true or false")
             out[key] = value.strip().lower() in ("1", "true", "yes", "on")
-        elif key in ("database", "seeds_dir", "user_agent"):
+        elif key in ("database", "seeds_dir", "user_agent", "web_token"):
             out[key] = _text(value, key, where)
+        elif key == "web_bind":
+            out[key] = _bind(value, key, where)
         else:
             raise ConfigError(f"{where}: unknown setting '{key}'")
     return out

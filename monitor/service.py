@@ -26,6 +26,7 @@ from monitor.errors import ConfigError, StoreError
 from monitor.health import record_cycle
 from monitor.notify import Target
 from monitor.store import Store, cycle_lock, open_store
+from monitor.web import EmbeddedServer, bind_socket, create_app, embedded_server, run_server, web_address
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class Service:
         self.admin_targets = admin_targets or []
         self.stopping = False
         self.inflight: asyncio.Task[None] | None = None
+        self.cycles = 0  # finished cycles, for the web view's /metrics
 
     async def tick(self) -> None:
         """The scheduled job: start a cycle unless one is still running or we are stopping."""
@@ -68,6 +70,7 @@ class Service:
                 report = await run_cycle(self.settings, self.store, self.targets, due_only=True,
                                          admin_targets=self.admin_targets)
                 record_cycle(self.store, report)
+                self.cycles += 1
             except Exception:
                 log.exception("cycle failed", extra={"event": "cycle.failed"})
                 return
@@ -112,7 +115,8 @@ async def serve(
     settings: Settings, store: Store, targets: list[Target], *, grace: float = DEFAULT_GRACE,
     admin_targets: list[Target] | None = None,
 ) -> None:
-    """Run cycles until SIGTERM or SIGINT, then finish (or abandon) the one in flight and return."""
+    """Run cycles (and the web view, when `web_bind` is set) until SIGTERM or SIGINT, then finish and return."""
+    address = web_address(settings)  # an unguarded public bind is refused before anything starts
     service = Service(settings, store, targets, admin_targets)
     scheduler = build_scheduler(settings, service.tick)
     stop = asyncio.Event()
@@ -126,6 +130,7 @@ async def serve(
 
     for sig in _SIGNALS:
         loop.add_signal_handler(sig, on_signal, sig)
+    web = _start_web(settings, service, address) if address else None
     scheduler.start()
     log.info("service started: a cycle now, then every %.0f s (+ up to %.0f s jitter)",
              settings.feed_interval, settings.jitter, extra={"event": "service.started"})
@@ -134,9 +139,27 @@ async def serve(
     finally:
         service.stopping = True
         scheduler.shutdown(wait=False)
+        if web is not None:
+            web[0].should_exit = True
         await service.drain(grace)
+        if web is not None:
+            await web[1]
         for sig in _SIGNALS:
             loop.remove_signal_handler(sig)
+
+
+def _start_web(
+    settings: Settings, service: Service, address: tuple[str, int]
+) -> tuple[EmbeddedServer, asyncio.Task[None]] | None:
+    """The web view as a task of this loop; a port we cannot have is logged, and the monitor runs on without it."""
+    try:
+        sock = bind_socket(*address)
+    except ConfigError as exc:
+        log.error("%s", exc, extra={"event": "web.failed"})
+        return None
+    server = embedded_server(create_app(settings, cycles=lambda: service.cycles))
+    log.info("web view on http://%s:%d/", *address, extra={"event": "web.started"})
+    return server, asyncio.create_task(run_server(server, sock), name="monitor-web")
 
 
 def run_service(
@@ -144,6 +167,7 @@ def run_service(
     admin_targets: list[Target] | None = None,
 ) -> None:
     """The blocking entry point for `monitor run`: open the store, serve, always close the store."""
+    web_address(settings)  # refuse an unguarded public web_bind before the database is even opened
     store = open_store(settings.database)
     try:
         asyncio.run(serve(settings, store, targets, grace=grace, admin_targets=admin_targets))

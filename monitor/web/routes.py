@@ -1,0 +1,118 @@
+"""The endpoints: each opens the database read-only for its own request and hands plain rows to a template.
+
+Endpoints are plain functions, so Starlette runs them in its thread pool: a slow query
+never stalls the service's event loop, and each SQLite connection lives in one thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.templating import Jinja2Templates
+
+from monitor.config import Settings
+from monitor.health import check_health
+from monitor.store import Store, open_store
+from monitor.web import views
+from monitor.web.atom import atom_feed
+from monitor.web.metrics import metrics_text
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _templates(request: Request) -> Jinja2Templates:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
+
+
+@contextmanager
+def reading(request: Request) -> Iterator[Store]:
+    """A read-only connection for this request; StoreError (no database yet) becomes a 503 upstream."""
+    store = open_store(_settings(request).database, read_only=True)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def base_url(request: Request) -> str:
+    """This view's root URL as the client reached it, without query (a ?token= must never be published)."""
+    return str(request.base_url)
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    return _templates(request).TemplateResponse(request, name, context, status_code=status)
+
+
+def not_found(request: Request, what: str) -> Response:
+    return page(request, "error.html", 404, message=what)
+
+
+def index(request: Request) -> Response:
+    with reading(request) as store:
+        articles = views.article_summaries(store, _settings(request), dt.datetime.now(dt.UTC))
+    return page(request, "index.html", articles=articles)
+
+
+def article(request: Request) -> Response:
+    with reading(request) as store:
+        row = views.article_by_id(store, request.path_params["id"])
+        if row is None:
+            return not_found(request, "No such article.")
+        entries = views.timeline(store, row.id)
+        alerts = [c for c in views.changes(store, limit=0) if c.article_id == row.id]
+    return page(request, "article.html", article=row, entries=entries, alerts=alerts,
+                origin=views.ORIGIN_LABELS.get(row.origin, row.origin))
+
+
+def diff(request: Request) -> Response:
+    with reading(request) as store:
+        row = views.article_by_id(store, request.path_params["id"])
+        view = views.diff_view(store, row, request.path_params["a"], request.path_params["b"]) if row else None
+    if view is None:
+        return not_found(request, "No such article or version.")
+    return page(request, "diff.html", view=view)
+
+
+def changes_atom(request: Request) -> Response:
+    with reading(request) as store:
+        entries = views.changes(store, limit=100)
+    return Response(atom_feed(entries, base_url(request)), media_type="application/atom+xml; charset=utf-8")
+
+
+def _limit(request: Request) -> int:
+    raw = request.query_params.get("limit", "100")
+    return max(1, min(int(raw), 1000)) if raw.isdigit() else 100
+
+
+def api_changes(request: Request) -> Response:
+    with reading(request) as store:
+        entries = views.changes(store, limit=_limit(request))
+    return JSONResponse({"changes": [dataclasses.asdict(e) for e in entries]})
+
+
+def api_articles(request: Request) -> Response:
+    with reading(request) as store:
+        rows = views.article_summaries(store, _settings(request), dt.datetime.now(dt.UTC))
+    return JSONResponse({"articles": [dataclasses.asdict(r) for r in rows]})
+
+
+def healthz(request: Request) -> Response:
+    ok, reason = check_health(_settings(request))
+    return PlainTextResponse(f"{'healthy' if ok else 'unhealthy'}: {reason}\n", status_code=200 if ok else 503)
+
+
+def metrics(request: Request) -> Response:
+    counter = request.app.state.cycles
+    with reading(request) as store:
+        text = metrics_text(store, _settings(request), counter() if counter else None)
+    return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")

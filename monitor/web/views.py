@@ -1,0 +1,185 @@
+"""What the web view shows, read from the store: plain frozen rows, so templates, JSON and Atom share one reading.
+
+Nothing here writes: every function takes an open (read-only) `Store` and returns data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from monitor.compare import compare
+from monitor.config import Settings
+from monitor.model import Alert
+from monitor.render import KIND_LABELS, Mark, inline_marks, render
+from monitor.status import status_rows
+from monitor.store import ArticleRow, Store, VersionRow
+
+ORIGIN_LABELS = {"seed": "seeded", "feed": "discovered in the feed", "listing": "discovered on a listing page",
+                 "config": "configured"}
+ENTRY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/deeplinks-monitor/alerts")
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One line of the front page and of /api/articles."""
+
+    id: int
+    url: str
+    title: str
+    origin: str
+    versions: int
+    last_change: str | None
+    last_change_kind: str
+    last_checked: str | None
+    next_check: str
+    removed: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One stored version, with what it changed and the update notes it brought."""
+
+    seq: int
+    captured_at: str
+    source: str
+    kind: str
+    minor: bool
+    title: str
+    notes_added: tuple[str, ...]
+    truncated: bool
+    previous: int | None
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """One detected change (an alert) as the feed and the API publish it: the alert's own text."""
+
+    alert_id: int
+    entry_id: str
+    created_at: str
+    kind: str
+    label: str
+    article_id: int | None
+    url: str
+    article_title: str
+    title: str
+    text: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DiffView:
+    """Two versions of an article and what a reader would see change between them, marked word by word."""
+
+    article: ArticleRow
+    old: VersionRow
+    new: VersionRow
+    kind: str | None
+    title_marks: tuple[Mark, ...]
+    notes_added: tuple[str, ...]
+    notes_removed: tuple[str, ...]
+    edits: tuple[tuple[Mark, ...], ...]
+
+
+def is_operator(alert: Alert) -> bool:
+    """Feed-health alerts are for the operator, not for readers of the change history."""
+    return alert.kind.startswith("feed_")
+
+
+def label(kind: str | None) -> str:
+    return KIND_LABELS.get(kind or "", kind or "")
+
+
+def article_summaries(store: Store, settings: Settings, now: dt.datetime) -> list[ArticleSummary]:
+    """Tracked articles, newest change first (the order `monitor status` uses)."""
+    by_url = {a.url: a for a in store.articles()}
+    last_kind: dict[int, str] = {}
+    last_alert: dict[int, int] = {}
+    for alert_id, _, alert in store.alerts():
+        article = by_url.get(alert.url)
+        if article is not None and not is_operator(alert):
+            last_kind[article.id] = alert.kind
+            last_alert[article.id] = alert_id
+    out = []
+    for row in status_rows(store, settings, now):
+        article = by_url[row.url]
+        kind = last_kind.get(article.id)
+        if kind is None:
+            kinds = [v.change_kind for v in store.versions(article.id) if v.change_kind]
+            kind = kinds[-1] if kinds else None
+        shown = label(kind) if kind else ("seeded" if article.origin == "seed" else "first version")
+        out.append(ArticleSummary(
+            id=article.id, url=article.url, title=article.title, origin=article.origin, versions=row.versions,
+            last_change=row.last_change, last_change_kind=shown, last_checked=row.last_checked,
+            next_check=row.next_check, removed=article.removed,
+        ))
+    # Times are to the second: two changes in one second are ordered by which alert came later.
+    return sorted(out, key=lambda r: (r.last_change or "", last_alert.get(r.id, 0)), reverse=True)
+
+
+def article_by_id(store: Store, article_id: int) -> ArticleRow | None:
+    return next((a for a in store.articles() if a.id == article_id), None)
+
+
+def timeline(store: Store, article_id: int) -> list[TimelineEntry]:
+    """The article's versions oldest first, each with the notes it added over the one before."""
+    out = []
+    previous: VersionRow | None = None
+    for v in store.versions(article_id):
+        before = {n.key for n in previous.snapshot.notes} if previous else set()
+        if v.change_kind:
+            kind = label(v.change_kind)
+        elif previous is None:
+            kind = "first version"
+        else:
+            kind = "no visible change"
+        out.append(TimelineEntry(
+            seq=v.seq, captured_at=v.captured_at, source="seeded" if v.source.startswith("seed") else v.source,
+            kind=kind, minor=v.minor, title=v.snapshot.title,
+            notes_added=tuple(n.text for n in v.snapshot.notes if n.key not in before),
+            truncated=v.snapshot.truncated, previous=previous.seq if previous else None,
+        ))
+        previous = v
+    return out
+
+
+def changes(store: Store, *, limit: int = 100) -> list[ChangeEntry]:
+    """Reader-facing alerts, newest first, with the text their notification carried (plain-text rendering)."""
+    by_url = {a.url: a for a in store.articles()}
+    rows = [(i, created, a) for i, created, a in store.alerts() if not is_operator(a)]
+    out = []
+    for alert_id, created_at, alert in reversed(rows[-limit:] if limit else rows):
+        message = render(alert, "text")
+        article = by_url.get(alert.url)
+        notes = alert.change.notes_added if alert.change else ()
+        out.append(ChangeEntry(
+            alert_id=alert_id, entry_id=entry_id(alert), created_at=created_at, kind=alert.kind,
+            label=label(alert.kind), article_id=article.id if article else None, url=alert.url,
+            article_title=alert.title, title=message.title, text=message.body, notes=tuple(n.text for n in notes),
+        ))
+    return out
+
+
+def entry_id(alert: Alert) -> str:
+    """A feed entry's id from the alert's dedup key: the same change keeps its id across requests and restarts."""
+    return f"urn:uuid:{uuid.uuid5(ENTRY_NAMESPACE, alert.dedup_key)}"
+
+
+def diff_view(store: Store, article: ArticleRow, a: int, b: int) -> DiffView | None:
+    """The change from version `a` to `b` (either order as given); None when either does not exist."""
+    by_seq = {v.seq: v for v in store.versions(article.id)}
+    if a not in by_seq or b not in by_seq:
+        return None
+    old, new = by_seq[a], by_seq[b]
+    change = compare(old.snapshot, new.snapshot)
+    if change is None:
+        return DiffView(article, old, new, None, (), (), (), ())
+    title_marks = inline_marks(change.title_before, change.title_after) if change.title_before else ()
+    return DiffView(
+        article=article, old=old, new=new, kind=label(change.kind), title_marks=title_marks,
+        notes_added=tuple(n.text for n in change.notes_added),
+        notes_removed=tuple(n.text for n in change.notes_removed),
+        edits=tuple(inline_marks(e.before, e.after) for e in change.edits),
+    )
