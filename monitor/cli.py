@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from monitor import __version__
-from monitor.config import load_settings
+from monitor.config import DEFAULT_GRACE, load_settings
 from monitor.cycle import run_cycle
 from monitor.errors import MonitorError
 from monitor.health import check_health, record_cycle
@@ -25,10 +25,8 @@ from monitor.logs import configure_logging
 from monitor.model import ALERT_KINDS
 from monitor.notify import Target, build_targets, deliver_pending, send_samples, sends_in_flight
 from monitor.samples import sample_alerts
-from monitor.service import DEFAULT_GRACE, run_service
 from monitor.status import format_status, status_json
 from monitor.store import Store, cycle_lock, memory_copy, open_store
-from monitor.web import bind_socket, create_app, serve_forever, web_address
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -201,6 +199,8 @@ def _dry_run_store(path: Path) -> Store:
 @_friendly_errors
 def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: float) -> None:
     """Run a cycle now and then every feed_interval seconds (+ jitter) until SIGTERM or Ctrl-C."""
+    from monitor.service import run_service  # APScheduler, uvicorn, Starlette: only the service needs them
+
     verbose = int(ctx.find_root().params.get("verbose") or 0)
     configure_logging(log_format, logging.DEBUG if verbose >= 2 else logging.INFO)
     settings = load_settings(config_path)
@@ -221,6 +221,8 @@ def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: fl
 @_friendly_errors
 def serve(config_path: Path | None, bind: str | None) -> None:
     """Serve the read-only web view, Atom feed and JSON API on their own (`monitor run` serves them too)."""
+    from monitor.web import bind_socket, create_app, serve_forever, web_address  # only this command needs them
+
     settings = load_settings(config_path)
     address = web_address(settings, bind)
     if address is None:

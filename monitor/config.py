@@ -20,6 +20,7 @@ from monitor.policy import RecheckPolicy
 from monitor.templates import Templates, compile_templates
 
 DEFAULT_CONFIG = Path("config/monitor.toml")
+DEFAULT_GRACE = 8.0  # seconds `monitor run` lets a cycle finish after SIGTERM; Docker kills after 10
 DEFAULT_FEED = "https://www.eff.org/rss/updates.xml"
 DEFAULT_KEYWORDS = (
     "cybercrime treaty",

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.config import Settings
+from monitor.config import DEFAULT_GRACE, Settings
 from monitor.cycle import run_cycle
 from monitor.errors import ConfigError, StoreError
 from monitor.health import record_cycle
@@ -30,7 +30,6 @@ from monitor.web import EmbeddedServer, bind_socket, create_app, embedded_server
 
 log = logging.getLogger(__name__)
 
-DEFAULT_GRACE = 8.0  # seconds; Docker sends SIGKILL 10 s after SIGTERM
 _SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
