@@ -168,30 +168,13 @@ def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
     for key, value in raw.items():
         if key in _SCALARS:
             out[key] = _SCALARS[key](value, key, where)
-        elif key == "topic":
+        elif key in _TABLES:
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}: 'topic' must be a table")
+                raise ConfigError(f"{where}: '{key}' must be a table")
             for sub, subvalue in value.items():
-                if sub not in ("keywords", "categories"):
-                    raise ConfigError(f"{where}: unknown key 'topic.{sub}'")
-                out[f"topic_{sub}"] = _str_list(subvalue, f"topic.{sub}", where)
-        elif key == "templates":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: 'templates' must be a table")
-            for sub, subvalue in value.items():
-                if sub not in ("title", "body", "format"):
-                    raise ConfigError(f"{where}: unknown key 'templates.{sub}'")
-                out[f"templates_{sub}"] = _text(subvalue, f"templates.{sub}", where)
-        elif key == "recheck":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: 'recheck' must be a table")
-            for sub, subvalue in value.items():
-                if sub == "tiers":
-                    out["recheck_tiers"] = _tiers(subvalue, where)
-                elif sub == "retire_after_days":
-                    out["recheck_retire_after_days"] = _number(subvalue, "recheck.retire_after_days", where)
-                else:
-                    raise ConfigError(f"{where}: unknown key 'recheck.{sub}'")
+                if sub not in _TABLES[key]:
+                    raise ConfigError(f"{where}: unknown key '{key}.{sub}'")
+                out[f"{key}_{sub}"] = _TABLES[key][sub](subvalue, f"{key}.{sub}", where)
         elif key == "rewrite":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: 'rewrite' must be a table of \"URL prefix\" = \"URL prefix\"")
@@ -204,7 +187,7 @@ def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
-def _tiers(value: Any, where: str) -> tuple[tuple[float, float], ...]:
+def _tiers(value: Any, key: str, where: str) -> tuple[tuple[float, float], ...]:
     """[[age_days, seconds_between_checks], …], youngest first: the re-check schedule."""
     message = f"{where}: 'recheck.tiers' must be a list of [age in days, seconds between checks], youngest first"
     if not isinstance(value, list) or not value:
@@ -218,6 +201,14 @@ def _tiers(value: Any, where: str) -> tuple[tuple[float, float], ...]:
     if [t[0] for t in tiers] != sorted(t[0] for t in tiers):
         raise ConfigError(message)
     return tuple(tiers)
+
+
+# Tables of the config file: table → key → check; a value lands in Settings as "<table>_<key>".
+_TABLES: dict[str, dict[str, _Check]] = {
+    "topic": {"keywords": _str_list, "categories": _str_list},
+    "templates": {"title": _text, "body": _text, "format": _text},
+    "recheck": {"tiers": _tiers, "retire_after_days": _number},
+}
 
 
 _URL_SPLIT = re.compile(r"[\s]+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
@@ -253,7 +244,7 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
                 pairs = [[float(x) for x in p.split(":")] for p in re.split(r"[\s,]+", value.strip()) if p]
             except ValueError:
                 raise ConfigError(f"{where}: must be DAYS:SECONDS pairs, e.g. 2:0,30:3600,365:86400") from None
-            out[key] = _tiers(pairs, where)
+            out[key] = _tiers(pairs, "recheck.tiers", where)
         elif key == "recheck_retire_after_days":
             out[key] = _number(_parse_number(value, where), key, where)
         elif key in ("announce_existing", "alert_minor", "digest"):
