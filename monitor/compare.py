@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from monitor.model import Change, Snapshot, UpdateNote, WordEdit
@@ -17,19 +16,22 @@ from monitor.text import canonical, token_keys, token_spans
 
 KIND_ORDER = ("note_added", "note_changed", "title_changed", "body_edited")
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# A sentence ends at . ! or ? (with any closing quotes or brackets) before white space and a capital
+# or digit; the white space (group 1) is the break. No look-behind: the scan jumps from mark to mark.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
-@dataclass(frozen=True)
 class _Sentence:
-    """A sentence with its comparison keys; character spans are computed only for changed ones."""
+    """A sentence; its comparison keys and character spans are computed only when asked for."""
 
-    text: str
-    keys: tuple[str, ...]
+    __slots__ = ("__dict__", "text")
 
-    @classmethod
-    def of(cls, text: str) -> _Sentence:
-        return cls(text, tuple(token_keys(text)))
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @functools.cached_property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(token_keys(self.text))
 
     @functools.cached_property
     def spans(self) -> tuple[tuple[str, int, int], ...]:
@@ -91,24 +93,38 @@ def _note_changes(
     return tuple(n for n in new if n.key not in old_keys), tuple(n for n in old if n.key not in new_keys)
 
 
-def sentences(paragraphs: tuple[str, ...], *, truncated: bool = False) -> list[_Sentence]:
+def sentences(paragraphs: tuple[str, ...], *, truncated: bool = False) -> list[str]:
     """The body as sentences across paragraph breaks (a split paragraph reads the same).
 
     In a truncated capture the last word is a fragment ("evide…") and is left out.
     """
     joined = " ".join(p.strip() for p in paragraphs if p.strip())
-    out = [_Sentence.of(s) for s in _SENTENCE_END.split(joined) if s.strip()]
+    out = []
+    start = 0
+    for m in _SENTENCE_END.finditer(joined):
+        out.append(joined[start : m.start(1)])
+        start = m.end(1)
+    out.append(joined[start:])
+    out = [s for s in out if s.strip()]
     if truncated and out:
-        last = out[-1]
-        spans = last.spans[:-1]
-        out[-1] = _Sentence.of(last.text[: spans[-1][2]] if spans else "")
+        spans = token_spans(out[-1])[:-1]
+        out[-1] = out[-1][: spans[-1][2]] if spans else ""
     return out
 
 
 def body_edits(old: Snapshot, new: Snapshot) -> tuple[WordEdit, ...]:
-    """Changed passages of the body, each with its sentences and the words removed and added."""
-    a = sentences(old.paragraphs, truncated=old.truncated)
-    b = sentences(new.paragraphs, truncated=new.truncated)
+    """Changed passages of the body, each with its sentences and the words removed and added.
+
+    Sentences equal as written at the start and end of both bodies are set aside before any
+    tokenizing (equal text has equal keys): an edit costs the sentences around it, not the page.
+    A truncated side keeps its end, which is where the partial-capture rules apply.
+    """
+    texts_a = sentences(old.paragraphs, truncated=old.truncated)
+    texts_b = sentences(new.paragraphs, truncated=new.truncated)
+    head = _common_prefix(texts_a, texts_b)
+    tail = 0 if old.truncated or new.truncated else _common_prefix(texts_a[head:][::-1], texts_b[head:][::-1])
+    a = [_Sentence(t) for t in texts_a[head : len(texts_a) - tail]]
+    b = [_Sentence(t) for t in texts_b[head : len(texts_b) - tail]]
     flat_a = [k for s in a for k in s.keys]
     flat_b = [k for s in b for k in s.keys]
     n = min(len(flat_a), len(flat_b))
@@ -130,6 +146,15 @@ def body_edits(old: Snapshot, new: Snapshot) -> tuple[WordEdit, ...]:
         if edit is not None:
             edits.append(edit)
     return tuple(edits)
+
+
+def _common_prefix(a: list[str], b: list[str]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _word_edit(a: list[_Sentence], b: list[_Sentence], *, old_cut: bool, new_cut: bool) -> WordEdit | None:

@@ -52,7 +52,7 @@ def extract_article(html: str, url: str) -> Snapshot:
         node.decompose()
     for br in body.css("br"):
         br.replace_with(" ")
-    paragraphs = [p for p in (clean_text(t) for t in _paragraphs(body)) if p]
+    paragraphs = [p for p in (clean_text(t) for t in _paragraphs(body, _block_holders(body))) if p]
     words = sum(len(p.split()) for p in paragraphs)
     if words < MIN_BODY_WORDS:
         raise ExtractError(f"article body too short ({words} words): an error or consent page, not the article")
@@ -122,7 +122,21 @@ def _find_body(tree: LexborHTMLParser) -> LexborNode | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _paragraphs(node: LexborNode) -> list[str]:
+def _block_holders(body: LexborNode) -> set[int]:
+    """Nodes (by mem_id) that contain a block element: one selector query for the whole body
+    instead of one per child."""
+    holders: set[int] = set()
+    for block in body.css(_BLOCK_SELECTOR):
+        node = block.parent
+        while node is not None and node.mem_id not in holders:
+            holders.add(node.mem_id)
+            if node.mem_id == body.mem_id:
+                break
+            node = node.parent
+    return holders
+
+
+def _paragraphs(node: LexborNode, holders: set[int]) -> list[str]:
     """Block-level texts in reading order; inline markup (links, emphasis) folds into its block's text."""
     out: list[str] = []
     run: list[str] = []
@@ -136,11 +150,11 @@ def _paragraphs(node: LexborNode) -> list[str]:
         if child.is_text_node:
             run.append(child.text_content or "")
             continue
-        has_blocks = child.css_first(_BLOCK_SELECTOR) is not None
+        has_blocks = child.mem_id in holders
         if child.tag in _BLOCK_TAGS or has_blocks:
             flush()
             if has_blocks:
-                out.extend(_paragraphs(child))
+                out.extend(_paragraphs(child, holders))
             else:
                 out.append(child.text(deep=True, separator=""))
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from monitor.text import canonical, digest, token_keys
+from monitor.text import VANISHING, canonical, digest, token_keys
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,16 @@ class Snapshot:
         """Identity of the compared content: equal hashes mean nothing a reader sees has changed.
 
         Paragraphs are clean display text already (extract and seeds clean them), so their
-        keys come straight from token_keys; computed once per snapshot.
+        keys come straight from token_keys, in one call over the whole body (no token spans a
+        space, and NFKC never composes across one); computed once per snapshot.
         """
         cached: str | None = self.__dict__.get("_content_hash")
         if cached is None:
-            body = " ".join(" ".join(token_keys(p)) for p in self.paragraphs)
+            joined = " ".join(self.paragraphs)
+            if all(p.strip() for p in self.paragraphs) and not any(c in joined for c in VANISHING):
+                body = " ".join(token_keys(joined))
+            else:  # a paragraph without keys counts as one extra space in stored hashes: keep them valid
+                body = " ".join(" ".join(token_keys(p)) for p in self.paragraphs)
             notes = "\n".join(n.key for n in self.notes)
             cached = digest(canonical(self.title), notes, body, "partial" if self.truncated else "full")
             object.__setattr__(self, "_content_hash", cached)

@@ -166,3 +166,38 @@ def test_a_minor_fix_beside_a_new_note_keeps_the_note_and_marks_the_body_minor()
     note = "Update (2/10/2026): signed."
     change = compare(_snap(), _snap((BODY[0].replace("countries,", "countries"), *BODY[1:]), notes=(note,)))
     assert change is not None and change.kind == "note_added" and change.minor
+
+
+LONG = tuple(f"Paragraph {i} says the treaty needs safeguard number {i}. It says so twice, in {i} ways." for i in range(12))
+
+
+@pytest.mark.parametrize(
+    ("where", "before", "after"),
+    [(0, "Paragraph 0 says", "Paragraph zero says"), (5, "safeguard number 5", "safeguard number five"),
+     (11, "in 11 ways", "in eleven ways")],
+)
+def test_an_edit_at_the_start_middle_or_end_of_a_long_body_is_found_once(where: int, before: str, after: str) -> None:
+    edited = list(LONG)
+    edited[where] = edited[where].replace(before, after)
+    change = compare(_snap(LONG), _snap(tuple(edited)))
+    assert change is not None and len(change.edits) == 1
+    (edit,) = change.edits
+    assert edit.before in LONG[where] and edit.after in edited[where]
+    assert set(edit.removed) < set(before.split()) and set(edit.added) < set(after.split())
+
+
+def test_edits_at_both_ends_are_two_passages_and_the_equal_middle_is_not_quoted() -> None:
+    edited = (LONG[0].replace("treaty", "convention"), *LONG[1:-1], LONG[-1].replace("twice", "thrice"))
+    change = compare(_snap(LONG), _snap(edited))
+    assert change is not None
+    assert [(e.removed, e.added) for e in change.edits] == [(("treaty",), ("convention",)), (("twice",), ("thrice",))]
+    assert all("Paragraph 5" not in e.before + e.after for e in change.edits)
+
+
+def test_a_quoted_sentence_keeps_its_closing_quote_in_the_alert() -> None:
+    old = _snap(('The minister said “we will not ratify.” Others disagreed.', *BODY))
+    new = _snap(('The minister said “we will ratify.” Others disagreed.', *BODY))
+    change = compare(old, new)
+    assert change is not None
+    assert change.edits[0].before == "The minister said “we will not ratify.”"
+    assert change.edits[0].removed == ("not",) and not change.edits[0].added

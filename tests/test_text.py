@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from monitor.text import canonical, clean_text, markdown_to_text, tokens
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.model import Snapshot
+from monitor.text import canonical, clean_text, digest, markdown_to_text, token_keys, tokens
 
 
 def test_mojibake_is_repaired_for_display_and_comparison() -> None:
@@ -47,3 +52,26 @@ def test_markdown_emphasis_and_images_are_dropped() -> None:
 
 def test_canonical_keeps_case_and_words() -> None:
     assert canonical("The  UN\tTreaty") == "The UN Treaty"
+
+
+# Characters that stress the one-pass body hash: combining marks, compatibility forms, characters
+# NFKC maps to spaces or that canonical text drops (zero-width space, soft hyphen, BOM), white space.
+_TRICKY = st.sampled_from(list("a Z9_.…’“\u0301\u0308\u00a8\u00b4\u00a0\u200b\u00ad\ufeff\u2003\u3000ﬁ①\t"))
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.lists(st.text(alphabet=_TRICKY, max_size=12), max_size=6))
+def test_the_one_pass_body_hash_equals_the_per_paragraph_hash(paragraphs: list[str]) -> None:
+    """Stored hashes were made paragraph by paragraph: the faster path must give the same value,
+    or every tracked article would record a new version on upgrade."""
+    snap = Snapshot(url="u", title="t", notes=(), paragraphs=tuple(paragraphs))
+    per_paragraph = " ".join(" ".join(token_keys(p)) for p in paragraphs)
+    assert snap.content_hash() == digest(canonical("t"), "", per_paragraph, "full")
+
+
+@pytest.mark.parametrize("raw", ["a  b\n\tc", "x\u00a0y", " edge ", "A &amp; B", "caf\u0065\u0301", "Yorkâ€”On"])
+def test_clean_text_fast_paths_match_the_full_repair(raw: str) -> None:
+    import ftfy
+
+    expected = re.sub(r"\s+", " ", ftfy.fix_text(raw, uncurl_quotes=False, normalization="NFC")).strip()
+    assert clean_text(raw) == expected
