@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.config import TopicRules
@@ -20,6 +19,8 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> list[FeedEntry]
     """Entries of an RSS/Atom feed we fetched ourselves (feedparser's own HTTP has no timeout)."""
     if not body.strip():
         raise FeedError("empty feed body")
+    import feedparser  # here, not at the top: a cycle whose feeds answer 304 never needs it (25 ms)
+
     try:
         parsed = feedparser.parse(
             body, response_headers={"content-type": content_type or "application/xml", "content-location": url}

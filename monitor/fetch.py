@@ -208,6 +208,9 @@ class Fetcher:
                         raise FetchError(f"HTTP {status} without a Location from {_short(url)}", status=status)
                     return self.urls.to_identity(urljoin(fetch_url, location))
                 if status == 304:
+                    # Read the (empty) body: a response closed unread also closes its connection, and
+                    # a warm cycle would pay a new TCP (and TLS) handshake for every 304.
+                    await resp.aread()
                     return Response(url, 304, b"", resp.headers.get("content-type", ""), _validators(resp))
                 if status in (429, 503):
                     delay = retry_after_seconds(resp.headers.get("retry-after"))

@@ -17,10 +17,8 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
-
-import apprise
 
 from monitor.errors import ConfigError
 from monitor.faults import crash_point
@@ -28,6 +26,9 @@ from monitor.model import Alert
 from monitor.render import DEFAULT_LIMITS, KIND_LABELS, Message, render
 from monitor.store import PendingDelivery, Store, target_id
 from monitor.templates import Templates, apply_templates, template_variables
+
+if TYPE_CHECKING:
+    import apprise
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,6 +57,8 @@ def build_targets(urls: tuple[str, ...], *, key: str = "notify", fallback_stdout
     """Validate every Apprise URL up front; an invalid one is a config error that does not echo it."""
     if not urls:
         return [Target(url=STDOUT, label="standard output")] if fallback_stdout else []
+    import apprise  # only with targets: a cycle printing to stdout never loads it
+
     targets = []
     for position, url in enumerate(urls, start=1):
         scheme = url.split("://", 1)[0].lower() if "://" in url else "?"
@@ -206,6 +209,8 @@ async def _send(target: Target, message: Message, echo: Callable[[str], None] | 
         return True, None
     # A service without a title field gets it inside an HTML body: it must be escaped there.
     title = html.escape(message.title) if target.title_in_body and message.format == "html" else message.title
+    import apprise
+
     result = await _in_daemon_thread(
         functools.partial(target.sender.notify, body=message.body, title=title,
                           body_format=apprise.NotifyFormat(message.format))

@@ -54,6 +54,7 @@ class ReplaySite:
         self._failures: dict[str, list[_Page]] = {}  # path -> one-shot answers served before the page
         self._lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
+        self.connections = 0  # TCP connections accepted: keep-alive reuse is observable
         self._server: ThreadingHTTPServer | None = None
         self.base_url = ""
 
@@ -121,6 +122,14 @@ class ReplaySite:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes: with Nagle on, each keep-alive response
+            # waits ~40 ms for the client's delayed ACK, which no production server does.
+            disable_nagle_algorithm = True
+
+            def setup(self) -> None:
+                super().setup()
+                with site._lock:
+                    site.connections += 1
 
             def do_GET(self) -> None:
                 site._answer(self, with_body=True)

@@ -168,7 +168,9 @@ def test_a_minor_fix_beside_a_new_note_keeps_the_note_and_marks_the_body_minor()
     assert change is not None and change.kind == "note_added" and change.minor
 
 
-LONG = tuple(f"Paragraph {i} says the treaty needs safeguard number {i}. It says so twice, in {i} ways." for i in range(12))
+LONG = tuple(
+    f"Paragraph {i} says the treaty needs safeguard number {i}. It says so twice, in {i} ways." for i in range(12)
+)
 
 
 @pytest.mark.parametrize(

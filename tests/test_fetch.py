@@ -1,0 +1,37 @@
+"""The fetcher against a real loopback server: conditional GETs and connection reuse."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from monitor.config import load_settings
+from monitor.fetch import Fetcher, Response, Validators
+from tests.conftest import ROBOTS, write_config
+from tests.replay import ReplaySite
+from tests.site import EFF
+
+PAGES = [f"/deeplinks/2025/01/page-{i}" for i in range(12)]
+
+
+def _fetch_all(cfg: Path, validators: dict[str, Validators]) -> list[Response]:
+    async def run() -> list[Response]:
+        async with Fetcher(load_settings(cfg)) as fetcher:
+            return list(await asyncio.gather(*(fetcher.get(EFF + p, validators.get(p)) for p in PAGES)))
+
+    return asyncio.run(run())
+
+
+def test_304_answers_keep_their_connection(tmp_path: Path) -> None:
+    """A 304 closed unread would close its connection: every warm request would pay a handshake."""
+    with ReplaySite() as site:
+        site.set("/robots.txt", ROBOTS, content_type="text/plain")
+        for path in PAGES:
+            site.set(path, f"<html><body><p>{path}</p></body></html>")
+        cfg = write_config(tmp_path, site, [], host_concurrency=2, rewrite={EFF: site.base_url})
+        cold = _fetch_all(cfg, {})
+        assert all(r.status == 200 for r in cold)
+        site.connections = 0
+        warm = _fetch_all(cfg, {p: r.validators for p, r in zip(PAGES, cold, strict=True)})
+        assert [r.status for r in warm] == [304] * len(PAGES)
+        assert site.connections <= 2, f"{site.connections} connections for {len(PAGES)} conditional GETs"
