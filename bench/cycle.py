@@ -1,13 +1,14 @@
 """Benchmark: `monitor check` as a whole process over N replayed ~60 KB EFF-like pages.
 
-    python bench/cycle.py [--n 50|500|5000] [--urlwatch]
+    python bench/cycle.py [--n 50|500|5000] [--urlwatch] [--rounds 3] [--concurrency 8]
 
 Three states — cold (first fetch), warm (nothing changed: 304s), 1 % changed — each
 with wall time, CPU, peak RSS, requests, KB received and alerts; the median in-process
 cost of extract + canonicalize + compare per page; the database size. With --urlwatch,
 urlwatch (installed in bench/.venv-urlwatch on first use) watches the same pages with a
-CSS filter on the article body, cold and warm, and the ratios are printed. Loopback
-only; numbers, never asserts (the targets live in the README).
+CSS filter on the article body, cold and warm, and "urlwatch/ours" says how many times
+faster we are. Every figure is the median over --rounds rounds, each on a fresh database.
+Loopback only; numbers, never asserts (the targets live in the README).
 """
 
 from __future__ import annotations
@@ -167,14 +168,8 @@ def _per_page_ms(articles: list[Article]) -> float:
     return statistics.median(costs)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=50, help="tracked pages (default 50; the issue asks 50/500/5000)")
-    parser.add_argument("--urlwatch", action="store_true", help="also time urlwatch on the same pages")
-    parser.add_argument("--concurrency", type=int, default=8, help="host_concurrency for the loopback host")
-    args = parser.parse_args()
-    articles = [_article(i) for i in range(args.n)]
-    pages = _Pages()
+def _round(args: argparse.Namespace, pages: _Pages, articles: list[Article]) -> tuple[list[Run], float, list[Run]]:
+    """One round on a fresh database: cold, warm, 1 % changed; then urlwatch cold and warm if asked."""
     for a in articles:
         pages.set(a.path, article_page(a, extra_chrome=CHROME))
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -192,16 +187,39 @@ def main() -> None:
         runs.append(_monitor(cfg, "1% changed", pages))
         db_kb = sum(p.stat().st_size for p in tmp.glob("db.sqlite3*")) / 1024
         theirs = _urlwatch(args.n, pages, articles, tmp) if args.urlwatch else []
+    return runs, db_kb, [Run(f"urlwatch {state}", wall, cpu, 0, 0, 0, 0) for state, wall, cpu in theirs]
+
+
+def _median(runs: list[Run]) -> Run:
+    """Per measure, the median over rounds (one busy moment on the machine must not be the figure)."""
+    return Run(runs[0].state, *(statistics.median(getattr(r, k) for r in runs)  # type: ignore[arg-type]
+                                for k in ("wall", "cpu", "rss_mb", "requests", "kb", "alerts")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=50, help="tracked pages (default 50; the issue asks 50/500/5000)")
+    parser.add_argument("--urlwatch", action="store_true", help="also time urlwatch on the same pages")
+    parser.add_argument("--concurrency", type=int, default=8, help="host_concurrency for the loopback host")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds on fresh databases; medians are printed")
+    args = parser.parse_args()
+    articles = [_article(i) for i in range(args.n)]
+    pages = _Pages()
+    rounds = [_round(args, pages, articles) for _ in range(max(args.rounds, 1))]
+    ours = [_median([r[0][i] for r in rounds]) for i in range(3)]
+    theirs = [_median([r[2][i] for r in rounds]) for i in range(len(rounds[0][2]))]
+    db_kb = rounds[-1][1]
     page_kb = len(pages.bodies[articles[0].path][0]) / 1024
-    print(f"pages: {args.n} × {page_kb:.0f} KB, host_concurrency {args.concurrency}, loopback")
+    print(f"pages: {args.n} × {page_kb:.0f} KB, host_concurrency {args.concurrency}, loopback; "
+          f"median of {len(rounds)} rounds")
     print(f"{'state':<14}{'wall s':>8}{'cpu s':>8}{'RSS MB':>8}{'requests':>10}{'KB in':>10}{'alerts':>8}")
-    for r in runs:
-        print(f"{r.state:<14}{r.wall:>8.2f}{r.cpu:>8.2f}{r.rss_mb:>8.0f}{r.requests:>10}{r.kb:>10.0f}{r.alerts:>8}")
+    for r in ours:
+        print(f"{r.state:<14}{r.wall:>8.2f}{r.cpu:>8.2f}{r.rss_mb:>8.0f}{r.requests:>10.0f}{r.kb:>10.0f}{r.alerts:>8.0f}")
     print(f"extract + canonicalize + compare, changed page: median {_per_page_ms(articles):.2f} ms CPU")
     print(f"database after 3 cycles: {db_kb / 1024:.1f} MB ({db_kb / max(args.n, 1):.1f} KB per article)")
-    for (state, wall, cpu), ours in zip(theirs, runs, strict=False):
-        print(f"urlwatch {state:<5} wall {wall:6.2f} s, cpu {cpu:6.2f} s   ours/urlwatch wall {ours.wall / wall:.2f}, "
-              f"cpu {ours.cpu / max(cpu, 1e-9):.2f}")
+    for theirs_run, our_run in zip(theirs, ours, strict=False):
+        print(f"{theirs_run.state:<14} wall {theirs_run.wall:6.2f} s, cpu {theirs_run.cpu:6.2f} s   "
+              f"urlwatch/ours wall {theirs_run.wall / our_run.wall:.1f}×, cpu {theirs_run.cpu / our_run.cpu:.1f}×")
 
 
 if __name__ == "__main__":

@@ -89,8 +89,7 @@ async def run_cycle(
     """
     cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [])
     import_seeds(cycle)
-    for url in settings.articles:
-        store.track(url, "config")
+    store.track_all(settings.articles, "config")
     async with Fetcher(settings) as fetcher:
         robots, fetcher.blocked_until = store.host_state()
         for host, (body, fetched_at) in robots.items():

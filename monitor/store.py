@@ -99,6 +99,15 @@ class Store:
         assert row is not None
         return row
 
+    def track_all(self, urls: tuple[str, ...], origin: str) -> None:
+        """Track many URLs in one transaction (the config's list: one commit, not one per URL)."""
+        stamp = now()
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO articles (url, title, origin, first_seen) VALUES (?, '', ?, ?)",
+                ((url, origin, stamp) for url in urls),
+            )
+
     def record_check(
         self, article_id: int, *, validators: Validators | None = None, error: str | None = None,
         missing_count: int | None = None,

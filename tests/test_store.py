@@ -34,3 +34,24 @@ def test_versions_round_trip_and_later_versions_are_deltas(tmp_path: Path) -> No
     raw = sum(len(p.encode()) for p in PARAGRAPHS)
     assert sizes[0] < raw / 2, "zlib on the first version"
     assert max(sizes[1:]) < sizes[0] / 5, "later versions are deltas against the first"
+
+
+def test_a_snapshot_is_stored_as_all_its_fields(tmp_path: Path) -> None:
+    """The hand-built JSON of a snapshot must hold what dataclasses.asdict would: a field added to
+    Snapshot or UpdateNote and not stored would come back as its default, silently."""
+    import dataclasses
+    import datetime as dt
+    import json
+
+    from monitor.serial import snapshot_from_json, to_json
+
+    notes = (UpdateNote("Update (1/6/2025): x", "Update (1/6/2025)", dt.date(2025, 1, 6)), UpdateNote("N: y", "N"))
+    snap = Snapshot(url="https://www.eff.org/x", title="T", notes=notes, paragraphs=("One.", "Two."), byline="B",
+                    published="2025-01-01", truncated=True, source="seed", captured_at="2025-01-02T00:00:00+00:00")
+    expected = json.loads(json.dumps(dataclasses.asdict(snap), default=str))
+    assert json.loads(to_json(snap)) == expected
+    assert snapshot_from_json(to_json(snap)) == snap
+    store = open_store(tmp_path / "db.sqlite3")
+    article = store.track(snap.url, "seed")
+    store.record_version(article.id, snap)
+    assert store.versions(article.id)[0].snapshot == snap
