@@ -107,9 +107,14 @@ class Run:
     alerts: int
 
 
+def _child_env() -> dict[str, str]:
+    """Both programs as deployed: bytecode cached (a shell with PYTHONDONTWRITEBYTECODE would make
+    every run compile its sources), no MONITOR_* overrides from the caller."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_") and k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _monitor(cfg: Path, state: str, pages: _Pages) -> Run:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
-    env["PYTHONPATH"] = str(REPO)
+    env = {**_child_env(), "PYTHONPATH": str(REPO)}
     # The child reports its own peak RSS from VmHWM: ru_maxrss survives exec on Linux and would
     # count this parent's pages (all N bodies), getrusage(RUSAGE_CHILDREN) the largest child's.
     code = ("import runpy, sys\nsys.argv = ['monitor', 'check', '--config', sys.argv[1]]\n"
@@ -145,7 +150,7 @@ def _urlwatch(n: int, pages: _Pages, articles: list[Article], tmp: Path) -> list
         started = time.perf_counter()
         subprocess.run([str(URLWATCH_VENV / "bin" / "urlwatch"), "--urls", str(tmp / "urls.yaml"),
                         "--config", str(tmp / "urlwatch.yaml"), "--cache", str(tmp / "urlwatch.db")],
-                       capture_output=True, check=True)
+                       env=_child_env(), capture_output=True, check=True)
         wall = time.perf_counter() - started
         after = os.times()
         cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
