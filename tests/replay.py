@@ -55,6 +55,8 @@ class ReplaySite:
         self._lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
         self.connections = 0  # TCP connections accepted: keep-alive reuse is observable
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests being answered at once: concurrency limits are observable
         self._server: ThreadingHTTPServer | None = None
         self.base_url = ""
 
@@ -157,6 +159,16 @@ class ReplaySite:
         self.stop()
 
     def _answer(self, h: BaseHTTPRequestHandler, *, with_body: bool) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            self._answer_one(h, with_body=with_body)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer_one(self, h: BaseHTTPRequestHandler, *, with_body: bool) -> None:
         with self._lock:
             self.requests.append(RecordedRequest(h.command, h.path, dict(h.headers.items())))
             path = urlsplit(h.path).path

@@ -35,3 +35,14 @@ def test_304_answers_keep_their_connection(tmp_path: Path) -> None:
         warm = _fetch_all(cfg, {p: r.validators for p, r in zip(PAGES, cold, strict=True)})
         assert [r.status for r in warm] == [304] * len(PAGES)
         assert site.connections <= 2, f"{site.connections} connections for {len(PAGES)} conditional GETs"
+
+
+def test_requests_to_one_host_overlap_up_to_host_concurrency_and_no_further(tmp_path: Path) -> None:
+    with ReplaySite() as site:
+        site.set("/robots.txt", ROBOTS, content_type="text/plain")
+        for path in PAGES:
+            site.set(path, f"<html><body><p>{path}</p></body></html>", delay=0.05)
+        cfg = write_config(tmp_path, site, [], host_concurrency=3, rewrite={EFF: site.base_url})
+        assert all(r.status == 200 for r in _fetch_all(cfg, {}))
+        assert site.max_in_flight == 3
+        assert site.connections <= 3 + 1, "one keep-alive connection per slot (and robots.txt's)"
