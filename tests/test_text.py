@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.model import Snapshot
-from monitor.text import canonical, clean_text, digest, markdown_to_text, token_keys, tokens
+from monitor.text import _QUOTES, canonical, clean_text, digest, markdown_to_text, token_keys, tokens
 
 
 def test_mojibake_is_repaired_for_display_and_comparison() -> None:
@@ -75,3 +76,15 @@ def test_clean_text_fast_paths_match_the_full_repair(raw: str) -> None:
 
     expected = re.sub(r"\s+", " ", ftfy.fix_text(raw, uncurl_quotes=False, normalization="NFC")).strip()
     assert clean_text(raw) == expected
+
+
+_REFERENCE_TOKEN = re.compile(r"\.{2,}|\w+|[^\w\s]")  # the definition: words, dot runs, single marks
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40)
+       | st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_token_keys_split_as_the_definition_says(text: str) -> None:
+    """The faster patterns (an ASCII one among them) must find the tokens the plain definition finds."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    assert token_keys(text) == _REFERENCE_TOKEN.findall(folded)
