@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from monitor.compare import compare  # noqa: E402
 from monitor.extract import extract_article  # noqa: E402
+from tests.replay import LoopbackServer  # noqa: E402
 from tests.site import EFF, Article, article_page, edit  # noqa: E402
 
 SENTENCE = ("The treaty authorizes open-ended evidence gathering powers for crimes with little nexus to core "
@@ -86,7 +87,7 @@ class _Pages:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = LoopbackServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
