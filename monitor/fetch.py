@@ -1,6 +1,7 @@
-"""The one HTTP client: polite, bounded, and strict about where it goes.
+"""The one way we fetch: polite, bounded, and strict about where it goes.
 
-Conditional GET (ETag / Last-Modified → 304), a User-Agent, per-host spacing,
+Conditional GET (ETag / Last-Modified → 304), a User-Agent, per-host spacing and
+concurrency (one keep-alive connection per slot, see Lanes),
 Retry-After on 429/503 (the host is skipped for the rest of the cycle), a size cap
 read from the stream, redirects followed by hand so each hop is checked against
 `allowed_hosts`, and a fetch-only URL rewrite so a local replay of the site keeps
