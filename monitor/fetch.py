@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import email.utils
+import http.cookiejar
 import logging
 import re
 import time
@@ -250,7 +251,8 @@ class Lanes:
 
     One client with one pool would do the same, but httpcore re-checks every idle connection of
     its pool several times per request (a socket query each): with eight connections that was a
-    quarter of a warm cycle's CPU. The clients share one TLS context (loading CAs costs ~30 ms).
+    quarter of a warm cycle's CPU. The clients share one TLS context (loading CAs costs ~30 ms)
+    and one cookie jar.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -259,6 +261,9 @@ class Lanes:
         self._idle: dict[str, list[httpx.AsyncClient]] = {}
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._clients: list[httpx.AsyncClient] = []
+        # One jar for every lane, as one client had: a cookie a host sets (a consent or bot check)
+        # must reach all its requests, not those that happen to get the lane that received it.
+        self._cookies = http.cookiejar.CookieJar()
 
     @contextlib.asynccontextmanager
     async def lane(self, host: str) -> AsyncIterator[httpx.AsyncClient]:
@@ -275,6 +280,7 @@ class Lanes:
             timeout=httpx.Timeout(self._settings.timeout),
             headers={"User-Agent": self._settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             follow_redirects=False,
+            cookies=self._cookies,
             transport=httpx.AsyncHTTPTransport(
                 verify=self._tls, retries=1, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1)
             ),

@@ -46,3 +46,17 @@ def test_requests_to_one_host_overlap_up_to_host_concurrency_and_no_further(tmp_
         assert all(r.status == 200 for r in _fetch_all(cfg, {}))
         assert site.max_in_flight == 3
         assert site.connections <= 3 + 1, "one keep-alive connection per slot (and robots.txt's)"
+
+
+def test_a_cookie_the_host_sets_reaches_every_later_request_whatever_lane_carries_it(tmp_path: Path) -> None:
+    """Lanes are separate clients: they must still share one cookie jar, as one client did, or a
+    host's consent or bot-check cookie would reach some requests and not others (variants, noise)."""
+    with ReplaySite() as site:
+        site.set("/robots.txt", ROBOTS, content_type="text/plain", headers={"Set-Cookie": "consent=1; Path=/"})
+        for path in PAGES:
+            site.set(path, f"<html><body><p>{path}</p></body></html>", delay=0.02)
+        cfg = write_config(tmp_path, site, [], host_concurrency=3, rewrite={EFF: site.base_url})
+        _fetch_all(cfg, {})
+        pages = [r for r in site.requests if r.path in PAGES]
+        assert len(pages) == len(PAGES)
+        assert all(r.headers.get("Cookie") == "consent=1" for r in pages), [r.headers.get("Cookie") for r in pages]
