@@ -90,22 +90,18 @@ class Store:
         return [_article(r) for r in self.conn.execute("SELECT * FROM articles ORDER BY id")]
 
     def track(self, url: str, origin: str, title: str = "") -> ArticleRow:
-        with self.conn:
-            self.conn.execute(
-                "INSERT OR IGNORE INTO articles (url, title, origin, first_seen) VALUES (?, ?, ?, ?)",
-                (url, title, origin, now()),
-            )
+        self.track_all((url,), origin, title)
         row = self.article(url)
         assert row is not None
         return row
 
-    def track_all(self, urls: tuple[str, ...], origin: str) -> None:
-        """Track many URLs in one transaction (the config's list: one commit, not one per URL)."""
+    def track_all(self, urls: tuple[str, ...], origin: str, title: str = "") -> None:
+        """Track URLs not tracked yet, in one transaction (the config's list: one commit, not one per URL)."""
         stamp = now()
         with self.conn:
             self.conn.executemany(
-                "INSERT OR IGNORE INTO articles (url, title, origin, first_seen) VALUES (?, '', ?, ?)",
-                ((url, origin, stamp) for url in urls),
+                "INSERT OR IGNORE INTO articles (url, title, origin, first_seen) VALUES (?, ?, ?, ?)",
+                ((url, title, origin, stamp) for url in urls),
             )
 
     def record_check(

@@ -10,15 +10,16 @@ import hashlib
 import re
 import unicodedata
 
+VANISHING = "\u200b\u00ad\ufeff"  # zero-width space, soft hyphen, BOM: canonical text drops them
 _QUOTES = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-        "\u2026": "...", "\u00a0": " ", "\u200b": "", "\u00ad": "", "\ufeff": "",
+        "\u2026": "...", "\u00a0": " ",
+        **dict.fromkeys(VANISHING, ""),
     }
 )
-VANISHING = "\u200b\u00ad\ufeff"  # characters canonical text drops (see _QUOTES)
 _SPACE = re.compile(r"\s+")
 # A token is a word, a run of dots, or any other single non-space character (punctuation).
 _TOKEN = re.compile(r"\w+|\.\.+|\S")
@@ -44,12 +45,10 @@ def clean_text(raw: str) -> str:
 
     ftfy runs only where a mojibake pattern is present: it is most of the cost otherwise.
     """
-    if raw.isascii():
-        fixed = _fix_mojibake(raw) if "&" in raw and _MOJIBAKE_HINT.search(raw) else raw
-    elif _MOJIBAKE_HINT.search(raw):
+    if _MOJIBAKE_HINT.search(raw):
         fixed = _fix_mojibake(raw)
     else:
-        fixed = unicodedata.normalize("NFC", raw)
+        fixed = raw if raw.isascii() else unicodedata.normalize("NFC", raw)
     # str.split() and re's \s agree on what white space is (both str.isspace), split is ~5× faster.
     return " ".join(fixed.split())
 
