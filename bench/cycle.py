@@ -30,8 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from monitor.compare import compare  # noqa: E402
-from monitor.extract import extract_article  # noqa: E402
+from monitor.decide.compare import compare  # noqa: E402
+from monitor.sources.extract import extract_article  # noqa: E402
 from tests.replay import LoopbackServer  # noqa: E402
 from tests.site import EFF, Article, article_page, edit  # noqa: E402
 

@@ -18,9 +18,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from monitor.model import Snapshot, UpdateNote  # noqa: E402
-from monitor.seeds import parse_seed_file  # noqa: E402
-from monitor.store import open_store  # noqa: E402
+from monitor.core.model import Snapshot, UpdateNote  # noqa: E402
+from monitor.sources.seeds import parse_seed_file  # noqa: E402
+from monitor.store.database import open_store  # noqa: E402
 
 PROSE = parse_seed_file(next((REPO / "seeds").glob("003_*.txt"))).snapshot.paragraphs
 

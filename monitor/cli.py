@@ -16,17 +16,17 @@ from typing import Any, TypeVar
 import click
 
 from monitor import __version__
+from monitor.app.cycle import run_cycle
+from monitor.app.health import check_health, record_cycle
+from monitor.app.history import diff_versions, format_history
+from monitor.app.status import format_status, status_json
 from monitor.config import DEFAULT_GRACE, load_settings
-from monitor.cycle import run_cycle
-from monitor.errors import MonitorError
-from monitor.health import check_health, record_cycle
-from monitor.history import diff_versions, format_history
-from monitor.logs import configure_logging
-from monitor.model import ALERT_KINDS
-from monitor.notify import Target, build_targets, deliver_pending, send_samples, sends_in_flight
-from monitor.samples import sample_alerts
-from monitor.status import format_status, status_json
-from monitor.store import Store, cycle_lock, memory_copy, open_store
+from monitor.core.errors import MonitorError
+from monitor.core.logs import configure_logging
+from monitor.core.model import ALERT_KINDS
+from monitor.notify.delivery import Target, build_targets, deliver_pending, send_samples, sends_in_flight
+from monitor.render.samples import sample_alerts
+from monitor.store.database import Store, cycle_lock, memory_copy, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from monitor.errors import ConfigError
-from monitor.model import ALERT_KINDS
-from monitor.policy import RecheckPolicy
-from monitor.templates import Templates, compile_templates
+from monitor.core.errors import ConfigError
+from monitor.core.model import ALERT_KINDS
+from monitor.decide.policy import RecheckPolicy
+from monitor.render.templates import Templates, compile_templates
 
 DEFAULT_CONFIG = Path("config/monitor.toml")
 DEFAULT_GRACE = 8.0  # seconds `monitor run` lets a cycle finish after SIGTERM; Docker kills after 10

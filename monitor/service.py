@@ -20,12 +20,12 @@ from collections.abc import Awaitable, Callable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from monitor.app.cycle import run_cycle
+from monitor.app.health import record_cycle
 from monitor.config import DEFAULT_GRACE, Settings
-from monitor.cycle import run_cycle
-from monitor.errors import ConfigError, StoreError
-from monitor.health import record_cycle
-from monitor.notify import Target
-from monitor.store import Store, cycle_lock, open_store
+from monitor.core.errors import ConfigError, StoreError
+from monitor.notify.delivery import Target
+from monitor.store.database import Store, cycle_lock, open_store
 from monitor.web import EmbeddedServer, bind_socket, create_app, embedded_server, run_server, web_address
 
 log = logging.getLogger(__name__)

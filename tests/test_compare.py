@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from monitor.compare import compare
-from monitor.model import Snapshot, UpdateNote
-from monitor.notes import parse_note
-from monitor.seeds import load_seeds
+from monitor.core.model import Snapshot, UpdateNote
+from monitor.decide.compare import compare
+from monitor.sources.notes import parse_note
+from monitor.sources.seeds import load_seeds
 from tests.conftest import SEEDS_DIR
 
 BODY = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from monitor.notify import digest_batches, digest_message
+from monitor.notify.delivery import digest_batches, digest_message
 from monitor.render import Message
-from monitor.store import PendingDelivery
+from monitor.store.database import PendingDelivery
 from tests.conftest import run_monitor, write_config
 from tests.fixtures.articles import GENERAL_ASSEMBLY, SEEDED, STILL_FLAWED
 from tests.receivers import JsonReceiver, squash

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.notify import build_targets, deliver_pending
-from monitor.store import open_store
+from monitor.notify.delivery import build_targets, deliver_pending
+from monitor.store.database import open_store
 from tests.receivers import SmtpReceiver
 from tests.test_render import sample
 

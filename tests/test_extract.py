@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from monitor.errors import ExtractError
-from monitor.extract import extract_article, extract_teasers
+from monitor.core.errors import ExtractError
+from monitor.sources.extract import extract_article, extract_teasers
 from tests.conftest import SHARED, needs_shared
 from tests.fixtures.articles import SEEDED
 from tests.site import EFF, Article, article_page

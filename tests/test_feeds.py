@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from monitor.config import TopicRules
-from monitor.errors import FeedError
-from monitor.feeds import matches_topic, parse_feed
-from monitor.model import FeedEntry
+from monitor.core.errors import FeedError
+from monitor.core.model import FeedEntry
+from monitor.sources.feeds import matches_topic, parse_feed
 from tests.conftest import SHARED, needs_shared
 from tests.fixtures.articles import SEEDED
 from tests.site import EFF, feed

@@ -6,7 +6,8 @@ import asyncio
 from pathlib import Path
 
 from monitor.config import load_settings
-from monitor.fetch import Fetcher, Response, Validators
+from monitor.core.model import Validators
+from monitor.sources.fetch import Fetcher, Response
 from tests.conftest import ROBOTS, write_config
 from tests.replay import ReplaySite
 from tests.site import EFF

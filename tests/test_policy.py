@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from monitor.config import load_settings
-from monitor.errors import ConfigError
-from monitor.policy import ArticleFacts, RecheckPolicy, is_due, next_check
+from monitor.core.errors import ConfigError
+from monitor.decide.policy import ArticleFacts, RecheckPolicy, is_due, next_check
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 POLICY = RecheckPolicy()  # < 2 d: every cycle; < 30 d: hourly; < 365 d: daily; older: pinned daily, else retired

@@ -24,12 +24,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from monitor.compare import compare
-from monitor.errors import MonitorError
-from monitor.extract import extract_article, extract_teasers
-from monitor.feeds import parse_feed
-from monitor.fetch import decode_body
-from monitor.model import Snapshot
+from monitor.core.errors import MonitorError
+from monitor.core.model import Snapshot
+from monitor.decide.compare import compare
+from monitor.sources.extract import extract_article, extract_teasers
+from monitor.sources.feeds import parse_feed
+from monitor.sources.fetch import decode_body
 from tests.conftest import ROBOTS, run_monitor, write_config
 from tests.fixtures.articles import SEEDED, STILL_FLAWED
 from tests.receivers import JsonReceiver

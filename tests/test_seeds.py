@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.errors import SeedError
-from monitor.seeds import load_seeds, parse_seed_file
+from monitor.core.errors import SeedError
+from monitor.sources.seeds import load_seeds, parse_seed_file
 from tests.conftest import SEEDS_DIR
 
 STILL_FLAWED = (

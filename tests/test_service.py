@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from monitor.health import health_status, last_cycle
-from monitor.store import cycle_lock
+from monitor.app.health import health_status, last_cycle
+from monitor.store.database import cycle_lock
 from tests.conftest import REPO, run_monitor, write_config
 from tests.fixtures.articles import SEEDED, STILL_FLAWED
 from tests.receivers import JsonReceiver, squash

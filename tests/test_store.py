@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from monitor.model import Snapshot, UpdateNote
-from monitor.seeds import parse_seed_file
-from monitor.store import open_store
+from monitor.core.model import Snapshot, UpdateNote
+from monitor.sources.seeds import parse_seed_file
+from monitor.store.database import open_store
 from tests.conftest import SEEDS_DIR
 
 PARAGRAPHS = parse_seed_file(next(SEEDS_DIR.glob("003_*.txt"))).snapshot.paragraphs  # real prose, 22 paragraphs
@@ -43,7 +43,7 @@ def test_a_snapshot_is_stored_as_all_its_fields(tmp_path: Path) -> None:
     import datetime as dt
     import json
 
-    from monitor.serial import snapshot_from_json, to_json
+    from monitor.core.serial import snapshot_from_json, to_json
 
     notes = (UpdateNote("Update (1/6/2025): x", "Update (1/6/2025)", dt.date(2025, 1, 6)), UpdateNote("N: y", "N"))
     snap = Snapshot(url="https://www.eff.org/x", title="T", notes=notes, paragraphs=("One.", "Two."), byline="B",

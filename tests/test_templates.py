@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.errors import ConfigError
-from monitor.model import Alert, Change, UpdateNote, WordEdit
-from monitor.templates import VARIABLES, apply_templates, compile_templates, template_variables
+from monitor.core.errors import ConfigError
+from monitor.core.model import Alert, Change, UpdateNote, WordEdit
+from monitor.render.templates import VARIABLES, apply_templates, compile_templates, template_variables
 
 ALERT = Alert(
     kind="note_added", url="https://www.eff.org/deeplinks/x", title="Still <b>Flawed</b>", dedup_key="k",

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.model import Snapshot
-from monitor.text import _QUOTES, canonical, clean_text, digest, markdown_to_text, token_keys, tokens
+from monitor.core.model import Snapshot
+from monitor.core.text import _QUOTES, canonical, clean_text, digest, markdown_to_text, token_keys, tokens
 
 
 def test_mojibake_is_repaired_for_display_and_comparison() -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from monitor.watchdog import FEED_FAILING, FEED_QUIET, FEED_RECOVERED, FeedHealth, next_feed_health
+from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FEED_RECOVERED, FeedHealth, next_feed_health
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 FRESH = NOW - dt.timedelta(days=1)

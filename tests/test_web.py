@@ -26,9 +26,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from monitor.config import Settings, load_settings
-from monitor.errors import ConfigError
+from monitor.core.errors import ConfigError
 from monitor.render import render
-from monitor.store import open_store
+from monitor.store.database import open_store
 from monitor.web import create_app, web_address
 from monitor.web.security import CSP
 from tests.conftest import REPO, run_monitor, write_config

@@ -7,7 +7,7 @@ how a long body is cut lives once, in `base`.
 
 from __future__ import annotations
 
-from monitor.model import Alert
+from monitor.core.model import Alert
 from monitor.render import html, markdown, plain
 from monitor.render.base import DEFAULT_LIMITS, KIND_LABELS, Message, Renderer
 from monitor.render.marks import Mark, inline_marks

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from monitor.model import Alert, WordEdit
+from monitor.core.model import Alert, WordEdit
 from monitor.render.marks import clip
 
 MAX_EDITS = 5  # passages shown before "…and N more changes": a phone screen, not the whole diff

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from monitor.model import Alert, WordEdit
+from monitor.core.model import Alert, WordEdit
 from monitor.render.base import Renderer
 from monitor.render.marks import Mark, inline_marks, trim_context
 from monitor.render.plain import meta_line

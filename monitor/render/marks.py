@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from monitor.text import token_spans
+from monitor.core.text import token_spans
 
 Op = Literal["same", "del", "ins"]
 

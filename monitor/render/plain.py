@@ -6,7 +6,7 @@ import email.utils
 import re
 from collections.abc import Sequence
 
-from monitor.model import Alert, WordEdit
+from monitor.core.model import Alert, WordEdit
 from monitor.render.base import MAX_TITLE, Renderer
 from monitor.render.marks import clip
 

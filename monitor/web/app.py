@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from monitor.config import Settings
-from monitor.errors import StoreError
+from monitor.core.errors import StoreError
 from monitor.web import routes
 from monitor.web.security import SecurityHeaders, TokenGate
 

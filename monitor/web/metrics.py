@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from monitor.app.health import last_cycle
 from monitor.config import Settings
-from monitor.health import last_cycle
-from monitor.store import Store
+from monitor.store.database import Store
 from monitor.web.views import is_operator
 
 

@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
+from monitor.app.health import check_health
 from monitor.config import Settings
-from monitor.health import check_health
-from monitor.store import Store, open_store
+from monitor.store.database import Store, open_store
 from monitor.web import views
 from monitor.web.atom import atom_feed
 from monitor.web.metrics import metrics_text

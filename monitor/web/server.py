@@ -19,7 +19,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from monitor.config import Settings
-from monitor.errors import ConfigError
+from monitor.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

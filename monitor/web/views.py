@@ -9,12 +9,12 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from monitor.compare import compare
+from monitor.app.status import status_rows
 from monitor.config import Settings
-from monitor.model import Alert
+from monitor.core.model import Alert
+from monitor.decide.compare import compare
 from monitor.render import KIND_LABELS, Mark, inline_marks, render
-from monitor.status import status_rows
-from monitor.store import ArticleRow, Store, VersionRow
+from monitor.store.database import ArticleRow, Store, VersionRow
 
 ORIGIN_LABELS = {"seed": "seeded", "feed": "discovered in the feed", "listing": "discovered on a listing page",
                  "config": "configured"}

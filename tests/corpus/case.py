@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from monitor.classify import classify
-from monitor.extract import extract_article
-from monitor.model import Snapshot
-from monitor.seeds import parse_seed_file
+from monitor.core.model import Snapshot
+from monitor.decide.classify import classify
+from monitor.sources.extract import extract_article
+from monitor.sources.seeds import parse_seed_file
 
 KINDS = (
     "new_post",

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from monitor.model import Alert, Change, FeedEntry, Snapshot, UpdateNote, WordEdit
+from monitor.core.model import Alert, Change, FeedEntry, Snapshot, UpdateNote, WordEdit
 
 
 def _default(value: Any) -> Any:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from monitor.errors import ConfigError
-from monitor.model import Alert
+from monitor.core.errors import ConfigError
+from monitor.core.model import Alert
 
 VARIABLES = (
     "kind", "kind_label", "title", "url", "published", "byline", "notes_added", "notes_removed",

@@ -13,20 +13,20 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from monitor.compare import compare
 from monitor.config import Settings
-from monitor.errors import ExtractError, FeedError, FetchError, SeedError
-from monitor.extract import extract_article, extract_teasers
-from monitor.faults import crash_point
-from monitor.feeds import matches_topic, parse_feed
-from monitor.fetch import Fetcher, Validators
-from monitor.model import Alert, Change, FeedEntry, Snapshot
-from monitor.notify import Target, deliver_pending
-from monitor.policy import ArticleFacts, is_due, parse_when
-from monitor.seeds import load_seeds
-from monitor.store import ArticleRow, Store, now
-from monitor.text import digest
-from monitor.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
+from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
+from monitor.core.faults import crash_point
+from monitor.core.model import Alert, Change, FeedEntry, Snapshot, Validators
+from monitor.core.text import digest
+from monitor.decide.compare import compare
+from monitor.decide.policy import ArticleFacts, is_due, parse_when
+from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
+from monitor.notify.delivery import Target, deliver_pending
+from monitor.sources.extract import extract_article, extract_teasers
+from monitor.sources.feeds import matches_topic, parse_feed
+from monitor.sources.fetch import Fetcher
+from monitor.sources.seeds import load_seeds
+from monitor.store.database import ArticleRow, Store, now
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from monitor.errors import SeedError
-from monitor.model import Snapshot
-from monitor.notes import parse_note
-from monitor.text import canonical, clean_text, markdown_to_text
+from monitor.core.errors import SeedError
+from monitor.core.model import Snapshot
+from monitor.core.text import canonical, clean_text, markdown_to_text
+from monitor.sources.notes import parse_note
 
 _DATE_LINE = re.compile(
     r"^(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}$"

@@ -12,10 +12,10 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.errors import ExtractError
-from monitor.model import FeedEntry, Snapshot, UpdateNote
-from monitor.notes import parse_note
-from monitor.text import clean_text
+from monitor.core.errors import ExtractError
+from monitor.core.model import FeedEntry, Snapshot, UpdateNote
+from monitor.core.text import clean_text
+from monitor.sources.notes import parse_note
 
 MIN_BODY_WORDS = 30
 

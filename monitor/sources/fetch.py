@@ -25,22 +25,15 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from monitor.config import Settings
-from monitor.errors import FetchError
-from monitor.robots import RobotsRules
+from monitor.core.errors import FetchError
+from monitor.core.model import Validators
+from monitor.sources.robots import RobotsRules
 
 log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 6 * 3600.0
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)|<\?xml[^>]+encoding=["']([\w-]+)""", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Validators:
-    """What the server told us last time, sent back so an unchanged resource costs a 304."""
-
-    etag: str | None = None
-    last_modified: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from monitor.errors import StoreError
+from monitor.core.errors import StoreError
 
 SCHEMA_VERSION = 1
 SCHEMA = """

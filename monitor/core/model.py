@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from monitor.text import VANISHING, canonical, digest, token_keys
+from monitor.core.text import VANISHING, canonical, digest, token_keys
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the server told us last time, sent back so an unchanged resource costs a 304."""
+
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 import json
 
+from monitor.app.cycle import article_facts
 from monitor.config import Settings
-from monitor.cycle import article_facts
-from monitor.policy import RecheckPolicy, next_check
-from monitor.store import Store
+from monitor.decide.policy import RecheckPolicy, next_check
+from monitor.store.database import Store
 
 
 @dataclasses.dataclass(frozen=True)

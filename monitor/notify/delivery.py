@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from monitor.errors import ConfigError
-from monitor.faults import crash_point
-from monitor.model import Alert
+from monitor.core.errors import ConfigError
+from monitor.core.faults import crash_point
+from monitor.core.model import Alert
 from monitor.render import DEFAULT_LIMITS, KIND_LABELS, Message, render
-from monitor.store import PendingDelivery, Store, target_id
-from monitor.templates import Templates, apply_templates, template_variables
+from monitor.render.templates import Templates, apply_templates, template_variables
+from monitor.store.database import PendingDelivery, Store, target_id
 
 if TYPE_CHECKING:
     import apprise

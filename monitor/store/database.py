@@ -18,12 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.errors import StoreError
-from monitor.fetch import Validators
-from monitor.model import Alert, Snapshot
-from monitor.schema import check_ours, migrate
-from monitor.serial import alert_from_json, snapshot_from_json, to_json
-from monitor.watchdog import FeedHealth
+from monitor.core.errors import StoreError
+from monitor.core.model import Alert, Snapshot, Validators
+from monitor.core.serial import alert_from_json, snapshot_from_json, to_json
+from monitor.decide.watchdog import FeedHealth
+from monitor.store.schema import check_ours, migrate
 
 
 def now() -> str:

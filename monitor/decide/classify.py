@@ -6,8 +6,8 @@ this names the outcome of one old → new step, whatever the step's shape.
 
 from __future__ import annotations
 
-from monitor.compare import change_kinds, compare
-from monitor.model import Snapshot
+from monitor.core.model import Snapshot
+from monitor.decide.compare import change_kinds, compare
 
 
 def classify(old: Snapshot | None, new: Snapshot | None, *, old_removed: bool = False) -> frozenset[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from monitor.model import UpdateNote
+from monitor.core.model import UpdateNote
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE_WORDS = rf"(?:on\s+)?{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?"

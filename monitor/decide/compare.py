@@ -11,8 +11,8 @@ import functools
 import re
 from difflib import SequenceMatcher
 
-from monitor.model import Change, Snapshot, UpdateNote, WordEdit
-from monitor.text import canonical, token_keys, token_spans
+from monitor.core.model import Change, Snapshot, UpdateNote, WordEdit
+from monitor.core.text import canonical, token_keys, token_spans
 
 KIND_ORDER = ("note_added", "note_changed", "title_changed", "body_edited")
 

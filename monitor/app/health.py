@@ -10,9 +10,9 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from monitor.app.cycle import CycleReport
 from monitor.config import Settings
-from monitor.cycle import CycleReport
-from monitor.store import Store
+from monitor.store.database import Store
 
 LAST_FINISHED = "last_cycle_finished"
 LAST_OUTCOME = "last_cycle_outcome"

@@ -10,9 +10,9 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.config import TopicRules
-from monitor.errors import FeedError
-from monitor.model import FeedEntry
-from monitor.text import canonical, clean_text
+from monitor.core.errors import FeedError
+from monitor.core.model import FeedEntry
+from monitor.core.text import canonical, clean_text
 
 
 def parse_feed(body: bytes, url: str, content_type: str = "") -> list[FeedEntry]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from monitor.compare import compare
-from monitor.errors import MonitorError
-from monitor.model import Alert
+from monitor.core.errors import MonitorError
+from monitor.core.model import Alert
+from monitor.decide.compare import compare
 from monitor.render import KIND_LABELS, render
-from monitor.store import Store, VersionRow
+from monitor.store.database import Store, VersionRow
 
 
 def _versions(store: Store, url: str) -> list[VersionRow]:

@@ -1,0 +1,1 @@
+"""Telling people: notification targets and the outbox delivered through Apprise (messages come from render/)."""

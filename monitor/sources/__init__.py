@@ -1,0 +1,1 @@
+"""Reading the web: the polite fetcher, robots.txt, feeds, article extraction, update notes and seed files."""

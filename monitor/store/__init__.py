@@ -1,0 +1,1 @@
+"""SQLite state: schema and migrations, the Store (one transaction per outcome), the cycle lock."""
