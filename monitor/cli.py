@@ -22,8 +22,8 @@ from monitor.app.history import diff_versions, format_history
 from monitor.app.status import format_status, status_json
 from monitor.config import DEFAULT_GRACE, load_settings
 from monitor.core.errors import MonitorError
+from monitor.core.kinds import ALERT_KINDS
 from monitor.core.logs import configure_logging
-from monitor.core.model import ALERT_KINDS
 from monitor.notify.delivery import Target, build_targets, deliver_pending, send_samples, sends_in_flight
 from monitor.render.samples import sample_alerts
 from monitor.store.database import Store, cycle_lock, memory_copy, open_store
@@ -159,7 +159,8 @@ def notify(config_path: Path | None, retry: bool, replay: str | None) -> None:
 
 @main.command("notify-test")
 @config_option
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(ALERT_KINDS), help="Only this kind (repeatable).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice([k.value for k in ALERT_KINDS]),
+              help="Only this kind (repeatable).")
 @_friendly_errors
 def notify_test(config_path: Path | None, kinds: tuple[str, ...]) -> None:
     """Send a sample alert of each kind to the configured URLs, to see them before a real change."""

@@ -16,8 +16,22 @@ from typing import Any
 from monitor.config import Settings
 from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
 from monitor.core.faults import crash_point
-from monitor.core.model import Alert, Change, FeedEntry, Snapshot, Validators
+from monitor.core.model import Alert, FeedEntry, Validators
 from monitor.core.text import digest
+from monitor.decide.article import (
+    Failed,
+    Fetched,
+    Gone,
+    Known,
+    NotModified,
+    Outcome,
+    Rules,
+    Seen,
+    Verdict,
+    decide,
+    needs_latest,
+    new_post_alert,
+)
 from monitor.decide.compare import compare
 from monitor.decide.policy import ArticleFacts, is_due, parse_when
 from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
@@ -27,6 +41,7 @@ from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import load_seeds
 from monitor.store.database import ArticleRow, Store, now
+from monitor.store.outcomes import record_outcome
 
 log = logging.getLogger(__name__)
 
@@ -224,106 +239,58 @@ def _operator_detail(event: str, error: str | None, health: FeedHealth, settings
     return "polls succeed again" if health.state == "ok" else "answering again"
 
 
+def _rules(settings: Settings) -> Rules:
+    return Rules(alert_kinds=frozenset(settings.alert_kinds), alert_minor=settings.alert_minor,
+                 minor_similarity=settings.minor_similarity, removed_after=settings.removed_after)
+
+
 def _new_post(cycle: _Cycle, row: ArticleRow, entry: FeedEntry) -> None:
-    alert = Alert(
-        kind="new_post", url=entry.url, title=entry.title, dedup_key=digest(entry.url, "new_post"),
-        entry=entry, byline=entry.author, published=entry.published, created_at=now(),
-    )
-    wanted = "new_post" in cycle.settings.alert_kinds
-    cycle.store.record_alerts(row.id, (alert,) if wanted else (), cycle.target_urls)
+    alert = new_post_alert(entry, _rules(cycle.settings), now=now())
+    cycle.store.record_alerts(row.id, (alert,) if alert else (), cycle.target_urls)
     cycle.report.new_posts += 1
-    cycle.report.alerts_created += int(wanted)
+    cycle.report.alerts_created += int(alert is not None)
 
 
 async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> None:
-    """Fetch, extract, compare with the latest version; write the outcome in one transaction."""
-    store = cycle.store
+    """Fetch and read the page (I/O), let `decide` judge it, write the outcome in one transaction."""
     validators = row.validators if row.latest_source == "live" else Validators()
     cycle.report.articles_checked += 1
+    seen: Seen
+    response_validators: Validators | None = None
     try:
         response = await fetcher.get(row.url, validators)
         crash_point("after_fetch")
-    except FetchError as exc:
-        if exc.status in (404, 410):
-            _missing(cycle, row, exc)
+        response_validators = response.validators
+        if response.not_modified:
+            seen = NotModified()
         else:
-            store.record_check(row.id, error=str(exc))
-            cycle.error(row.url, exc)
-        return
-    if response.not_modified and not row.removed:
-        store.record_check(row.id, validators=response.validators)
-        cycle.report.unchanged += 1
-        return
-    try:
-        snapshot = extract_article(response.text(), row.url) if not response.not_modified else None
+            snapshot = extract_article(response.text(), row.url)
+            seen = Fetched(replace(snapshot, source="live", captured_at=now()))
+    except FetchError as exc:
+        seen = Gone(str(exc)) if exc.status in (404, 410) else Failed(str(exc))
     except ExtractError as exc:
-        store.record_check(row.id, error=str(exc))
-        cycle.error(row.url, exc)
-        return
-    if snapshot is None:  # 304 for an article we had marked removed: it is back, unchanged
-        latest_row = store.latest_version(row.id)
-        assert latest_row is not None
-        snapshot = latest_row.snapshot
-    snapshot = replace(snapshot, source="live", captured_at=now())
-    new_hash = snapshot.content_hash()
-    alerts: list[Alert] = []
-    if row.removed and "restored" in cycle.settings.alert_kinds:
-        alerts.append(_alert(row, snapshot, "restored", None))
-    if row.latest_hash is None:
-        store.record_version(row.id, snapshot, alerts=tuple(alerts), targets=cycle.target_urls,
-                             validators=response.validators, removed=False)
-        return
-    if row.latest_hash == new_hash and not alerts and not row.removed:
-        store.record_check(row.id, validators=response.validators, missing_count=0)
-        cycle.report.unchanged += 1
-        return
-    latest = store.latest_version(row.id)  # only now: a snapshot to compare with
-    assert latest is not None
-    change = compare(latest.snapshot, snapshot, minor_similarity=cycle.settings.minor_similarity)
-    headline = _headline(change, cycle.settings)
-    if change is not None and headline is not None:
-        alerts.append(_alert(row, snapshot, headline, change))
-        cycle.report.changes += 1
-    else:
-        cycle.report.quiet_versions += 1  # recorded in history (a minor edit, or a kind nobody wants)
-    if latest.content_hash == new_hash:
-        store.record_alerts(row.id, tuple(alerts), cycle.target_urls, removed=False, missing_count=0)
-    else:
-        store.record_version(row.id, snapshot, change_kind=change.kind if change else None,
-                             minor=bool(change and change.minor), alerts=tuple(alerts),
-                             targets=cycle.target_urls, validators=response.validators, removed=False)
-    crash_point("after_version")
-    cycle.report.alerts_created += len(alerts)
+        seen = Failed(str(exc))
+    rules = _rules(cycle.settings)
+    known = Known(url=row.url, title=row.title, latest_hash=row.latest_hash, missing_count=row.missing_count,
+                  removed=row.removed, transitions=row.transitions)
+    if needs_latest(known, seen, rules):  # only now: a snapshot to compare with, or to name an alert
+        latest = cycle.store.latest_version(row.id)
+        known = replace(known, latest=latest.snapshot if latest else None)
+    outcome = decide(known, seen, rules, now=now())
+    record_outcome(cycle.store, row.id, outcome, targets=cycle.target_urls, validators=response_validators)
+    _count(cycle, row.url, outcome)
 
 
-def _headline(change: Change | None, settings: Settings) -> str | None:
-    """The kind an alert leads with: the most important one the config wants; None = record quietly."""
-    if change is None:
-        return None
-    kinds = [k for k in (change.kind, *change.extra_kinds) if not (change.minor and k == "body_edited")
-             or settings.alert_minor]
-    wanted = [k for k in kinds if k in settings.alert_kinds]
-    return wanted[0] if wanted else None
-
-
-def _missing(cycle: _Cycle, row: ArticleRow, exc: FetchError) -> None:
-    """404/410: count it; only after `removed_after` answers in a row is it a 'removed' alert."""
-    count = row.missing_count + 1
-    if row.removed or count < cycle.settings.removed_after:
-        cycle.store.record_check(row.id, error=str(exc), missing_count=count)
-        return
-    latest = cycle.store.latest_version(row.id)
-    snapshot = latest.snapshot if latest else Snapshot(url=row.url, title=row.title, notes=(), paragraphs=())
-    alerts = (_alert(row, snapshot, "removed", None, salt=now()),) if "removed" in cycle.settings.alert_kinds else ()
-    cycle.store.record_alerts(row.id, alerts, cycle.target_urls, removed=True, missing_count=count)
-    cycle.report.changes += 1
-    cycle.report.alerts_created += len(alerts)
-
-
-def _alert(row: ArticleRow, snapshot: Snapshot, kind: str, change: Change | None, salt: str = "") -> Alert:
-    return Alert(
-        kind=kind, url=row.url, title=snapshot.title or row.title,
-        dedup_key=digest(row.url, kind, snapshot.content_hash(), salt),
-        change=change,
-        byline=snapshot.byline, published=snapshot.published, created_at=now(),
-    )
+def _count(cycle: _Cycle, url: str, outcome: Outcome) -> None:
+    report = cycle.report
+    report.alerts_created += len(outcome.alerts)
+    if outcome.verdict == Verdict.UNCHANGED:
+        report.unchanged += 1
+    elif outcome.verdict in (Verdict.CHANGED, Verdict.REMOVED):
+        report.changes += 1
+    elif outcome.verdict == Verdict.QUIET:
+        report.quiet_versions += 1  # recorded in history (a minor edit, or a kind nobody wants)
+    elif outcome.verdict == Verdict.FAILED:
+        cycle.error(url, outcome.error or "failed")
+    if outcome.version is not None or outcome.alerts:
+        crash_point("after_version")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from monitor.core.kinds import ALERT_KINDS as ALERT_KINDS
 from monitor.core.text import VANISHING, canonical, digest, token_keys
 
 
@@ -101,8 +102,6 @@ class Change:
     extra_kinds: tuple[str, ...] = field(default=())
 
 
-ALERT_KINDS = ("new_post", "note_added", "note_changed", "title_changed", "body_edited", "removed", "restored",
-               "feed_failing", "feed_quiet", "feed_recovered")
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ import functools
 import re
 from difflib import SequenceMatcher
 
+from monitor.core.kinds import Kind
 from monitor.core.model import Change, Snapshot, UpdateNote, WordEdit
 from monitor.core.text import canonical, token_keys, token_spans
-
-KIND_ORDER = ("note_added", "note_changed", "title_changed", "body_edited")
 
 # A sentence ends at . ! or ? (with any closing quotes or brackets) before white space and a capital
 # or digit; the white space (group 1) is the break. No look-behind: the scan jumps from mark to mark.
@@ -50,15 +49,15 @@ def compare(old: Snapshot, new: Snapshot, *, minor_similarity: float = MINOR_SIM
     notes_added, notes_removed = _note_changes(old.notes, new.notes)
     title_changed = canonical(old.title) != canonical(new.title)
     edits = body_edits(old, new)
-    kinds = []
+    kinds: list[Kind] = []
     if notes_added and not notes_removed:
-        kinds.append("note_added")
+        kinds.append(Kind.NOTE_ADDED)
     elif notes_removed:
-        kinds.append("note_changed")
+        kinds.append(Kind.NOTE_CHANGED)
     if title_changed:
-        kinds.append("title_changed")
+        kinds.append(Kind.TITLE_CHANGED)
     if edits:
-        kinds.append("body_edited")
+        kinds.append(Kind.BODY_EDITED)
     if not kinds:
         return None
     minor = bool(edits) and all(_is_minor(e, minor_similarity) for e in edits)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from monitor.core.kinds import Origin
+
 DAY = 86400.0
 MAX_BACKOFF = 6 * 3600.0
 
@@ -61,7 +63,7 @@ class ArticleFacts:
 
     @property
     def pinned(self) -> bool:
-        return self.origin in ("seed", "config")
+        return self.origin in (Origin.SEED, Origin.CONFIG)
 
     @property
     def freshness(self) -> dt.datetime:

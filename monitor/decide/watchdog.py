@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-FEED_FAILING = "feed_failing"
-FEED_QUIET = "feed_quiet"
-FEED_RECOVERED = "feed_recovered"
+from monitor.core.kinds import Kind
+
+FEED_FAILING = Kind.FEED_FAILING
+FEED_QUIET = Kind.FEED_QUIET
+FEED_RECOVERED = Kind.FEED_RECOVERED
 
 
 @dataclass(frozen=True)

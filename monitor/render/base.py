@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from monitor.core.kinds import KIND_LABELS as KIND_LABELS
+from monitor.core.kinds import Kind, kind_label
 from monitor.core.model import Alert, WordEdit
 from monitor.render.marks import clip
 
@@ -24,18 +26,6 @@ MIN_PASSAGE = 40  # a block quoted shorter than this says nothing: it is left ou
 
 DEFAULT_LIMITS = {"text": 3500, "markdown": 3500, "html": 20000}
 
-KIND_LABELS = {
-    "new_post": "New post",
-    "note_added": "Update note",
-    "note_changed": "Update note changed",
-    "title_changed": "Title changed",
-    "body_edited": "Edited",
-    "removed": "Removed",
-    "restored": "Back online",
-    "feed_failing": "Feed failing",
-    "feed_quiet": "Feed quiet",
-    "feed_recovered": "Feed recovered",
-}
 
 REMOVED_TEXT = "The article no longer answers (HTTP 404/410 on repeated checks). It may be unpublished or moved."
 RESTORED_TEXT = "The article is back online after it was reported removed."
@@ -78,7 +68,7 @@ class Renderer:
     # -- what each format draws -------------------------------------------------
     def title(self, alert: Alert) -> str:
         """Kind and article, short: the notification's headline (plain text; Markdown escapes it)."""
-        label = KIND_LABELS.get(alert.kind, alert.kind)
+        label = kind_label(alert.kind)
         return f"{label}: {clip(alert.title, MAX_TITLE)}"
 
     def paragraph(self, text: str) -> str:
@@ -122,12 +112,12 @@ class Renderer:
         change = alert.change
         if alert.detail:
             return [lambda b: self.paragraph(_clip(alert.detail, b))], 0
-        if alert.kind == "new_post":
+        if alert.kind == Kind.NEW_POST:
             summary = alert.entry.summary if alert.entry else ""
             return ([lambda b: self.paragraph(_clip(summary, _cap(MAX_SUMMARY, b)))] if summary else []), 0
-        if alert.kind == "removed":
+        if alert.kind == Kind.REMOVED:
             return [lambda b: self.paragraph(REMOVED_TEXT)], 0
-        if alert.kind == "restored":
+        if alert.kind == Kind.RESTORED:
             return [lambda b: self.paragraph(RESTORED_TEXT)], 0
         if change is None:
             return [], 0

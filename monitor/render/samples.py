@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from monitor.core.model import ALERT_KINDS, Alert, Change, FeedEntry, UpdateNote, WordEdit
+from monitor.core.kinds import ALERT_KINDS
+from monitor.core.model import Alert, Change, FeedEntry, UpdateNote, WordEdit
 
 URL = "https://www.eff.org/deeplinks/2024/12/still-flawed-and-lacking-safeguards-un-cybercrime-treaty-goes-un-general-assembly"
 TITLE = ("Still Flawed and Lacking Safeguards, UN Cybercrime Treaty Goes Before the UN General Assembly, "

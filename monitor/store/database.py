@@ -51,6 +51,7 @@ class ArticleRow:
     latest_hash: str | None = None
     latest_source: str | None = None
     published: str = ""
+    transitions: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ class Store:
         targets: tuple[str, ...] = (),
         validators: Validators | None = None,
         removed: bool | None = None,
+        transitions: int | None = None,
     ) -> int:
         """The new version, its alerts and their pending deliveries, and the check itself: all or nothing."""
         stamp = now()
@@ -177,19 +179,19 @@ class Store:
                 " last_checked = CASE WHEN ? THEN ? ELSE last_checked END,"
                 " last_changed = CASE WHEN ? THEN ? ELSE last_changed END,"
                 " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
-                " removed = COALESCE(?, removed) WHERE id = ?",
+                " removed = COALESCE(?, removed), transitions = COALESCE(?, transitions) WHERE id = ?",
                 # A seed is not a check (its article must still be fetched), and its change dates
                 # from its capture, not from the import.
                 (snapshot.title, snapshot.content_hash(), snapshot.source, snapshot.published,
                  snapshot.source == "live", stamp, change_kind is not None, snapshot.captured_at or stamp,
                  validators.etag if validators else None, validators.last_modified if validators else None,
-                 None if removed is None else int(removed), article_id),
+                 None if removed is None else int(removed), transitions, article_id),
             )
         return version_id
 
     def record_alerts(
         self, article_id: int, alerts: tuple[Alert, ...], targets: tuple[str, ...], *,
-        removed: bool | None = None, missing_count: int | None = None,
+        removed: bool | None = None, missing_count: int | None = None, transitions: int | None = None,
     ) -> None:
         """Alerts without a new version (new post, removed, restored), with the article's state."""
         stamp = now()
@@ -197,8 +199,8 @@ class Store:
             self._insert_alerts(article_id, None, alerts, targets, stamp)
             self.conn.execute(
                 "UPDATE articles SET last_checked = ?, removed = COALESCE(?, removed),"
-                " missing_count = COALESCE(?, missing_count) WHERE id = ?",
-                (stamp, None if removed is None else int(removed), missing_count, article_id),
+                " missing_count = COALESCE(?, missing_count), transitions = COALESCE(?, transitions) WHERE id = ?",
+                (stamp, None if removed is None else int(removed), missing_count, transitions, article_id),
             )
 
     def _insert_alerts(
@@ -353,6 +355,7 @@ def _article(row: sqlite3.Row) -> ArticleRow:
         missing_count=row["missing_count"], removed=bool(row["removed"]), last_error=row["last_error"],
         failures=row["failures"], latest_hash=row["latest_hash"], latest_source=row["latest_source"],
         published=row["published"] or "",
+        transitions=row["transitions"] if "transitions" in row.keys() else 0,  # noqa: SIM118 (sqlite3.Row)
     )
 
 

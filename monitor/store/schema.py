@@ -6,7 +6,7 @@ import sqlite3
 
 from monitor.core.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS articles (
     failures INTEGER NOT NULL DEFAULT 0,
     latest_hash TEXT,       -- of the latest version: an unchanged page costs no snapshot load
     latest_source TEXT,
-    published TEXT
+    published TEXT,
+    transitions INTEGER NOT NULL DEFAULT 0  -- transitions recorded (versions, removals, returns): numbers the next
 );
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,
@@ -98,4 +99,19 @@ def migrate(conn: sqlite3.Connection) -> None:
     check_ours(conn)
     with conn:
         conn.executescript(SCHEMA)
+        _add_missing_columns(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# Columns added after a table first shipped: (table, column, declaration). CREATE TABLE IF NOT EXISTS
+# leaves an older file's table as it was, so each is added here when absent.
+_ADDED_COLUMNS = (
+    ("articles", "transitions", "INTEGER NOT NULL DEFAULT 0"),  # schema 2: alerts keyed on transitions
+)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, declaration in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")

@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from monitor.app.health import check_health
 from monitor.config import Settings
+from monitor.core.kinds import ORIGIN_LABELS
 from monitor.store.database import Store, open_store
 from monitor.web import views
 from monitor.web.atom import atom_feed
@@ -71,7 +72,7 @@ def article(request: Request) -> Response:
         entries = views.timeline(store, row.id)
         alerts = [c for c in views.changes(store, limit=0) if c.article_id == row.id]
     return page(request, "article.html", article=row, entries=entries, alerts=alerts,
-                origin=views.ORIGIN_LABELS.get(row.origin, row.origin))
+                origin=ORIGIN_LABELS.get(row.origin, row.origin))
 
 
 def diff(request: Request) -> Response:

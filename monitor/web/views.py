@@ -11,13 +11,12 @@ from dataclasses import dataclass
 
 from monitor.app.status import status_rows
 from monitor.config import Settings
+from monitor.core.kinds import KIND_LABELS
 from monitor.core.model import Alert
 from monitor.decide.compare import compare
-from monitor.render import KIND_LABELS, Mark, inline_marks, render
+from monitor.render import Mark, inline_marks, render
 from monitor.store.database import ArticleRow, Store, VersionRow
 
-ORIGIN_LABELS = {"seed": "seeded", "feed": "discovered in the feed", "listing": "discovered on a listing page",
-                 "config": "configured"}
 ENTRY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/deeplinks-monitor/alerts")
 
 

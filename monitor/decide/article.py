@@ -1,0 +1,220 @@
+"""decide: what one check of a tracked article means, given what the monitor knew. Pure: no I/O, no clock.
+
+The cycle fetches and stores; every judgement between those two lives here, once, so the
+accuracy corpus, the property tests and the cycle all run the same code.
+
+An alert is a *transition* the reader has not been told about. Its de-duplication key names
+the transition (the state it leaves, the state it reaches, and its number in the article's
+history), never the content alone: a note re-added or a value that flips back is a new
+transition with a new key, while a crash and re-run of the same check yields the same key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from monitor.core.kinds import CHANGE_KINDS, Kind
+from monitor.core.model import Alert, Change, FeedEntry, Snapshot
+from monitor.core.text import digest
+from monitor.decide.compare import MINOR_SIMILARITY, compare
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings a decision depends on (the cycle builds them from the config)."""
+
+    alert_kinds: frozenset[str] = frozenset(Kind)
+    alert_minor: bool = False
+    minor_similarity: float = MINOR_SIMILARITY
+    removed_after: int = 2
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the monitor knew about an article before this check."""
+
+    url: str
+    title: str = ""
+    latest_hash: str | None = None  # None: no version captured yet
+    latest: Snapshot | None = None  # the latest version; loaded only when `needs_latest` says so
+    missing_count: int = 0  # 404/410 answers in a row
+    removed: bool = False  # readers were told it is gone
+    transitions: int = 0  # transitions recorded so far; numbers the next one
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A 200 whose page was read into a snapshot."""
+
+    snapshot: Snapshot
+
+
+@dataclass(frozen=True)
+class NotModified:
+    """A 304: the page is as it was at the last capture."""
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A 404 or 410."""
+
+    error: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Any other failure (network, 5xx, unreadable page): says nothing about the article."""
+
+    error: str
+
+
+Seen = Fetched | NotModified | Gone | Failed
+
+
+class Verdict(StrEnum):
+    """How the check went, for the cycle's report."""
+
+    FIRST = "first"  # first capture: a baseline, no alert
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"  # a version readers are told about
+    QUIET = "quiet"  # a version recorded without an alert (minor edit, or a kind nobody wants)
+    MISSING = "missing"  # a 404 not yet counted as removed
+    REMOVED = "removed"
+    RESTORED = "restored"  # back online, with no new content
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to write, in one transaction: the article's new state, maybe a version, and the alerts."""
+
+    verdict: Verdict
+    missing_count: int
+    removed: bool
+    transitions: int
+    version: Snapshot | None = None
+    change: Change | None = None
+    alerts: tuple[Alert, ...] = ()
+    error: str | None = None
+
+
+def needs_latest(known: Known, seen: Seen, rules: Rules) -> bool:
+    """Whether `decide` must be given the latest version's snapshot (to compare, or to name an alert).
+
+    Loading it costs a query and a decompression, so an unchanged page never asks for it.
+    """
+    if known.latest_hash is None or known.latest is not None:
+        return False
+    if isinstance(seen, Fetched):
+        return known.removed or seen.snapshot.content_hash() != known.latest_hash
+    if isinstance(seen, NotModified):
+        return known.removed
+    if isinstance(seen, Gone):
+        return not known.removed and known.missing_count + 1 >= rules.removed_after
+    return False
+
+
+def decide(known: Known, seen: Seen, rules: Rules, *, now: str) -> Outcome:
+    """The outcome of one check; `now` stamps the alerts (the caller owns the clock)."""
+    if isinstance(seen, Failed):
+        return Outcome(Verdict.FAILED, known.missing_count, known.removed, known.transitions, error=seen.error)
+    if isinstance(seen, Gone):
+        return _gone(known, seen, rules, now)
+    if isinstance(seen, NotModified):
+        if not known.removed:
+            return Outcome(Verdict.UNCHANGED, 0, False, known.transitions)
+        return _restored(known, _latest_or_stub(known), rules, now)
+    return _fetched(known, seen.snapshot, rules, now)
+
+
+def _fetched(known: Known, snapshot: Snapshot, rules: Rules, now: str) -> Outcome:
+    new_hash = snapshot.content_hash()
+    if known.latest_hash is None:
+        if known.removed:  # gone before its first capture, now answering
+            restored = _restored(known, snapshot, rules, now)
+            return replace(restored, version=snapshot, verdict=Verdict.FIRST)
+        return Outcome(Verdict.FIRST, 0, False, known.transitions, version=snapshot)
+    if new_hash == known.latest_hash:
+        if known.removed:
+            return _restored(known, snapshot, rules, now)
+        return Outcome(Verdict.UNCHANGED, 0, False, known.transitions)
+    latest = known.latest
+    if latest is None:
+        raise ValueError("decide needs the latest version here: call needs_latest() and load it")
+    number = known.transitions + 1
+    alerts: list[Alert] = []
+    if known.removed and Kind.RESTORED in rules.alert_kinds:
+        alerts.append(_alert(Kind.RESTORED, known, snapshot, None, number, "online", now))
+    change = compare(latest, snapshot, minor_similarity=rules.minor_similarity)
+    kind = headline(change, rules)
+    if change is not None and kind is not None:
+        alerts.append(_alert(kind, known, snapshot, change, number, new_hash, now))
+    verdict = Verdict.CHANGED if kind is not None else Verdict.QUIET
+    return Outcome(verdict, 0, False, number, version=snapshot, change=change, alerts=tuple(alerts))
+
+
+def _gone(known: Known, seen: Gone, rules: Rules, now: str) -> Outcome:
+    count = known.missing_count + 1
+    if known.removed or count < rules.removed_after:
+        return Outcome(Verdict.MISSING, count, known.removed, known.transitions, error=seen.error)
+    number = known.transitions + 1
+    alerts: tuple[Alert, ...] = ()
+    if Kind.REMOVED in rules.alert_kinds:
+        alerts = (_alert(Kind.REMOVED, known, _latest_or_stub(known), None, number, "removed", now),)
+    return Outcome(Verdict.REMOVED, count, True, number, alerts=alerts, error=seen.error)
+
+
+def _restored(known: Known, snapshot: Snapshot, rules: Rules, now: str) -> Outcome:
+    number = known.transitions + 1
+    alerts: tuple[Alert, ...] = ()
+    if Kind.RESTORED in rules.alert_kinds:
+        alerts = (_alert(Kind.RESTORED, known, snapshot, None, number, "online", now),)
+    return Outcome(Verdict.RESTORED, 0, False, number, alerts=alerts)
+
+
+def headline(change: Change | None, rules: Rules) -> Kind | None:
+    """The kind an alert leads with: the most important one the config wants; None = record quietly."""
+    if change is None:
+        return None
+    carried = {change.kind, *change.extra_kinds}
+    for kind in CHANGE_KINDS:
+        if kind not in carried or kind not in rules.alert_kinds:
+            continue
+        if kind == Kind.BODY_EDITED and change.minor and not rules.alert_minor:
+            continue
+        return kind
+    return None
+
+
+def new_post_alert(entry: FeedEntry, rules: Rules, *, now: str) -> Alert | None:
+    """A post first seen in a feed: one announcement per article identity, ever."""
+    if Kind.NEW_POST not in rules.alert_kinds:
+        return None
+    return Alert(kind=Kind.NEW_POST, url=entry.url, title=entry.title, dedup_key=digest(entry.url, Kind.NEW_POST),
+                 entry=entry, byline=entry.author, published=entry.published, created_at=now)
+
+
+def after(known: Known, outcome: Outcome) -> Known:
+    """What the monitor knows once `outcome` is stored (the store writes the same fields)."""
+    version = outcome.version
+    return replace(
+        known,
+        title=version.title if version else known.title,
+        latest_hash=version.content_hash() if version else known.latest_hash,
+        latest=version if version else known.latest,
+        missing_count=outcome.missing_count,
+        removed=outcome.removed,
+        transitions=outcome.transitions,
+    )
+
+
+def _latest_or_stub(known: Known) -> Snapshot:
+    return known.latest or Snapshot(url=known.url, title=known.title, notes=(), paragraphs=())
+
+
+def _alert(kind: Kind, known: Known, snapshot: Snapshot, change: Change | None, number: int, reached: str,
+           now: str) -> Alert:
+    key = digest(known.url, kind, known.latest_hash or "", reached, str(number))
+    return Alert(kind=kind, url=known.url, title=snapshot.title or known.title, dedup_key=key, change=change,
+                 byline=snapshot.byline, published=snapshot.published, created_at=now)
