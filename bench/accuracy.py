@@ -1,4 +1,4 @@
-"""Benchmark: accuracy of the real extract → compare → classify path over the labelled corpus.
+"""Benchmark: accuracy of the real extract → decide path over the labelled corpus (pairs and sequences).
 
 Run: python bench/accuracy.py — prints per-kind and micro-averaged precision / recall / F1,
 false alerts on noise, the misses and the time per case. Numbers, not asserts (exit 0):
@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.corpus import CASES, KINDS, Case, run_case  # noqa: E402
+from tests.corpus import CASES, KINDS, SEQUENCES, Case, run_case, run_sequence  # noqa: E402
 
 SILENT = frozenset({"body_edited:minor"})  # recorded, never alerted
 
@@ -66,13 +66,42 @@ def main() -> int:
     print(f"\nexact-match cases: {exact}/{len(CASES)}")
     print(f"noise cases: {noise}, false alerts: {false_alerts}")
     times = [ms for _, _, ms in results]
-    print(f"time per case (extract both sides + classify): median {statistics.median(times):.1f} ms, "
+    print(f"time per case (extract both sides + decide): median {statistics.median(times):.1f} ms, "
           f"max {max(times):.1f} ms, total {sum(times):.0f} ms")
     print(f"\nmisses: {len(misses)}")
     for case, got in misses:
         shown = sorted(got) if isinstance(got, frozenset) else got
         print(f"  {case.name}: expected {sorted(case.expected)}, got {shown}  — {case.note}")
+    _sequences()
     return 0
+
+
+def _sequences() -> None:
+    """Multi-step cases: each step's reported kinds against its label; a swallowed recurrence is a miss."""
+    steps = exact_steps = 0
+    missed: list[str] = []
+    start = time.perf_counter()
+    for sequence in SEQUENCES:
+        try:
+            got: tuple[frozenset[str], ...] | None = run_sequence(sequence)
+        except Exception as exc:  # an error is a miss, not a crash of the benchmark
+            got = None
+            missed.append(f"  {sequence.name}: error {type(exc).__name__}: {exc}")
+        for i, want in enumerate(sequence.expected, start=1):
+            steps += 1
+            have = got[i - 1] if got is not None else None
+            exact_steps += have == want
+            if got is not None and have != want:
+                missed.append(f"  {sequence.name} step {i}: expected {sorted(want)}, got {sorted(have or ())}"
+                              f"  — {sequence.note}")
+    ms = (time.perf_counter() - start) * 1000
+    exact = sum(1 for s in SEQUENCES if not any(m.startswith(f"  {s.name} ") or m.startswith(f"  {s.name}:")
+                                               for m in missed))
+    print(f"\nmulti-step cases: {len(SEQUENCES)} sequences, {steps} labelled steps")
+    print(f"exact sequences: {exact}/{len(SEQUENCES)}, exact steps: {exact_steps}/{steps}, {ms:.0f} ms in all")
+    print(f"misses: {len(missed)}")
+    for line in missed:
+        print(line)
 
 
 if __name__ == "__main__":

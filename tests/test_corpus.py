@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from tests.corpus import CASES, KINDS, Case, run_case
+from tests.corpus import CASES, KINDS, SEQUENCES, Case, Sequence, run_case, run_sequence
 
 _MINIMUM = {"note_added": 3, "note_changed": 3, "body_edited": 3, "title_changed": 2, "body_edited:minor": 2,
             "new_post": 2, "removed": 2, "restored": 2}
@@ -26,3 +26,15 @@ def test_corpus_is_large_and_covers_every_kind() -> None:
 def test_case_classifies_to_its_label(case: Case) -> None:
     got = run_case(case)
     assert got == case.expected, f"{case.name} ({case.note}): expected {sorted(case.expected)}, got {sorted(got)}"
+
+
+def test_there_are_enough_multi_step_cases() -> None:
+    assert len(SEQUENCES) >= 15
+    assert len({s.name for s in SEQUENCES}) == len(SEQUENCES), "sequence names must be unique"
+
+
+@pytest.mark.parametrize("sequence", SEQUENCES, ids=[s.name for s in SEQUENCES])
+def test_sequence_reports_every_transition_once(sequence: Sequence) -> None:
+    got = run_sequence(sequence)
+    for i, (want, have) in enumerate(zip(sequence.expected, got, strict=True), start=1):
+        assert have == want, f"{sequence.name} step {i} ({sequence.note}): expected {sorted(want)}, got {sorted(have)}"

@@ -1,14 +1,17 @@
-"""Accuracy corpus: labelled old → new steps of EFF-like pages and seeds, with the TRUE kinds.
+"""Accuracy corpus: labelled steps of EFF-like pages and seeds, with the TRUE kinds.
 
-`CASES` is built by code (tests/corpus/cases.py) from the fixture articles; `snapshot_of`
-reads a side with the product's own extract / seed parser; `run_case` classifies a case.
+`CASES` (pairs: one check after a known version) and `SEQUENCES` (runs of checks of one
+article) are built by code from the fixture articles; both are judged by the product's own
+`decide`, through `run_case` and `run_sequence`.
 """
 
 from __future__ import annotations
 
-from tests.corpus.case import KINDS, Case, run_case, snapshot_of
+from tests.corpus.case import KINDS, Case, Sequence, run_case, run_sequence, snapshot_of
 from tests.corpus.cases import all_cases
+from tests.corpus.sequences import sequence_cases
 
 CASES: list[Case] = all_cases()
+SEQUENCES: list[Sequence] = sequence_cases()
 
-__all__ = ["CASES", "KINDS", "Case", "run_case", "snapshot_of"]
+__all__ = ["CASES", "KINDS", "SEQUENCES", "Case", "Sequence", "run_case", "run_sequence", "snapshot_of"]

@@ -1,0 +1,181 @@
+"""decide, the pure step: what a check means given what the monitor knew (milliseconds, no I/O)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.core.kinds import Kind
+from monitor.core.model import Snapshot, UpdateNote
+from monitor.decide.article import (
+    Failed,
+    Fetched,
+    Gone,
+    Known,
+    NotModified,
+    Rules,
+    Seen,
+    Verdict,
+    after,
+    decide,
+    headline,
+    needs_latest,
+)
+from monitor.decide.compare import compare
+
+URL = "https://www.eff.org/deeplinks/2025/01/example"
+NOW = "2026-01-01T00:00:00+00:00"
+BODY = ("The convention opens for signature next year.", "Forty ratifications bring it into force.")
+
+
+def page(variant: int) -> Snapshot:
+    """Variant 0 has no note; variant n carries one note of its own (so any two variants differ visibly)."""
+    notes = () if variant == 0 else (UpdateNote(f"Update ({variant}/6/2025): Event number {variant} happened.",
+                                                "Update"),)
+    return Snapshot(url=URL, title="Example", notes=notes, paragraphs=BODY, source="live")
+
+
+def baseline(variant: int = 0) -> Known:
+    known = Known(url=URL)
+    return after(known, decide(known, Fetched(page(variant)), Rules(), now=NOW))
+
+
+def test_first_capture_is_a_quiet_baseline() -> None:
+    outcome = decide(Known(url=URL), Fetched(page(1)), Rules(), now=NOW)
+    assert outcome.verdict == Verdict.FIRST and outcome.version == page(1) and outcome.alerts == ()
+
+
+def test_same_content_is_unchanged_without_loading_the_latest_version() -> None:
+    known = Known(url=URL, latest_hash=page(0).content_hash(), missing_count=1)
+    assert not needs_latest(known, Fetched(page(0)), Rules())
+    outcome = decide(known, Fetched(page(0)), Rules(), now=NOW)
+    assert outcome.verdict == Verdict.UNCHANGED and outcome.missing_count == 0 and outcome.version is None
+
+
+def test_a_change_needs_the_latest_version_and_raises_without_it() -> None:
+    known = Known(url=URL, latest_hash=page(0).content_hash())
+    assert needs_latest(known, Fetched(page(1)), Rules())
+    with pytest.raises(ValueError, match="needs_latest"):
+        decide(known, Fetched(page(1)), Rules(), now=NOW)
+
+
+def test_note_added_is_one_alert_with_the_change() -> None:
+    outcome = decide(baseline(0), Fetched(page(1)), Rules(), now=NOW)
+    assert outcome.verdict == Verdict.CHANGED
+    assert [a.kind for a in outcome.alerts] == [Kind.NOTE_ADDED]
+    assert outcome.alerts[0].change is not None and outcome.alerts[0].change.notes_added == page(1).notes
+
+
+def test_unwanted_kind_is_recorded_quietly() -> None:
+    rules = Rules(alert_kinds=frozenset({Kind.REMOVED}))
+    outcome = decide(baseline(0), Fetched(page(1)), rules, now=NOW)
+    assert outcome.verdict == Verdict.QUIET and outcome.version == page(1) and outcome.alerts == ()
+
+
+def test_404s_count_only_in_a_row() -> None:
+    known = baseline()
+    first = decide(known, Gone("HTTP 404"), Rules(), now=NOW)
+    assert first.verdict == Verdict.MISSING and first.missing_count == 1 and not first.alerts
+    known = after(known, first)
+    for good in (NotModified(), Fetched(page(0))):
+        assert decide(known, good, Rules(), now=NOW).missing_count == 0
+    second = decide(known, Gone("HTTP 410"), Rules(), now=NOW)
+    assert second.verdict == Verdict.REMOVED and [a.kind for a in second.alerts] == [Kind.REMOVED]
+
+
+def test_a_failure_neither_counts_nor_resets() -> None:
+    known = after(baseline(), decide(baseline(), Gone("HTTP 404"), Rules(), now=NOW))
+    failed = decide(known, Failed("HTTP 503"), Rules(), now=NOW)
+    assert failed.verdict == Verdict.FAILED and failed.missing_count == 1 and failed.error == "HTTP 503"
+
+
+def test_restored_by_a_304_uses_the_latest_version_for_its_title() -> None:
+    known = Known(url=URL, title="", latest_hash=page(0).content_hash(), removed=True, missing_count=2)
+    assert needs_latest(known, NotModified(), Rules())
+    outcome = decide(Known(**{**known.__dict__, "latest": page(0)}), NotModified(), Rules(), now=NOW)
+    assert outcome.verdict == Verdict.RESTORED and outcome.alerts[0].title == "Example" and not outcome.removed
+
+
+def test_minor_edit_is_quiet_unless_asked_for() -> None:
+    typo = Snapshot(url=URL, title="Example", notes=(), source="live",
+                    paragraphs=("The convention opens for signature next year.", "Forty ratificatoins bring it "
+                                                                                  "into force."))
+    known = after(Known(url=URL), decide(Known(url=URL), Fetched(typo), Rules(), now=NOW))
+    assert decide(known, Fetched(page(0)), Rules(), now=NOW).verdict == Verdict.QUIET
+    loud = decide(known, Fetched(page(0)), Rules(alert_minor=True), now=NOW)
+    assert [a.kind for a in loud.alerts] == [Kind.BODY_EDITED]
+
+
+def test_headline_prefers_the_note_and_respects_alert_kinds() -> None:
+    change = compare(page(0), Snapshot(url=URL, title="Renamed", notes=page(1).notes, paragraphs=BODY))
+    assert headline(change, Rules()) == Kind.NOTE_ADDED
+    assert headline(change, Rules(alert_kinds=frozenset({Kind.TITLE_CHANGED}))) == Kind.TITLE_CHANGED
+    assert headline(None, Rules()) is None
+
+
+def test_the_same_check_decided_twice_gives_the_same_keys() -> None:
+    """A crash before commit re-runs the same check: same transition, same key (the outbox drops the copy)."""
+    known = baseline(0)
+    keys = {a.dedup_key for a in decide(known, Fetched(page(1)), Rules(), now=NOW).alerts}
+    assert keys == {a.dedup_key for a in decide(known, Fetched(page(1)), Rules(), now="later").alerts}
+
+
+# -- the rule with a "never": a reader hears every transition, none twice ------------------------------------
+
+STEP = st.one_of(
+    st.integers(min_value=0, max_value=3).map(lambda v: ("page", v)),
+    st.just(("404", 0)),
+    st.just(("304", 0)),
+    st.just(("503", 0)),
+)
+
+
+def _seen(step: tuple[str, int]) -> Seen:
+    kind, variant = step
+    if kind == "page":
+        return Fetched(page(variant))
+    return {"404": Gone("HTTP 404"), "304": NotModified(), "503": Failed("HTTP 503")}[kind]
+
+
+def _expected(steps: list[tuple[str, int]], removed_after: int) -> list[str]:
+    """An independent model of what a reader should hear: content changes, removals, returns."""
+    told: list[str] = []
+    content, removed, missing = 0, False, 0
+    for kind, variant in steps:
+        if kind == "404":
+            missing += 1
+            if not removed and missing >= removed_after:
+                removed = True
+                told.append("removed")
+            continue
+        if kind == "503":
+            continue
+        missing = 0
+        if removed:
+            removed = False
+            told.append("restored")
+        if kind == "page" and variant != content:
+            told.append("change")
+            content = variant
+    return told
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=st.lists(STEP, max_size=25), removed_after=st.integers(min_value=1, max_value=3))
+def test_every_transition_is_heard_once_and_nothing_else(steps: list[tuple[str, int]], removed_after: int) -> None:
+    rules = Rules(removed_after=removed_after)
+    known = baseline(0)
+    delivered: list[str] = []
+    keys: set[str] = set()
+    for step in steps:
+        seen = _seen(step)
+        if needs_latest(known, seen, rules):
+            raise AssertionError("after() keeps the latest version loaded")
+        outcome = decide(known, seen, rules, now=NOW)
+        for alert in outcome.alerts:
+            assert alert.dedup_key not in keys, f"a new transition reused an old key at {step}"
+            keys.add(alert.dedup_key)
+            delivered.append(alert.kind if alert.kind in (Kind.REMOVED, Kind.RESTORED) else "change")
+        known = after(known, outcome)
+    assert delivered == _expected(steps, removed_after)
