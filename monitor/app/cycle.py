@@ -39,7 +39,7 @@ from monitor.notify.delivery import Target, deliver_pending
 from monitor.sources.extract import extract_article, extract_teasers
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
-from monitor.sources.seeds import load_seeds
+from monitor.sources.seeds import scan_seeds
 from monitor.store.database import ArticleRow, Store, now
 from monitor.store.outcomes import record_outcome
 
@@ -152,10 +152,15 @@ def import_seeds(cycle: _Cycle) -> None:
     if cycle.settings.seeds_dir is None:
         return
     try:
-        seeds = load_seeds(cycle.settings.seeds_dir)
+        scan = scan_seeds(cycle.settings.seeds_dir)
     except SeedError as exc:
         cycle.error("seeds", exc)
         return
+    for line in scan.skipped:
+        log.warning("seeds: %s", line)
+    for line in scan.errors:
+        cycle.error("seed", line)
+    seeds = scan.seeds
     for seed in seeds:
         snapshot = seed.snapshot
         row = cycle.store.track(snapshot.url, "seed", snapshot.title)

@@ -37,36 +37,108 @@ class Seed:
     capture_time_known: bool
 
 
+@dataclass(frozen=True)
+class SeedScan:
+    """What a seeds directory held: the seeds read, the files that are not seeds, and the seeds that failed."""
+
+    seeds: list[Seed]
+    skipped: list[str]  # not seed files (a README, notes): one warning each, nothing else
+    errors: list[str]  # seed files we could not read: one line each, naming the file
+
+
+_MAX_SEED_BYTES = 5_000_000
+
+
 def load_seeds(seeds_dir: Path) -> list[Seed]:
-    """Parse every seed file, give URL-less seeds the URL of the article with the same title, order by capture."""
+    """Every readable seed, or SeedError naming the first bad one (for callers that want all or nothing)."""
+    scan = scan_seeds(seeds_dir)
+    if scan.errors:
+        raise SeedError(scan.errors[0])
+    return scan.seeds
+
+
+def scan_seeds(seeds_dir: Path) -> SeedScan:
+    """Read the seed files of a directory, one at a time: a bad or foreign file never stops the others.
+
+    A file is a seed by its content (front matter with a title or url, or the reader-mode shape),
+    not by its name. URL-less seeds get the URL of the seed with the same title; all are ordered
+    by capture time.
+    """
     if not seeds_dir.is_dir():
         raise SeedError(f"seeds directory not found: {seeds_dir}")
-    seeds = [parse_seed_file(p) for p in sorted(seeds_dir.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    seeds: list[Seed] = []
+    skipped: list[str] = []
+    errors: list[str] = []
+    for path in sorted(seeds_dir.iterdir()):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        try:
+            raw = _read(path)
+            if not is_seed_text(raw):
+                skipped.append(f"{path.name}: not a seed file (no front matter, not reader-mode text): skipped")
+                continue
+            seeds.append(_parse(path, raw))
+        except SeedError as exc:
+            errors.append(str(exc))
     by_title = {canonical(s.snapshot.title).casefold(): s.snapshot.url for s in seeds if s.snapshot.url}
     matched: list[Seed] = []
     for seed in seeds:
         if not seed.snapshot.url:
             url = by_title.get(canonical(seed.snapshot.title).casefold(), "")
             if not url:
-                raise SeedError(f"{seed.path.name}: no url and no other seed with the title {seed.snapshot.title!r}")
+                errors.append(f"{seed.path.name}: no url and no other seed with the title {seed.snapshot.title!r}")
+                continue
             seed = replace(seed, snapshot=replace(seed.snapshot, url=url))
         matched.append(seed)
-    return sorted(matched, key=lambda s: (s.snapshot.url, s.captured_at, s.path.name))
+    ordered = sorted(matched, key=lambda s: (s.snapshot.url, s.captured_at, s.path.name))
+    return SeedScan(seeds=ordered, skipped=skipped, errors=errors)
+
+
+_READER_MODE_BYLINE = re.compile(r"^\S.{0,200} : [^:\n]{1,40} : \d{1,2}/\d{1,2}/\d{4}\s*$", re.MULTILINE)
+
+
+def is_seed_text(raw: str) -> bool:
+    """A capture with front matter naming its article, or reader-mode text (title, then "Author : time : date")."""
+    meta, _ = _split_front_matter(raw)
+    if meta:
+        return bool(meta.get("title") or meta.get("url"))
+    blocks = _blocks(raw)
+    return len(blocks) >= 3 and bool(_READER_MODE_BYLINE.match(blocks[1]))
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()[: _MAX_SEED_BYTES + 1]
+    except OSError as exc:
+        raise SeedError(f"{path.name}: cannot read seed ({exc.strerror})") from exc
+    if len(data) > _MAX_SEED_BYTES:
+        raise SeedError(f"{path.name}: larger than {_MAX_SEED_BYTES // 1_000_000} MB, not a seed")
+    if b"\x00" in data:
+        raise SeedError(f"{path.name}: binary data, not a seed text")
+    return data.decode("utf-8", errors="replace")
 
 
 def parse_seed_file(path: Path) -> Seed:
     """One seed file → Seed; a file we cannot read as an article is an error naming the file."""
+    return _parse(path, _read(path))
+
+
+def _parse(path: Path, raw: str) -> Seed:
     try:
-        raw = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise SeedError(f"{path}: cannot read seed ({exc.strerror})") from exc
-    meta, body = _split_front_matter(raw)
-    snapshot = _parse_capture(body, meta) if meta else _parse_reader_mode(body)
-    if not snapshot.title or not snapshot.paragraphs:
-        raise SeedError(f"{path.name}: no article title or body found")
-    captured, known = _capture_time(meta, snapshot)
+        meta, body = _split_front_matter(raw)
+        snapshot = _parse_capture(body, meta) if meta else _parse_reader_mode(body)
+        if not snapshot.title or not snapshot.paragraphs:
+            raise SeedError(f"{path.name}: no article title or body found")
+        captured, known = _capture_time(meta, snapshot)
+        captured = min(captured, dt.datetime.now(dt.UTC))  # a capture cannot come from the future
+    except ValueError as exc:  # a date that does not exist ("2024-02-30", "yesterday")
+        raise SeedError(f"{path.name}: {_date_problem(exc)}") from None
     snapshot = replace(snapshot, source=f"seed:{path.name}", captured_at=captured.isoformat())
     return Seed(path=path, snapshot=snapshot, captured_at=captured, capture_time_known=known)
+
+
+def _date_problem(exc: ValueError) -> str:
+    return f"unreadable date ({str(exc).splitlines()[0][:120]})"
 
 
 def _split_front_matter(raw: str) -> tuple[dict[str, str], str]:
