@@ -43,3 +43,19 @@ def test_a_feed_broken_for_ten_polls_is_one_event_then_one_recovery() -> None:
         health, event = _step(health, ok)
         events.append(event)
     assert [e for e in events if e] == [FEED_FAILING, FEED_RECOVERED]
+
+
+FUTURE = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("stored", [None, STALE])
+def test_an_entry_dated_in_the_future_never_counts_as_newest(stored: dt.datetime | None) -> None:
+    """One feed entry dated 2099 used to keep the feed 'fresh' until 2099: the quiet alert never came."""
+    health, event = _step(FeedHealth(newest_entry=stored), True, FUTURE)
+    assert health.newest_entry == stored
+    assert (health.state, event) == (("quiet", FEED_QUIET) if stored else ("ok", None))
+
+
+def test_a_future_date_already_stored_is_dropped_when_the_clock_is_corrected() -> None:
+    health, event = _step(FeedHealth(newest_entry=FUTURE), True, STALE)
+    assert health.newest_entry == STALE and (health.state, event) == ("quiet", FEED_QUIET)

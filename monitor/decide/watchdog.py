@@ -17,6 +17,9 @@ FEED_QUIET = Kind.FEED_QUIET
 FEED_RECOVERED = Kind.FEED_RECOVERED
 
 
+FUTURE_SLACK = dt.timedelta(days=1)  # time zones and small clock skew between us and the site
+
+
 @dataclass(frozen=True)
 class FeedHealth:
     failures: int = 0
@@ -39,7 +42,10 @@ def next_feed_health(
         if failures >= fail_after and prev.state != "failing":
             return replace(prev, failures=failures, state="failing"), FEED_FAILING
         return replace(prev, failures=failures), None
-    newest = max(filter(None, (prev.newest_entry, newest_entry)), default=None)
+    # An entry dated in the future (a typo, a wrong clock — ours before a correction, or the site's)
+    # is not evidence of life: counted, it would keep a dead feed "fresh" for years.
+    dated = (d for d in (prev.newest_entry, newest_entry) if d is not None and d <= now + FUTURE_SLACK)
+    newest = max(dated, default=None)
     quiet = newest is not None and (now - newest).total_seconds() > quiet_days * 86400
     health = FeedHealth(failures=0, newest_entry=newest, state="quiet" if quiet else "ok")
     if prev.state == "failing":
