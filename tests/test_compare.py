@@ -143,10 +143,49 @@ def test_yearless_note_dates_take_the_year_of_publication(text: str, published: 
     assert (note.date.isoformat() if note.date else None) == date
 
 
+def _minor(old: str, new: str) -> bool:
+    """Whether BODY with `old` (put there first when BODY has `new` instead) → `new` is a minor edit."""
+    before = (BODY[0] if old in BODY[0] else BODY[0].replace(new, old, 1), *BODY[1:])
+    edited = (before[0].replace(old, new, 1), *BODY[1:])
+    assert before[0] != edited[0]
+    change = compare(_snap(before), _snap(edited))
+    assert change is not None
+    return change.minor
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("intrusive", "unintrusive"),     # polarity by prefix, similarity 0.9
+        ("intrusive", "nonintrusive"),
+        ("will permit", "will never permit"),
+        ("The final", "The not final"),
+        ("intrusive", "Intrusive Inc"),   # a name
+    ],
+)
+def test_polarity_and_names_are_never_minor(old: str, new: str) -> None:
+    assert _minor(old, new) is False
+
+
+def test_unlikely_to_likely_is_never_minor() -> None:
+    """Similarity 0.857 passed the old rule: a reversal of meaning recorded as a typo fix and never alerted."""
+    from monitor.core.model import WordEdit
+    from monitor.decide.minor import is_minor
+
+    assert not is_minor(WordEdit("unlikely to sign", "likely to sign", ("unlikely",), ("likely",)), 0.85)
+    assert not is_minor(WordEdit("likely to sign", "unlikely to sign", ("likely",), ("unlikely",)), 0.85)
+    assert is_minor(WordEdit("recieve", "receive", ("recieve",), ("receive",)), 0.85)  # a common misspelling
+    assert is_minor(WordEdit("langauge", "language", ("langauge",), ("language",)), 0.85)
+    assert not is_minor(WordEdit("legal", "illegal", ("legal",), ("illegal",)), 0.5)
+    assert not is_minor(WordEdit("Hanio", "Hanoi", ("Hanio",), ("Hanoi",)), 0.5)  # a name fixed is news
+
+
 @pytest.mark.parametrize(
     ("old", "new", "minor"),
     [
-        ("intrusive", "intrusivee", True),          # a typo fixed
+        ("intrusivee", "intrusive", True),          # a typo fixed (not a word → a word)
+        ("intrusive", "intrusivee", False),         # a typo made: cannot be proven harmless
+        ("intrusive", "intrusiv", False),           # the same, a letter dropped
         ("countries,", "countries", True),          # punctuation
         ("The final", "THE final", True),           # letter case
         ("over 100", "over 120", False),            # numbers always matter
@@ -156,10 +195,7 @@ def test_yearless_note_dates_take_the_year_of_publication(text: str, published: 
     ],
 )
 def test_minor_means_punctuation_case_or_spelling(old: str, new: str, minor: bool) -> None:
-    edited = (BODY[0].replace(old, new, 1), *BODY[1:])
-    assert BODY[0] != edited[0]
-    change = compare(_snap(), _snap(edited))
-    assert change is not None and change.minor is minor
+    assert _minor(old, new) is minor
 
 
 def test_a_minor_fix_beside_a_new_note_keeps_the_note_and_marks_the_body_minor() -> None:
@@ -203,3 +239,13 @@ def test_a_quoted_sentence_keeps_its_closing_quote_in_the_alert() -> None:
     assert change is not None
     assert change.edits[0].before == "The minister said “we will not ratify.”"
     assert change.edits[0].removed == ("not",) and not change.edits[0].added
+
+
+@pytest.mark.parametrize("label", ["UPDATE", "update", "UpDaTe"])
+def test_the_case_of_a_note_label_alone_is_no_change(label: str) -> None:
+    """"Update" → "UPDATE" in the label alerted "Update note changed"; the words after it still count."""
+    note = "Update (1/6/2025): The treaty was adopted without a vote."
+    shouted = note.replace("Update", label, 1)
+    assert compare(_snap(notes=(note,)), _snap(notes=(shouted,))) is None
+    changed = compare(_snap(notes=(note,)), _snap(notes=(shouted.replace("without", "with"),)))
+    assert changed is not None and changed.kind == "note_changed"

@@ -88,3 +88,41 @@ def test_token_keys_split_as_the_definition_says(text: str) -> None:
     """The faster patterns (an ASCII one among them) must find the tokens the plain definition finds."""
     folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     assert token_keys(text) == _REFERENCE_TOKEN.findall(folded)
+
+
+def test_every_format_character_and_variation_selector_is_invisible() -> None:
+    """The hard-coded ranges cover this Python's whole Cf category (a newer Unicode adds some: extend them)."""
+    import sys
+    import unicodedata
+
+    from monitor.core.text import _INVISIBLE
+
+    hidden = [c for c in range(sys.maxunicode + 1)
+              if unicodedata.category(chr(c)) == "Cf" or 0xFE00 <= c <= 0xFE0F or 0xE0100 <= c <= 0xE01EF]
+    missed = [f"U+{c:04X}" for c in hidden if not _INVISIBLE.fullmatch(chr(c))]
+    assert not missed, f"format characters not folded: {missed[:10]}"
+
+
+INVISIBLE_SAMPLES = ["\u200b", "\u200c", "\u200d", "\u2060", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c",
+                     "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff", "\u00ad", "\ufe0f",
+                     "\U000e0041"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80),
+       inserts=st.lists(st.tuples(st.integers(min_value=0, max_value=80), st.sampled_from(INVISIBLE_SAMPLES)),
+                        max_size=6))
+def test_invisible_characters_never_change_the_canonical_text(text: str, inserts: list[tuple[int, str]]) -> None:
+    from monitor.core.text import canonical
+
+    spiked = text
+    for at, char in inserts:
+        spiked = spiked[:at] + char + spiked[at:]
+    assert canonical(spiked) == canonical(text)
+
+
+def test_invisible_characters_spelt_as_entities_are_dropped_too() -> None:
+    from monitor.core.text import canonical
+
+    assert canonical("un&#8203;likely to sign") == canonical("un&zwj;likely to sign") == "unlikely to sign"
+    assert canonical("Update\u200d (1/6/2025):\u202e note") == "Update (1/6/2025): note"

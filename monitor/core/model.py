@@ -27,7 +27,12 @@ class UpdateNote:
 
     @property
     def key(self) -> str:
-        return canonical(self.text)
+        """The comparison form: canonical text with the label's letter case folded ("UPDATE" reads as "Update")."""
+        text, label = canonical(self.text), canonical(self.label)
+        at = text.casefold().find(label.casefold()) if label else -1
+        if 0 <= at <= 3:  # the label opens the note, after at most a few marks ("* Update:")
+            return text[:at] + label.casefold() + text[at + len(label):]
+        return text
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,23 @@ _QUOTES = str.maketrans(
         **dict.fromkeys(VANISHING, ""),
     }
 )
+# What a reader cannot see: Unicode format characters (category Cf: zero-width space and joiners, word
+# joiner, LRM/RLM, bidi embeddings, overrides and isolates, soft hyphen, BOM, tags) and variation
+# selectors. Inserted or removed, they change no word on screen, so display text drops them.
+# Ranges as of Unicode 15; tests/test_text.py checks this Python's Cf set is covered.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
+    (0x2066, 0x206F), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+    (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+    (0xE0100, 0xE01EF),
+)
+_INVISIBLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE_RANGES) + "]")
+# Control characters: those str.isspace calls white space become a space; the others are dropped
+# (C1 controls only after mojibake repair, which reads them as the bytes of broken UTF-8).
+_SPACE_CONTROLS = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x1f\x85", " "))
+_C0_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+_C1_CONTROLS = re.compile("[\x80-\x84\x86-\x9f]")
 _SPACE = re.compile(r"\s+")
 # A token is a word, a run of dots, or any other single non-space character (punctuation).
 _TOKEN = re.compile(r"\w+|\.\.+|\S")
@@ -41,14 +58,21 @@ _MOJIBAKE_HINT = re.compile(
 
 
 def clean_text(raw: str) -> str:
-    """Display text: mojibake repaired, one space between words, quotes kept as written.
+    """Display text: invisible characters dropped, mojibake repaired, one space between words, quotes as written.
 
     ftfy runs only where a mojibake pattern is present: it is most of the cost otherwise.
     """
+    ascii_only = raw.isascii()
+    if _C0_CONTROLS.search(raw):
+        raw = _C0_CONTROLS.sub("", raw)
+    if not ascii_only:
+        raw = _INVISIBLE.sub("", raw.translate(_SPACE_CONTROLS))
     if _MOJIBAKE_HINT.search(raw):
-        fixed = _fix_mojibake(raw)
+        fixed = _INVISIBLE.sub("", _fix_mojibake(raw))  # an entity may spell an invisible character
     else:
-        fixed = raw if raw.isascii() else unicodedata.normalize("NFC", raw)
+        fixed = raw if ascii_only else unicodedata.normalize("NFC", raw)
+    if not fixed.isascii():
+        fixed = _C1_CONTROLS.sub("", fixed)
     # str.split() and re's \s agree on what white space is (both str.isspace), split is ~5× faster.
     return " ".join(fixed.split())
 

@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from monitor.core.kinds import Kind
 from monitor.core.model import Change, Snapshot, UpdateNote, WordEdit
 from monitor.core.text import canonical, token_keys, token_spans
+from monitor.decide.minor import is_minor
 
 # A sentence ends at . ! or ? (with any closing quotes or brackets) before white space and a capital
 # or digit; the white space (group 1) is the break. No look-behind: the scan jumps from mark to mark.
@@ -60,7 +61,7 @@ def compare(old: Snapshot, new: Snapshot, *, minor_similarity: float = MINOR_SIM
         kinds.append(Kind.BODY_EDITED)
     if not kinds:
         return None
-    minor = bool(edits) and all(_is_minor(e, minor_similarity) for e in edits)
+    minor = bool(edits) and all(is_minor(e, minor_similarity) for e in edits)
     return Change(
         kind=kinds[0],
         notes_added=notes_added,
@@ -195,24 +196,3 @@ def _quote(sents: list[_Sentence], spans: list[tuple[tuple[str, int, int], int]]
         return sents[i0].text[s0:e1]
     parts = [sents[i0].text[s0:], *(s.text for s in sents[i0 + 1 : i1]), sents[i1].text[:e1]]
     return " ".join(parts)
-
-
-def _is_minor(edit: WordEdit, similarity: float) -> bool:
-    """Punctuation, letter case, or a misspelt word corrected: recorded, but not worth waking anyone."""
-    removed = " ".join(edit.removed)
-    added = " ".join(edit.added)
-    if canonical(removed).casefold() == canonical(added).casefold():
-        return True
-    if not re.search(r"\w", removed + added):
-        return True
-    return len(edit.removed) == len(edit.added) and all(
-        _spelling_fix(a, b, similarity) for a, b in zip(edit.removed, edit.added, strict=True)
-    )
-
-
-def _spelling_fix(removed: str, added: str, similarity: float) -> bool:
-    """One word for a near-identical one ("langauge" → "language"); never numbers (100 → 120 matters)."""
-    a, b = canonical(removed).casefold(), canonical(added).casefold()
-    if " " in a or " " in b or re.search(r"\d", a + b) or min(len(a), len(b)) < 4:
-        return False
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= similarity
