@@ -1,0 +1,69 @@
+"""What the store hands out: named, frozen rows, and the small helpers they share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+
+from monitor.core.model import Alert, Snapshot, Validators
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def target_id(url: str) -> str:
+    """A notification target's name in the database: a hash, never the URL (it carries secrets)."""
+    return "stdout" if url == "stdout" else "t-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    url: str
+    title: str
+    origin: str
+    first_seen: str
+    last_checked: str | None
+    last_changed: str | None
+    validators: Validators
+    missing_count: int
+    removed: bool
+    last_error: str | None = None
+    failures: int = 0
+    latest_hash: str | None = None
+    latest_source: str | None = None
+    published: str = ""
+
+
+def article_row(row: sqlite3.Row) -> ArticleRow:
+    return ArticleRow(
+        id=row["id"], url=row["url"], title=row["title"], origin=row["origin"], first_seen=row["first_seen"],
+        last_checked=row["last_checked"],
+        last_changed=row["last_changed"], validators=Validators(row["etag"], row["last_modified"]),
+        missing_count=row["missing_count"], removed=bool(row["removed"]), last_error=row["last_error"],
+        failures=row["failures"], latest_hash=row["latest_hash"], latest_source=row["latest_source"],
+        published=row["published"] or "",
+    )
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    id: int
+    seq: int
+    captured_at: str
+    source: str
+    content_hash: str
+    snapshot: Snapshot
+    change_kind: str | None
+    minor: bool
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    alert_id: int
+    target: str
+    attempts: int
+    alert: Alert
