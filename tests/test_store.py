@@ -6,9 +6,11 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from monitor.core.model import Snapshot, UpdateNote
 from monitor.sources.seeds import parse_seed_file
-from monitor.store.database import open_store
+from monitor.store.database import Store, open_store
 from tests.conftest import SEEDS_DIR
 
 PARAGRAPHS = parse_seed_file(next(SEEDS_DIR.glob("003_*.txt"))).snapshot.paragraphs  # real prose, 22 paragraphs
@@ -55,3 +57,27 @@ def test_a_snapshot_is_stored_as_all_its_fields(tmp_path: Path) -> None:
     article = store.track(snap.url, "seed")
     store.record_version(article.id, snap)
     assert store.versions(article.id)[0].snapshot == snap
+
+
+# -- the Store's edges: how it is opened and closed, what it hands out, what others may touch -----------------
+
+URL = "https://www.eff.org/x"
+
+
+def _closed(store: Store) -> bool:
+    try:
+        store.conn.execute("SELECT 1")
+    except sqlite3.ProgrammingError:
+        return True
+    return False
+
+
+def test_the_store_is_a_context_manager_closed_after_the_block_also_on_an_exception(tmp_path: Path) -> None:
+    with open_store(tmp_path / "db.sqlite3") as store:
+        store.track(URL, "config")
+        assert not _closed(store)
+    assert _closed(store)
+    with pytest.raises(RuntimeError), open_store(tmp_path / "db.sqlite3", read_only=True) as reader:
+        assert reader.article(URL) is not None
+        raise RuntimeError("boom")
+    assert _closed(reader)

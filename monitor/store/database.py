@@ -2,7 +2,8 @@
 the lock that keeps one cycle per database.
 
 The Store is one class put together from one part per job (see `articles`, `outbox`, `state`);
-every write method is one transaction.
+every write method is one transaction. It is a context manager: `with open_store(path) as store:`
+closes the connection however the block ends.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 
 from monitor.core.errors import StoreError
 from monitor.store.articles import ArticlesMixin, pack_snapshot, unpack_snapshot
@@ -36,6 +38,14 @@ class Store(ArticlesMixin, OutboxMixin, StateMixin):
 
     def close(self) -> None:
         self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
 
 def open_store(path: Path, *, read_only: bool = False) -> Store:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from starlette.requests import Request
@@ -34,14 +32,10 @@ def _templates(request: Request) -> Jinja2Templates:
     return templates
 
 
-@contextmanager
-def reading(request: Request) -> Iterator[Store]:
-    """A read-only connection for this request; StoreError (no database yet) becomes a 503 upstream."""
-    store = open_store(_settings(request).database, read_only=True)
-    try:
-        yield store
-    finally:
-        store.close()
+def reading(request: Request) -> Store:
+    """A read-only connection for this request (`with reading(request) as store:` closes it);
+    StoreError (no database yet) becomes a 503 upstream."""
+    return open_store(_settings(request).database, read_only=True)
 
 
 def base_url(request: Request) -> str:
