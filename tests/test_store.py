@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.core.model import Snapshot, UpdateNote
+from monitor.core.model import Alert, Snapshot, UpdateNote
 from monitor.sources.seeds import parse_seed_file
-from monitor.store.database import Store, open_store
+from monitor.store.database import AlertRow, FailedDelivery, HostState, Store, open_store
 from tests.conftest import SEEDS_DIR
 
 PARAGRAPHS = parse_seed_file(next(SEEDS_DIR.glob("003_*.txt"))).snapshot.paragraphs  # real prose, 22 paragraphs
@@ -81,3 +81,27 @@ def test_the_store_is_a_context_manager_closed_after_the_block_also_on_an_except
         assert reader.article(URL) is not None
         raise RuntimeError("boom")
     assert _closed(reader)
+
+
+def _alert(kind: str, key: str, url: str = URL) -> Alert:
+    return Alert(kind=kind, url=url, title=f"{kind} {key}", dedup_key=key, created_at="2026-01-01T00:00:00+00:00")
+
+
+def test_alerts_deliveries_and_host_state_come_back_as_named_rows(tmp_path: Path) -> None:
+    with open_store(tmp_path / "db.sqlite3") as store:
+        article = store.track(URL, "config")
+        store.record_alerts(article.id, (_alert("removed", "k"),), ("json://example.invalid",))
+        store.record_feed("https://www.eff.org/rss", None, "down", alerts=(_alert("feed_failing", "f"),))
+        alerts = store.alerts()
+        assert [(type(r), r.article_id, r.alert.dedup_key) for r in alerts] == [
+            (AlertRow, article.id, "k"), (AlertRow, None, "f")], "operator alerts are about no article"
+        (pending,) = store.pending(("json://example.invalid",))
+        store.mark_delivery(pending.alert_id, pending.target, ok=False, error="refused", give_up_after=1)
+        assert store.failed_deliveries() == [
+            FailedDelivery(alert_id=pending.alert_id, target=pending.target, attempts=1, last_error="refused",
+                           title="removed k")
+        ]
+        assert store.host_state() == HostState(robots={}, blocked={})
+        store.save_host_state({"www.eff.org": ("User-agent: *", 5.0)}, {"example.org": 99.0})
+        assert store.host_state() == HostState(robots={"www.eff.org": ("User-agent: *", 5.0)},
+                                               blocked={"example.org": 99.0})

@@ -111,7 +111,7 @@ def article_id(filled: Filled, url: str) -> int:
 
 def reader_alerts(filled: Filled) -> list[Any]:
     with open_store(filled.settings.database, read_only=True) as store:
-        return [a for _, _, a in store.alerts() if not a.kind.startswith("feed_")]
+        return [r.alert for r in store.alerts() if not r.alert.kind.startswith("feed_")]
 
 
 def assert_inert(page: str) -> None:

@@ -91,8 +91,9 @@ async def run_cycle(
     import_seeds(cycle)
     store.track_all(settings.articles, "config")
     async with Fetcher(settings) as fetcher:
-        robots, fetcher.blocked_until = store.host_state()
-        for host, (body, fetched_at) in robots.items():
+        hosts = store.host_state()
+        fetcher.blocked_until = hosts.blocked
+        for host, (body, fetched_at) in hosts.robots.items():
             fetcher.robots.remember(host, body, fetched_at)
         for url in settings.feeds:
             await _guarded(cycle, f"feed {url}", _poll_source(cycle, fetcher, url, listing=False))

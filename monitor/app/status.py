@@ -71,8 +71,9 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     lines.append(f"{len(rows)} tracked articles; deliveries: {counts.get('sent', 0)} sent, "
                  f"{counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed")
     lines.append(f"re-check policy: {describe_policy(settings.recheck)}")
-    for alert_id, _, attempts, error, title in store.failed_deliveries():
-        lines.append(f"  failed alert #{alert_id} after {attempts} attempts ({error}): {_clip(title, 60)}"
+    for failed in store.failed_deliveries():
+        lines.append(f"  failed alert #{failed.alert_id} after {failed.attempts} attempts ({failed.last_error}): "
+                     f"{_clip(failed.title, 60)}"
                      " — `monitor notify --replay ID` sends it again")
     errors = [r for r in rows if r.last_error]
     for r in errors:

@@ -19,13 +19,22 @@ from types import TracebackType
 from monitor.core.errors import StoreError
 from monitor.store.articles import ArticlesMixin, pack_snapshot, unpack_snapshot
 from monitor.store.outbox import OutboxMixin
-from monitor.store.rows import ArticleRow, PendingDelivery, VersionRow, now, target_id
+from monitor.store.rows import (
+    AlertRow,
+    ArticleRow,
+    FailedDelivery,
+    HostState,
+    PendingDelivery,
+    VersionRow,
+    now,
+    target_id,
+)
 from monitor.store.schema import check_ours, migrate
 from monitor.store.state import StateMixin
 
 __all__ = [
-    "ArticleRow", "PendingDelivery", "Store", "VersionRow", "cycle_lock", "memory_copy", "now", "open_store",
-    "pack_snapshot", "target_id", "unpack_snapshot",
+    "AlertRow", "ArticleRow", "FailedDelivery", "HostState", "PendingDelivery", "Store", "VersionRow", "cycle_lock",
+    "memory_copy", "now", "open_store", "pack_snapshot", "target_id", "unpack_snapshot",
 ]
 
 

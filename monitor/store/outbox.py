@@ -11,7 +11,7 @@ import sqlite3
 
 from monitor.core.model import Alert
 from monitor.core.serial import alert_from_json, to_json
-from monitor.store.rows import PendingDelivery, now, target_id
+from monitor.store.rows import AlertRow, FailedDelivery, PendingDelivery, now, target_id
 
 
 def insert_alerts(
@@ -76,21 +76,24 @@ class OutboxMixin:
             )
         return cur.rowcount
 
-    def failed_deliveries(self) -> list[tuple[int, str, int, str | None, str]]:
-        """(alert id, target, attempts, last error, alert title) of deliveries given up on."""
+    def failed_deliveries(self) -> list[FailedDelivery]:
+        """Deliveries given up on, oldest alert first."""
         rows = self.conn.execute(
             "SELECT d.alert_id, d.target, d.attempts, d.last_error, a.payload FROM deliveries d"
             " JOIN alerts a ON a.id = d.alert_id WHERE d.status = 'failed' ORDER BY d.alert_id"
         )
-        return [(r[0], r[1], r[2], r[3], alert_from_json(r[4]).title) for r in rows]
+        return [FailedDelivery(alert_id=r[0], target=r[1], attempts=r[2], last_error=r[3],
+                               title=alert_from_json(r[4]).title) for r in rows]
 
-    def alerts(self, article_id: int | None = None) -> list[tuple[int, str, Alert]]:
-        sql = "SELECT id, created_at, payload FROM alerts"
+    def alerts(self, article_id: int | None = None) -> list[AlertRow]:
+        """Every alert (or those about one article), oldest first; operator alerts about feeds included."""
+        sql = "SELECT id, created_at, article_id, payload FROM alerts"
         args: tuple[int, ...] = ()
         if article_id is not None:
             sql += " WHERE article_id = ?"
             args = (article_id,)
-        return [(r[0], r[1], alert_from_json(r[2])) for r in self.conn.execute(sql + " ORDER BY id", args)]
+        return [AlertRow(id=r[0], created_at=r[1], article_id=r[2], alert=alert_from_json(r[3]))
+                for r in self.conn.execute(sql + " ORDER BY id", args)]
 
     def delivery_counts(self) -> dict[str, int]:
         rows = self.conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status")

@@ -1,4 +1,4 @@
-"""What the store hands out: named, frozen rows, and the small helpers they share."""
+"""What the store hands out: named, frozen rows (never positional tuples), and the small helpers they share."""
 
 from __future__ import annotations
 
@@ -62,8 +62,37 @@ class VersionRow:
 
 
 @dataclass(frozen=True)
+class AlertRow:
+    """A decided alert as stored: its outbox id, when it was created and the article it is about (None: a feed)."""
+
+    id: int
+    created_at: str
+    article_id: int | None
+    alert: Alert
+
+
+@dataclass(frozen=True)
 class PendingDelivery:
     alert_id: int
     target: str
     attempts: int
     alert: Alert
+
+
+@dataclass(frozen=True)
+class FailedDelivery:
+    """A delivery given up on: `monitor notify --replay ALERT_ID` queues it again."""
+
+    alert_id: int
+    target: str
+    attempts: int
+    last_error: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class HostState:
+    """Politeness state that outlives a cycle, by host: robots.txt bodies with their fetch time, Retry-After ends."""
+
+    robots: dict[str, tuple[str, float]]
+    blocked: dict[str, float]

@@ -8,7 +8,7 @@ import sqlite3
 from monitor.core.model import Alert, Validators
 from monitor.decide.watchdog import FeedHealth
 from monitor.store.outbox import insert_alerts
-from monitor.store.rows import now
+from monitor.store.rows import HostState, now
 
 
 class StateMixin:
@@ -56,17 +56,16 @@ class StateMixin:
                 )
 
     # -- hosts (politeness state that outlives a cycle) ------------------------------------
-    def host_state(self) -> tuple[dict[str, tuple[str, float]], dict[str, float]]:
+    def host_state(self) -> HostState:
         """robots.txt bodies with their fetch time, and Retry-After deadlines, by host."""
-        robots: dict[str, tuple[str, float]] = {}
-        blocked: dict[str, float] = {}
+        state = HostState(robots={}, blocked={})
         for host, body, fetched, until in self.conn.execute("SELECT host, robots, robots_fetched, blocked_until"
                                                             " FROM hosts"):
             if body is not None and fetched is not None:
-                robots[host] = (body, fetched)
+                state.robots[host] = (body, fetched)
             if until:
-                blocked[host] = until
-        return robots, blocked
+                state.blocked[host] = until
+        return state
 
     def save_host_state(self, robots: dict[str, tuple[str, float]], blocked: dict[str, float]) -> None:
         with self.conn:

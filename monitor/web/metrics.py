@@ -43,7 +43,7 @@ def metrics_text(store: Store, settings: Settings, cycles: int | None = None) ->
     metric("monitor_removed_articles", "gauge", "Tracked articles reported removed.",
            [({}, sum(a.removed for a in articles))])
     metric("monitor_versions", "gauge", "Stored article versions.", [({}, sum(store.version_counts().values()))])
-    kinds = Counter(("operator" if is_operator(a) else "reader", a.kind) for _, _, a in store.alerts())
+    kinds = Counter(("operator" if is_operator(a) else "reader", a.kind) for a in (r.alert for r in store.alerts()))
     metric("monitor_alerts_total", "counter", "Alerts decided, by audience and kind.",
            [({"audience": audience, "kind": kind}, n) for (audience, kind), n in sorted(kinds.items())])
     deliveries = store.delivery_counts()

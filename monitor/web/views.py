@@ -97,11 +97,11 @@ def article_summaries(store: Store, settings: Settings, now: dt.datetime) -> lis
     by_url = {a.url: a for a in store.articles()}
     last_kind: dict[int, str] = {}
     last_alert: dict[int, int] = {}
-    for alert_id, _, alert in store.alerts():
-        article = by_url.get(alert.url)
-        if article is not None and not is_operator(alert):
-            last_kind[article.id] = alert.kind
-            last_alert[article.id] = alert_id
+    for stored in store.alerts():
+        article = by_url.get(stored.alert.url)
+        if article is not None and not is_operator(stored.alert):
+            last_kind[article.id] = stored.alert.kind
+            last_alert[article.id] = stored.id
     out = []
     for row in status_rows(store, settings, now):
         article = by_url[row.url]
@@ -148,14 +148,15 @@ def timeline(store: Store, article_id: int) -> list[TimelineEntry]:
 def changes(store: Store, *, limit: int = 100) -> list[ChangeEntry]:
     """Reader-facing alerts, newest first, with the text their notification carried (plain-text rendering)."""
     by_url = {a.url: a for a in store.articles()}
-    rows = [(i, created, a) for i, created, a in store.alerts() if not is_operator(a)]
+    rows = [r for r in store.alerts() if not is_operator(r.alert)]
     out = []
-    for alert_id, created_at, alert in reversed(rows[-limit:] if limit else rows):
+    for row in reversed(rows[-limit:] if limit else rows):
+        alert = row.alert
         message = render(alert, "text")
         article = by_url.get(alert.url)
         notes = alert.change.notes_added if alert.change else ()
         out.append(ChangeEntry(
-            alert_id=alert_id, entry_id=entry_id(alert), created_at=created_at, kind=alert.kind,
+            alert_id=row.id, entry_id=entry_id(alert), created_at=row.created_at, kind=alert.kind,
             label=label(alert.kind), article_id=article.id if article else None, url=alert.url,
             article_title=alert.title, title=message.title, text=message.body, notes=tuple(n.text for n in notes),
         ))
