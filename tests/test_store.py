@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from monitor.app.cycle import CycleReport
+from monitor.app.health import last_cycle, record_cycle
 from monitor.core.model import Alert, Snapshot, UpdateNote
 from monitor.sources.seeds import parse_seed_file
-from monitor.store.database import AlertRow, FailedDelivery, HostState, Store, open_store
+from monitor.store.database import AlertRow, CycleRecord, FailedDelivery, HostState, Store, open_store
 from tests.conftest import SEEDS_DIR
 
 PARAGRAPHS = parse_seed_file(next(SEEDS_DIR.glob("003_*.txt"))).snapshot.paragraphs  # real prose, 22 paragraphs
@@ -105,3 +109,33 @@ def test_alerts_deliveries_and_host_state_come_back_as_named_rows(tmp_path: Path
         store.save_host_state({"www.eff.org": ("User-agent: *", 5.0)}, {"example.org": 99.0})
         assert store.host_state() == HostState(robots={"www.eff.org": ("User-agent: *", 5.0)},
                                                blocked={"example.org": 99.0})
+
+
+def test_the_cycle_record_round_trips_through_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    assert last_cycle(path) is None, "no database: never ran, and none is created"
+    assert not path.exists()
+    finished = dt.datetime(2026, 3, 1, 12, 0, 0, 250000, tzinfo=dt.UTC)
+    with open_store(path) as store:
+        assert store.last_cycle() is None
+        record_cycle(store, CycleReport(errors=["a", "b"]), finished)
+        assert store.last_cycle() == CycleRecord(finished, "2 errors")
+        record_cycle(store, CycleReport(), finished + dt.timedelta(minutes=15))
+    assert last_cycle(path) == CycleRecord(finished + dt.timedelta(minutes=15), "ok"), "read back read-only"
+
+
+def test_a_path_that_is_not_a_plain_uri_opens_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "a#b c?d" / "db.sqlite3"
+    with open_store(path) as store:
+        store.track(URL, "config")
+    with open_store(path, read_only=True) as reader:
+        assert reader.article(URL) is not None
+
+
+def test_nothing_outside_the_store_touches_its_connection() -> None:
+    package = Path(__file__).resolve().parents[1] / "monitor"
+    reaching = [f"{p.relative_to(package.parent)}:{n.lineno}" for p in package.rglob("*.py")
+                if "store" not in p.relative_to(package).parts[:1]
+                for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+                if isinstance(n, ast.Attribute) and n.attr == "conn"]
+    assert not reaching, f"only monitor.store uses the Store's connection: {reaching}"

@@ -1,5 +1,5 @@
-"""SQLite state: the Store (articles, versions, the alert outbox, feeds, hosts), how it is opened, and
-the lock that keeps one cycle per database.
+"""SQLite state: the Store (articles, versions, the alert outbox, feeds, hosts, the cycle record), how it
+is opened, and the lock that keeps one cycle per database.
 
 The Store is one class put together from one part per job (see `articles`, `outbox`, `state`);
 every write method is one transaction. It is a context manager: `with open_store(path) as store:`
@@ -22,6 +22,7 @@ from monitor.store.outbox import OutboxMixin
 from monitor.store.rows import (
     AlertRow,
     ArticleRow,
+    CycleRecord,
     FailedDelivery,
     HostState,
     PendingDelivery,
@@ -33,8 +34,8 @@ from monitor.store.schema import check_ours, migrate
 from monitor.store.state import StateMixin
 
 __all__ = [
-    "AlertRow", "ArticleRow", "FailedDelivery", "HostState", "PendingDelivery", "Store", "VersionRow", "cycle_lock",
-    "memory_copy", "now", "open_store", "pack_snapshot", "target_id", "unpack_snapshot",
+    "AlertRow", "ArticleRow", "CycleRecord", "FailedDelivery", "HostState", "PendingDelivery", "Store", "VersionRow",
+    "cycle_lock", "memory_copy", "now", "open_store", "pack_snapshot", "target_id", "unpack_snapshot",
 ]
 
 
@@ -57,21 +58,22 @@ class Store(ArticlesMixin, OutboxMixin, StateMixin):
         self.close()
 
 
-def open_store(path: Path, *, read_only: bool = False) -> Store:
+def open_store(path: Path, *, read_only: bool = False, timeout: float = 30) -> Store:
     """Open (creating if needed) the database; StoreError with a one-line reason when we cannot.
 
     A file that is not ours is refused before anything (even the journal mode) is written to it.
+    `timeout`: seconds to wait for a lock another process holds.
     """
     if read_only and not path.exists():
         raise StoreError(f"{path}: database not found (run `monitor check` first)")
     try:
         if read_only:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=30)
+            conn = sqlite3.connect(path, timeout=timeout)
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         check_ours(conn)
         if not read_only:
             conn.execute("PRAGMA journal_mode = WAL")

@@ -96,3 +96,11 @@ class HostState:
 
     robots: dict[str, tuple[str, float]]
     blocked: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CycleRecord:
+    """The last finished cycle, as `monitor health` and /metrics read it."""
+
+    finished: dt.datetime
+    outcome: str | None

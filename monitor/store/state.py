@@ -1,20 +1,27 @@
-"""State beside the articles: feeds (validators, operator health) and hosts (robots.txt, Retry-After)."""
+"""State beside the articles: feeds (validators, operator health), hosts (robots.txt, Retry-After) and the
+service's own record of its last cycle (what `monitor health` judges)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
+from monitor.core.errors import StoreError
 from monitor.core.model import Alert, Validators
 from monitor.decide.watchdog import FeedHealth
 from monitor.store.outbox import insert_alerts
-from monitor.store.rows import HostState, now
+from monitor.store.rows import CycleRecord, HostState, now
+
+LAST_FINISHED = "last_cycle_finished"
+LAST_OUTCOME = "last_cycle_outcome"
 
 
 class StateMixin:
-    """The Store's feeds and hosts; every write method is one transaction."""
+    """The Store's feeds, hosts and service record; every write method is one transaction."""
 
     conn: sqlite3.Connection
+    path: Path
 
     # -- feeds ---------------------------------------------------------------------------
     def feed_health(self, url: str) -> FeedHealth:
@@ -78,3 +85,22 @@ class StateMixin:
                     " blocked_until = excluded.blocked_until",
                     (host, body, fetched, blocked.get(host)),
                 )
+
+    # -- the service's record of its cycles -------------------------------------------------
+    def record_cycle(self, finished: dt.datetime, outcome: str) -> None:
+        """When the last cycle finished and how it went, in one transaction of its own."""
+        with self.conn:
+            self.conn.executemany(
+                "INSERT INTO service_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [(LAST_FINISHED, finished.isoformat(timespec="milliseconds")), (LAST_OUTCOME, outcome)],
+            )
+
+    def last_cycle(self) -> CycleRecord | None:
+        """The last recorded cycle; None when none ever finished. StoreError when the record cannot be read."""
+        try:
+            rows = dict(self.conn.execute("SELECT key, value FROM service_state").fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot read the cycle record ({exc})") from None
+        finished = rows.get(LAST_FINISHED)
+        return CycleRecord(dt.datetime.fromisoformat(finished), rows.get(LAST_OUTCOME)) if finished else None

@@ -108,5 +108,5 @@ def healthz(request: Request) -> Response:
 def metrics(request: Request) -> Response:
     counter = request.app.state.cycles
     with reading(request) as store:
-        text = metrics_text(store, _settings(request), counter() if counter else None)
+        text = metrics_text(store, counter() if counter else None)
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
