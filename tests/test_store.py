@@ -91,6 +91,34 @@ def _alert(kind: str, key: str, url: str = URL) -> Alert:
     return Alert(kind=kind, url=url, title=f"{kind} {key}", dedup_key=key, created_at="2026-01-01T00:00:00+00:00")
 
 
+def test_reads_by_id_and_by_article_and_unknown_ones_are_none_or_empty(tmp_path: Path) -> None:
+    with open_store(tmp_path / "db.sqlite3") as store:
+        article = store.track(URL, "config", "X")
+        other = store.track("https://www.eff.org/y", "feed")
+        snap = Snapshot(url=URL, title="X", notes=(), paragraphs=("One.",), source="live")
+        store.record_version(article.id, snap)
+        store.record_version(article.id, replace(snap, paragraphs=("Two.",)), change_kind="body_edited",
+                             alerts=(_alert("body_edited", "a1"),))
+        store.record_alerts(other.id, (_alert("new_post", "a2", other.url),), ())
+        store.record_feed("https://www.eff.org/rss", None, "down", alerts=(_alert("feed_failing", "a3"),))
+        store.record_version(article.id, replace(snap, paragraphs=("Three.",)))
+
+        assert store.article_by_id(article.id) == store.article(URL)
+        assert store.article_by_id(9999) is None
+        assert [(r.alert.dedup_key, r.article_id) for r in store.alerts_for(article.id)] == [("a1", article.id)]
+        assert store.alerts_for(9999) == []
+        assert [r.alert.dedup_key for r in store.alerts()] == ["a1", "a2", "a3"], "operator alerts included"
+        assert [r.alert.dedup_key for r in store.article_alerts()] == ["a2", "a1"], "newest first, no feed alerts"
+        assert [r.alert.dedup_key for r in store.article_alerts(1)] == ["a2"]
+        latest = store.latest_alerts()
+        assert {k: v.alert.dedup_key for k, v in latest.items()} == {article.id: "a1", other.id: "a2"}
+        assert isinstance(latest[article.id], AlertRow) and latest[article.id].created_at
+        assert store.alert_kind_counts() == {"body_edited": 1, "new_post": 1, "feed_failing": 1}
+        assert store.version(article.id, 2) == store.versions(article.id)[1]
+        assert store.version(article.id, 4) is None and store.version(9999, 1) is None
+        assert store.latest_change_kinds() == {article.id: "body_edited"}, "the latest version that had a kind"
+
+
 def test_alerts_deliveries_and_host_state_come_back_as_named_rows(tmp_path: Path) -> None:
     with open_store(tmp_path / "db.sqlite3") as store:
         article = store.track(URL, "config")

@@ -25,6 +25,10 @@ class ArticlesMixin:
         row = self.conn.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
         return article_row(row) if row else None
 
+    def article_by_id(self, article_id: int) -> ArticleRow | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return article_row(row) if row else None
+
     def articles(self) -> list[ArticleRow]:
         return [article_row(r) for r in self.conn.execute("SELECT * FROM articles ORDER BY id")]
 
@@ -62,6 +66,13 @@ class ArticlesMixin:
         rows = self.conn.execute("SELECT * FROM versions WHERE article_id = ? ORDER BY seq", (article_id,))
         return [self._version(r) for r in rows.fetchall()]
 
+    def version(self, article_id: int, seq: int) -> VersionRow | None:
+        """Version number `seq` of the article; None when there is no such version."""
+        row = self.conn.execute(
+            "SELECT * FROM versions WHERE article_id = ? AND seq = ?", (article_id, seq)
+        ).fetchone()
+        return self._version(row) if row else None
+
     def latest_version(self, article_id: int) -> VersionRow | None:
         row = self.conn.execute(
             "SELECT * FROM versions WHERE article_id = ? ORDER BY seq DESC LIMIT 1", (article_id,)
@@ -81,6 +92,14 @@ class ArticlesMixin:
 
     def version_counts(self) -> dict[int, int]:
         rows = self.conn.execute("SELECT article_id, COUNT(*) FROM versions GROUP BY article_id")
+        return {r[0]: r[1] for r in rows}
+
+    def latest_change_kinds(self) -> dict[int, str]:
+        """By article id: the change kind of its latest version that had one (no snapshot is loaded)."""
+        rows = self.conn.execute(
+            "SELECT article_id, change_kind, MAX(seq) FROM versions WHERE COALESCE(change_kind, '') != ''"
+            " GROUP BY article_id"
+        )
         return {r[0]: r[1] for r in rows}
 
     def record_version(

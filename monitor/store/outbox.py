@@ -35,10 +35,48 @@ def insert_alerts(
             )
 
 
+def _alert_row(row: sqlite3.Row) -> AlertRow:
+    return AlertRow(id=row["id"], created_at=row["created_at"], article_id=row["article_id"],
+                    alert=alert_from_json(row["payload"]))
+
+
+_ALERT_COLUMNS = "SELECT id, created_at, article_id, payload FROM alerts"
+
+
 class OutboxMixin:
     """The Store's alerts and deliveries; every write method is one transaction."""
 
     conn: sqlite3.Connection
+
+    # -- alerts --------------------------------------------------------------------------
+    def alerts(self) -> list[AlertRow]:
+        """Every alert, oldest first (operator alerts about feeds included)."""
+        return [_alert_row(r) for r in self.conn.execute(_ALERT_COLUMNS + " ORDER BY id")]
+
+    def alerts_for(self, article_id: int) -> list[AlertRow]:
+        """The alerts about one article, oldest first; empty for an unknown id."""
+        rows = self.conn.execute(_ALERT_COLUMNS + " WHERE article_id = ? ORDER BY id", (article_id,))
+        return [_alert_row(r) for r in rows]
+
+    def article_alerts(self, limit: int | None = None) -> list[AlertRow]:
+        """Alerts about articles (not the operator's feed alerts), newest first; the latest `limit` when given."""
+        rows = self.conn.execute(
+            _ALERT_COLUMNS + " WHERE article_id IS NOT NULL ORDER BY id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [_alert_row(r) for r in rows]
+
+    def latest_alerts(self) -> dict[int, AlertRow]:
+        """By article id: the latest alert about that article."""
+        rows = self.conn.execute(
+            _ALERT_COLUMNS + " WHERE id IN (SELECT MAX(id) FROM alerts WHERE article_id IS NOT NULL"
+            " GROUP BY article_id)"
+        )
+        return {row.article_id: row for row in map(_alert_row, rows) if row.article_id is not None}
+
+    def alert_kind_counts(self) -> dict[str, int]:
+        """How many alerts of each kind, without reading any payload."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT kind, COUNT(*) FROM alerts GROUP BY kind")}
 
     # -- deliveries ----------------------------------------------------------------------
     def pending(self, targets: tuple[str, ...], *, ignore_backoff: bool = False) -> list[PendingDelivery]:
@@ -84,16 +122,6 @@ class OutboxMixin:
         )
         return [FailedDelivery(alert_id=r[0], target=r[1], attempts=r[2], last_error=r[3],
                                title=alert_from_json(r[4]).title) for r in rows]
-
-    def alerts(self, article_id: int | None = None) -> list[AlertRow]:
-        """Every alert (or those about one article), oldest first; operator alerts about feeds included."""
-        sql = "SELECT id, created_at, article_id, payload FROM alerts"
-        args: tuple[int, ...] = ()
-        if article_id is not None:
-            sql += " WHERE article_id = ?"
-            args = (article_id,)
-        return [AlertRow(id=r[0], created_at=r[1], article_id=r[2], alert=alert_from_json(r[3]))
-                for r in self.conn.execute(sql + " ORDER BY id", args)]
 
     def delivery_counts(self) -> dict[str, int]:
         rows = self.conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status")

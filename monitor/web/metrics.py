@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from monitor.store.database import Store
-from monitor.web.views import is_operator
+from monitor.web.views import is_operator_kind
 
 
 def _escape(value: str) -> str:
@@ -41,7 +41,9 @@ def metrics_text(store: Store, cycles: int | None = None) -> str:
     metric("monitor_removed_articles", "gauge", "Tracked articles reported removed.",
            [({}, sum(a.removed for a in articles))])
     metric("monitor_versions", "gauge", "Stored article versions.", [({}, sum(store.version_counts().values()))])
-    kinds = Counter(("operator" if is_operator(a) else "reader", a.kind) for a in (r.alert for r in store.alerts()))
+    kinds: Counter[tuple[str, str]] = Counter()
+    for kind, n in store.alert_kind_counts().items():
+        kinds["operator" if is_operator_kind(kind) else "reader", kind] += n
     metric("monitor_alerts_total", "counter", "Alerts decided, by audience and kind.",
            [({"audience": audience, "kind": kind}, n) for (audience, kind), n in sorted(kinds.items())])
     deliveries = store.delivery_counts()

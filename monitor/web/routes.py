@@ -59,18 +59,18 @@ def index(request: Request) -> Response:
 
 def article(request: Request) -> Response:
     with reading(request) as store:
-        row = views.article_by_id(store, request.path_params["id"])
+        row = store.article_by_id(request.path_params["id"])
         if row is None:
             return not_found(request, "No such article.")
         entries = views.timeline(store, row.id)
-        alerts = [c for c in views.changes(store, limit=0) if c.article_id == row.id]
+        alerts = views.changes_for(store, row.id)
     return page(request, "article.html", article=row, entries=entries, alerts=alerts,
                 origin=views.ORIGIN_LABELS.get(row.origin, row.origin))
 
 
 def diff(request: Request) -> Response:
     with reading(request) as store:
-        row = views.article_by_id(store, request.path_params["id"])
+        row = store.article_by_id(request.path_params["id"])
         view = views.diff_view(store, row, request.path_params["a"], request.path_params["b"]) if row else None
     if view is None:
         return not_found(request, "No such article or version.")
