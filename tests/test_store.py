@@ -1,4 +1,5 @@
-"""The store keeps every version readable while storing later ones as small deltas."""
+"""The store keeps every version readable while storing later ones as small deltas; its edges: opened and
+closed as a context manager, named rows, reads by id, the cycle record, and no reach-in to its connection."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.app.cycle import CycleReport
 from monitor.app.health import last_cycle, record_cycle
+from monitor.app.report import CycleReport
 from monitor.core.model import Alert, Snapshot, UpdateNote
 from monitor.sources.seeds import parse_seed_file
 from monitor.store.database import AlertRow, CycleRecord, FailedDelivery, HostState, Store, open_store
@@ -167,3 +168,11 @@ def test_nothing_outside_the_store_touches_its_connection() -> None:
                 for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
                 if isinstance(n, ast.Attribute) and n.attr == "conn"]
     assert not reaching, f"only monitor.store uses the Store's connection: {reaching}"
+
+
+def test_status_and_health_need_no_cycle() -> None:
+    package = Path(__file__).resolve().parents[1] / "monitor"
+    for name in ("status", "health"):
+        tree = ast.parse((package / "app" / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert "monitor.app.cycle" not in imported, f"monitor.app.{name} imports the cycle"

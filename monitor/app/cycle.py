@@ -13,51 +13,23 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from monitor.app.report import CycleReport
 from monitor.config import Settings
 from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
 from monitor.core.faults import crash_point
 from monitor.core.model import Alert, Change, FeedEntry, Snapshot, Validators
 from monitor.core.text import digest
 from monitor.decide.compare import compare
-from monitor.decide.policy import ArticleFacts, is_due, parse_when
+from monitor.decide.policy import is_due, parse_when
 from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
 from monitor.notify.delivery import Target, deliver_pending
 from monitor.sources.extract import extract_article, extract_teasers
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import load_seeds
-from monitor.store.database import ArticleRow, Store, now
+from monitor.store.database import ArticleRow, Store, article_facts, now
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class CycleReport:
-    """What a cycle did, for the summary line, the logs and the exit code."""
-
-    seeds_imported: int = 0
-    feeds_polled: int = 0
-    new_posts: int = 0
-    articles_checked: int = 0
-    not_due: int = 0
-    unchanged: int = 0
-    changes: int = 0
-    quiet_versions: int = 0
-    alerts_created: int = 0
-    alerts_sent: int = 0
-    alerts_failed: int = 0
-    requests: int = 0
-    bytes_received: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        later = f" ({self.not_due} not due yet)" if self.not_due else ""
-        return (
-            f"checked {self.articles_checked} articles{later} and {self.feeds_polled} feeds: "
-            f"{self.changes} changes, {self.new_posts} new posts, {self.alerts_created} alerts created, "
-            f"{self.alerts_sent} alerts sent, {self.alerts_failed} failed, {len(self.errors)} errors; "
-            f"{self.requests} requests, {self.bytes_received / 1024:.0f} KB"
-        )
 
 
 @dataclass
@@ -102,7 +74,7 @@ async def run_cycle(
         rows = store.articles()
         if due_only:
             now = dt.datetime.now(dt.UTC)
-            due = [r for r in rows if is_due(article_facts(store, r), now, settings.recheck)]
+            due = [r for r in rows if is_due(article_facts(r), now, settings.recheck)]
             cycle.report.not_due = len(rows) - len(due)
             rows = due
         await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
@@ -125,12 +97,6 @@ async def _guarded(cycle: _Cycle, where: str, step: Coroutine[Any, Any, None]) -
     except Exception as exc:
         log.debug("unexpected failure in %s", where, exc_info=True)
         cycle.error(where, f"unexpected error ({type(exc).__name__}: {str(exc)[:200]})")
-
-
-def article_facts(store: Store, row: ArticleRow) -> ArticleFacts:
-    """What the re-check policy needs, from the article row and its latest version."""
-    return ArticleFacts.from_record(row.origin, row.first_seen, row.last_changed, row.published, row.last_checked,
-                                    failures=row.failures)
 
 
 def import_seeds(cycle: _Cycle) -> None:

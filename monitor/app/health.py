@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from monitor.app.cycle import CycleReport
+from monitor.app.report import CycleReport
 from monitor.config import Settings
 from monitor.core.errors import StoreError
 from monitor.store.database import CycleRecord, Store, open_store

@@ -6,10 +6,9 @@ import dataclasses
 import datetime as dt
 import json
 
-from monitor.app.cycle import article_facts
 from monitor.config import Settings
 from monitor.decide.policy import RecheckPolicy, next_check
-from monitor.store.database import Store
+from monitor.store.database import Store, article_facts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +27,7 @@ def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[Stat
     counts = store.version_counts()
     rows = []
     for article in store.articles():
-        when = next_check(article_facts(store, article), now, settings.recheck)
+        when = next_check(article_facts(article), now, settings.recheck)
         shown = "retired" if when is None else "due" if when <= now else when.isoformat(timespec="minutes")
         rows.append(StatusRow(
             url=article.url, title=article.title, origin=article.origin, versions=counts.get(article.id, 0),

@@ -27,6 +27,7 @@ from monitor.store.rows import (
     HostState,
     PendingDelivery,
     VersionRow,
+    article_facts,
     now,
     target_id,
 )
@@ -35,7 +36,8 @@ from monitor.store.state import StateMixin
 
 __all__ = [
     "AlertRow", "ArticleRow", "CycleRecord", "FailedDelivery", "HostState", "PendingDelivery", "Store", "VersionRow",
-    "cycle_lock", "memory_copy", "now", "open_store", "pack_snapshot", "target_id", "unpack_snapshot",
+    "article_facts", "cycle_lock", "memory_copy", "now", "open_store", "pack_snapshot", "target_id",
+    "unpack_snapshot",
 ]
 
 

@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from monitor.core.model import Alert, Snapshot, Validators
+from monitor.decide.policy import ArticleFacts
 
 
 def now() -> str:
@@ -47,6 +48,12 @@ def article_row(row: sqlite3.Row) -> ArticleRow:
         failures=row["failures"], latest_hash=row["latest_hash"], latest_source=row["latest_source"],
         published=row["published"] or "",
     )
+
+
+def article_facts(row: ArticleRow) -> ArticleFacts:
+    """What the re-check policy needs, from the article row alone."""
+    return ArticleFacts.from_record(row.origin, row.first_seen, row.last_changed, row.published, row.last_checked,
+                                    failures=row.failures)
 
 
 @dataclass(frozen=True)
