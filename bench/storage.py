@@ -9,6 +9,7 @@ size; numbers only (the target lives in the README).
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import tempfile
 import time
@@ -52,15 +53,16 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "db.sqlite3"
-        store = open_store(path)
         started = time.perf_counter()
-        for i in range(args.n):
-            article = store.track(f"https://www.eff.org/deeplinks/2025/01/post-{i}", "feed")
-            for snap in _history(i, args.versions):
-                store.record_version(article.id, snap)
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        store.conn.execute("VACUUM")
-        store.close()
+        with open_store(path) as store:
+            for i in range(args.n):
+                article = store.track(f"https://www.eff.org/deeplinks/2025/01/post-{i}", "feed")
+                for snap in _history(i, args.versions):
+                    store.record_version(article.id, snap)
+        conn = sqlite3.connect(path)  # the file as it would rest: WAL folded in, free pages gone
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("VACUUM")
+        conn.close()
         took = time.perf_counter() - started
         size = sum(p.stat().st_size for p in Path(tmp).glob("db.sqlite3*"))
     raw = sum(len(p.encode()) for p in PROSE)

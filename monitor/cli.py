@@ -69,13 +69,10 @@ def check(config_path: Path | None, dry_run: bool, due_only: bool) -> None:
     settings = load_settings(config_path)
     targets = [Target(url="stdout", label="standard output")] if dry_run else build_targets(settings.notify)
     admins = [] if dry_run else build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False)
-    with nullcontext() if dry_run else cycle_lock(settings.database):
-        store = _dry_run_store(settings.database) if dry_run else open_store(settings.database)
-        try:
-            report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only, admin_targets=admins))
-            record_cycle(store, report)
-        finally:
-            store.close()
+    with (nullcontext() if dry_run else cycle_lock(settings.database),
+          _dry_run_store(settings.database) if dry_run else open_store(settings.database) as store):
+        report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only, admin_targets=admins))
+        record_cycle(store, report)
     for error in report.errors:
         click.echo(f"  ! {error}", err=True)
     click.echo(("dry run, nothing written: " if dry_run else "") + report.summary())
@@ -87,12 +84,8 @@ def check(config_path: Path | None, dry_run: bool, due_only: bool) -> None:
 @_friendly_errors
 def history(url: str, config_path: Path | None) -> None:
     """List the stored versions of one article (oldest first)."""
-    settings = load_settings(config_path)
-    store = open_store(settings.database, read_only=True)
-    try:
+    with open_store(load_settings(config_path).database, read_only=True) as store:
         click.echo(format_history(store, url))
-    finally:
-        store.close()
 
 
 @main.command()
@@ -103,12 +96,8 @@ def history(url: str, config_path: Path | None) -> None:
 @_friendly_errors
 def diff(url: str, a: int | None, b: int | None, config_path: Path | None) -> None:
     """Show what changed between versions A and B of an article (default: the last two)."""
-    settings = load_settings(config_path)
-    store = open_store(settings.database, read_only=True)
-    try:
+    with open_store(load_settings(config_path).database, read_only=True) as store:
         click.echo(diff_versions(store, url, a, b))
-    finally:
-        store.close()
 
 
 @main.command()
@@ -118,12 +107,9 @@ def diff(url: str, a: int | None, b: int | None, config_path: Path | None) -> No
 def status(config_path: Path | None, as_json: bool) -> None:
     """Tracked articles (versions, last change, last and next check), the outbox and the re-check policy."""
     settings = load_settings(config_path)
-    store = open_store(settings.database, read_only=True)
-    try:
+    with open_store(settings.database, read_only=True) as store:
         now = dt.datetime.now(dt.UTC)
         click.echo(status_json(store, settings, now) if as_json else format_status(store, settings, now))
-    finally:
-        store.close()
 
 
 @main.command()
@@ -137,20 +123,16 @@ def notify(config_path: Path | None, retry: bool, replay: str | None) -> None:
     settings = load_settings(config_path)
     targets = [*build_targets(settings.notify),
                *build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False)]
-    with cycle_lock(settings.database):
-        store = open_store(settings.database)
-        try:
-            queued = 0
-            if replay is not None:
-                if replay != "all" and not replay.isdigit():
-                    raise MonitorError(f"--replay takes an alert id or 'all', not {replay!r}")
-                queued = store.replay(None if replay == "all" else int(replay))
-            report = asyncio.run(deliver_pending(store, targets, give_up_after=settings.max_attempts,
-                                                 backoff=settings.delivery_backoff,
-                                                 ignore_backoff=retry or replay is not None,
-                                                 templates=settings.templates, digest=settings.digest))
-        finally:
-            store.close()
+    with cycle_lock(settings.database), open_store(settings.database) as store:
+        queued = 0
+        if replay is not None:
+            if replay != "all" and not replay.isdigit():
+                raise MonitorError(f"--replay takes an alert id or 'all', not {replay!r}")
+            queued = store.replay(None if replay == "all" else int(replay))
+        report = asyncio.run(deliver_pending(store, targets, give_up_after=settings.max_attempts,
+                                             backoff=settings.delivery_backoff,
+                                             ignore_backoff=retry or replay is not None,
+                                             templates=settings.templates, digest=settings.digest))
     for error in report.errors:
         click.echo(f"  ! {error}", err=True)
     requeued = f"{queued} failed deliveries queued again; " if replay is not None else ""
@@ -183,11 +165,8 @@ def _dry_run_store(path: Path) -> Store:
     """An in-memory copy of the database (or a new empty one): the dry run writes no file at all."""
     if not path.exists():
         return open_store(Path(":memory:"))
-    real = open_store(path, read_only=True)
-    try:
+    with open_store(path, read_only=True) as real:
         return memory_copy(real)
-    finally:
-        real.close()
 
 
 @main.command()

@@ -167,9 +167,6 @@ def run_service(
 ) -> None:
     """The blocking entry point for `monitor run`: open the store, serve, always close the store."""
     web_address(settings)  # refuse an unguarded public web_bind before the database is even opened
-    store = open_store(settings.database)
-    try:
+    with open_store(settings.database) as store:
         asyncio.run(serve(settings, store, targets, grace=grace, admin_targets=admin_targets))
-    finally:
-        store.close()
     log.info("service stopped", extra={"event": "service.stopped"})

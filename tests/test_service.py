@@ -118,7 +118,7 @@ def test_run_alerts_once_for_a_new_note_and_stops_cleanly_on_sigterm(
     cfg = write_config(tmp_path, site, [receiver.url()], feed_interval=1, jitter=0, recheck=EVERY_CYCLE)
     service = start(cfg)
     service.wait_for("cycle.finished")
-    assert last_cycle(tmp_path / "monitor.sqlite3")[0] is not None, "the finished cycle is recorded for health"
+    assert last_cycle(tmp_path / "monitor.sqlite3") is not None, "the finished cycle is recorded for health"
     assert receiver.messages == [], "the first cycle takes the baseline quietly"
 
     publish(site, [add_note(STILL_FLAWED, NOTE) if a.path == STILL_FLAWED.path else a for a in SEEDED])

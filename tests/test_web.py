@@ -103,21 +103,15 @@ def client(filled: Filled) -> Iterator[TestClient]:
 
 
 def article_id(filled: Filled, url: str) -> int:
-    store = open_store(filled.settings.database, read_only=True)
-    try:
+    with open_store(filled.settings.database, read_only=True) as store:
         row = store.article(url)
-        assert row is not None
-        return row.id
-    finally:
-        store.close()
+    assert row is not None
+    return row.id
 
 
 def reader_alerts(filled: Filled) -> list[Any]:
-    store = open_store(filled.settings.database, read_only=True)
-    try:
-        return [a for _, _, a in store.alerts() if not a.kind.startswith("feed_")]
-    finally:
-        store.close()
+    with open_store(filled.settings.database, read_only=True) as store:
+        return [r.alert for r in store.alerts() if not r.alert.kind.startswith("feed_")]
 
 
 def assert_inert(page: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from monitor.app.report import CycleReport
 from monitor.config import Settings
 from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
 from monitor.core.faults import crash_point
@@ -33,46 +34,17 @@ from monitor.decide.article import (
     new_post_alert,
 )
 from monitor.decide.compare import compare
-from monitor.decide.policy import ArticleFacts, is_due, parse_when
+from monitor.decide.policy import is_due, parse_when
 from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
 from monitor.notify.delivery import Target, deliver_pending
 from monitor.sources.extract import extract_article, extract_teasers
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
-from monitor.store.database import ArticleRow, Store, now
+from monitor.store.database import ArticleRow, Store, article_facts, now
 from monitor.store.outcomes import record_outcome
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class CycleReport:
-    """What a cycle did, for the summary line, the logs and the exit code."""
-
-    seeds_imported: int = 0
-    feeds_polled: int = 0
-    new_posts: int = 0
-    articles_checked: int = 0
-    not_due: int = 0
-    unchanged: int = 0
-    changes: int = 0
-    quiet_versions: int = 0
-    alerts_created: int = 0
-    alerts_sent: int = 0
-    alerts_failed: int = 0
-    requests: int = 0
-    bytes_received: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        later = f" ({self.not_due} not due yet)" if self.not_due else ""
-        return (
-            f"checked {self.articles_checked} articles{later} and {self.feeds_polled} feeds: "
-            f"{self.changes} changes, {self.new_posts} new posts, {self.alerts_created} alerts created, "
-            f"{self.alerts_sent} alerts sent, {self.alerts_failed} failed, {len(self.errors)} errors; "
-            f"{self.requests} requests, {self.bytes_received / 1024:.0f} KB"
-        )
 
 
 @dataclass
@@ -106,8 +78,9 @@ async def run_cycle(
     import_seeds(cycle)
     store.track_all(settings.articles, "config")
     async with Fetcher(settings) as fetcher:
-        robots, fetcher.blocked_until = store.host_state()
-        for host, (body, fetched_at) in robots.items():
+        hosts = store.host_state()
+        fetcher.blocked_until = hosts.blocked
+        for host, (body, fetched_at) in hosts.robots.items():
             fetcher.robots.remember(host, body, fetched_at)
         for url in settings.feeds:
             await _guarded(cycle, f"feed {url}", _poll_source(cycle, fetcher, url, listing=False))
@@ -116,7 +89,7 @@ async def run_cycle(
         rows = store.articles()
         if due_only:
             now = dt.datetime.now(dt.UTC)
-            due = [r for r in rows if is_due(article_facts(store, r), now, settings.recheck)]
+            due = [r for r in rows if is_due(article_facts(r), now, settings.recheck)]
             cycle.report.not_due = len(rows) - len(due)
             rows = due
         await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
@@ -139,12 +112,6 @@ async def _guarded(cycle: _Cycle, where: str, step: Coroutine[Any, Any, None]) -
     except Exception as exc:
         log.debug("unexpected failure in %s", where, exc_info=True)
         cycle.error(where, f"unexpected error ({type(exc).__name__}: {str(exc)[:200]})")
-
-
-def article_facts(store: Store, row: ArticleRow) -> ArticleFacts:
-    """What the re-check policy needs, from the article row and its latest version."""
-    return ArticleFacts.from_record(row.origin, row.first_seen, row.last_changed, row.published, row.last_checked,
-                                    failures=row.failures)
 
 
 def import_seeds(cycle: _Cycle) -> None:

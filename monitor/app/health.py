@@ -1,21 +1,21 @@
 """Liveness from the database: every cycle records when it finished; `monitor health` judges that time.
 
-The record lives in our own small table beside the data, so the HEALTHCHECK needs no
-port, no pid file and no running process to ask — only the SQLite file both share.
+The record lives in our own small table beside the data (read and written through the
+Store), so the HEALTHCHECK needs no port, no pid file and no running process to ask —
+only the SQLite file both share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
-from monitor.app.cycle import CycleReport
+from monitor.app.report import CycleReport
 from monitor.config import Settings
-from monitor.store.database import Store
+from monitor.core.errors import StoreError
+from monitor.store.database import CycleRecord, Store, open_store
 
-LAST_FINISHED = "last_cycle_finished"
-LAST_OUTCOME = "last_cycle_outcome"
+PROBE_TIMEOUT = 10.0  # seconds a probe waits for a locked database: within the HEALTHCHECK's own timeout
 
 
 def health_status(
@@ -36,41 +36,26 @@ def cycle_outcome(report: CycleReport) -> str:
 
 def record_cycle(store: Store, report: CycleReport, finished: dt.datetime | None = None) -> None:
     """Write the finish time and outcome of a cycle, in one transaction of its own."""
-    stamp = (finished or dt.datetime.now(dt.UTC)).isoformat(timespec="milliseconds")
-    outcome = cycle_outcome(report)
-    with store.conn:
-        store.conn.executemany(
-            "INSERT INTO service_state (key, value) VALUES (?, ?)"
-            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [(LAST_FINISHED, stamp), (LAST_OUTCOME, outcome)],
-        )
+    store.record_cycle(finished or dt.datetime.now(dt.UTC), cycle_outcome(report))
 
 
-def last_cycle(db_path: Path) -> tuple[dt.datetime | None, str | None]:
-    """Finish time and outcome of the last recorded cycle; (None, None) when none was ever recorded.
+def last_cycle(db_path: Path) -> CycleRecord | None:
+    """The last recorded cycle; None when none was ever recorded (or there is no database yet).
 
     Opens the file read-only and never creates it: a health probe must not make an empty database.
     """
     if not db_path.is_file():
-        return None, None
-    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-    try:
-        rows = dict(conn.execute("SELECT key, value FROM service_state").fetchall())
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return None, None
-        raise
-    finally:
-        conn.close()
-    finished = rows.get(LAST_FINISHED)
-    return (dt.datetime.fromisoformat(finished) if finished else None), rows.get(LAST_OUTCOME)
+        return None
+    with open_store(db_path, read_only=True, timeout=PROBE_TIMEOUT) as store:
+        return store.last_cycle()
 
 
 def check_health(settings: Settings, now: dt.datetime | None = None) -> tuple[bool, str]:
     """health_status for the configured database, with the last outcome appended when there is one."""
     try:
-        finished, outcome = last_cycle(settings.database)
-    except sqlite3.DatabaseError as exc:
-        return False, f"cannot read {settings.database} ({exc})"
+        record = last_cycle(settings.database)
+    except StoreError as exc:  # not a database of ours, unreadable, or locked past the probe's patience
+        return False, str(exc)
+    finished, outcome = (record.finished, record.outcome) if record else (None, None)
     ok, reason = health_status(finished, now or dt.datetime.now(dt.UTC), settings.feed_interval, settings.jitter)
     return ok, f"{reason}, outcome {outcome}" if outcome else reason

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from monitor.core.errors import MonitorError
+from monitor.core.kinds import KIND_LABELS
 from monitor.core.model import Alert
 from monitor.decide.compare import compare
-from monitor.render import KIND_LABELS, render
+from monitor.render import render
 from monitor.store.database import Store, VersionRow
 
 

@@ -6,10 +6,9 @@ import dataclasses
 import datetime as dt
 import json
 
-from monitor.app.cycle import article_facts
 from monitor.config import Settings
 from monitor.decide.policy import RecheckPolicy, next_check
-from monitor.store.database import Store
+from monitor.store.database import Store, article_facts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +27,7 @@ def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[Stat
     counts = store.version_counts()
     rows = []
     for article in store.articles():
-        when = next_check(article_facts(store, article), now, settings.recheck)
+        when = next_check(article_facts(article), now, settings.recheck)
         shown = "retired" if when is None else "due" if when <= now else when.isoformat(timespec="minutes")
         rows.append(StatusRow(
             url=article.url, title=article.title, origin=article.origin, versions=counts.get(article.id, 0),
@@ -71,8 +70,9 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     lines.append(f"{len(rows)} tracked articles; deliveries: {counts.get('sent', 0)} sent, "
                  f"{counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed")
     lines.append(f"re-check policy: {describe_policy(settings.recheck)}")
-    for alert_id, _, attempts, error, title in store.failed_deliveries():
-        lines.append(f"  failed alert #{alert_id} after {attempts} attempts ({error}): {_clip(title, 60)}"
+    for failed in store.failed_deliveries():
+        lines.append(f"  failed alert #{failed.alert_id} after {failed.attempts} attempts ({failed.last_error}): "
+                     f"{_clip(failed.title, 60)}"
                      " — `monitor notify --replay ID` sends it again")
     errors = [r for r in rows if r.last_error]
     for r in errors:

@@ -22,8 +22,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from monitor.core.errors import ConfigError
 from monitor.core.faults import crash_point
+from monitor.core.kinds import kind_label
 from monitor.core.model import Alert
-from monitor.render import DEFAULT_LIMITS, KIND_LABELS, Message, render
+from monitor.render import DEFAULT_LIMITS, Message, render
 from monitor.render.templates import Templates, apply_templates, template_variables
 from monitor.store.database import PendingDelivery, Store, target_id
 
@@ -162,7 +163,7 @@ def compose(alert: Alert, target: Target, templates: Templates | None) -> Messag
     message = render(alert, fmt, limit=target.limit)
     if templates is None:
         return message
-    variables = template_variables(alert, KIND_LABELS.get(alert.kind, alert.kind), message.title, message.body)
+    variables = template_variables(alert, kind_label(alert.kind), message.title, message.body)
     title, body = apply_templates(templates, variables)
     return Message(title=title, body=body, format=fmt)
 

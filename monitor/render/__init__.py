@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from monitor.core.model import Alert
 from monitor.render import html, markdown, plain
-from monitor.render.base import DEFAULT_LIMITS, KIND_LABELS, Message, Renderer
+from monitor.render.base import DEFAULT_LIMITS, Message, Renderer
 from monitor.render.marks import Mark, inline_marks
 
 FORMATS = tuple(Renderer.registry)
@@ -17,7 +17,6 @@ FORMATS = tuple(Renderer.registry)
 __all__ = [
     "DEFAULT_LIMITS",
     "FORMATS",
-    "KIND_LABELS",
     "Mark",
     "Message",
     "html",

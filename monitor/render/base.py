@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from monitor.core.kinds import KIND_LABELS as KIND_LABELS
 from monitor.core.kinds import Kind, kind_label
 from monitor.core.model import Alert, WordEdit
 from monitor.render.marks import clip

@@ -1,1 +1,2 @@
-"""SQLite state: schema and migrations, the Store (one transaction per outcome), the cycle lock."""
+"""SQLite state: schema and migrations (`schema`), named rows (`rows`), the Store put together from its
+parts (`articles`, `outbox`, `state`) and opened, closed and locked in `database`."""

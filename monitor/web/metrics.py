@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from monitor.app.health import last_cycle
-from monitor.config import Settings
 from monitor.store.database import Store
-from monitor.web.views import is_operator
+from monitor.web.views import is_operator_kind
 
 
 def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
-def metrics_text(store: Store, settings: Settings, cycles: int | None = None) -> str:
+def metrics_text(store: Store, cycles: int | None = None) -> str:
     """Gauges and counters, each with HELP and TYPE lines."""
     lines: list[str] = []
 
@@ -31,19 +29,21 @@ def metrics_text(store: Store, settings: Settings, cycles: int | None = None) ->
 
     if cycles is not None:
         metric("monitor_cycles_total", "counter", "Cycles finished by this process.", [({}, cycles)])
-    finished, outcome = last_cycle(settings.database)
-    if finished is not None:
+    last = store.last_cycle()
+    if last is not None:
         metric("monitor_last_cycle_finished_timestamp_seconds", "gauge",
                "Unix time the last cycle finished (a cycle with fetch errors still counts).",
-               [({}, finished.timestamp())])
+               [({}, last.finished.timestamp())])
         metric("monitor_last_cycle_ok", "gauge", "1 if the last cycle had no errors, else 0.",
-               [({}, 1.0 if outcome == "ok" else 0.0)])
+               [({}, 1.0 if last.outcome == "ok" else 0.0)])
     articles = store.articles()
     metric("monitor_tracked_articles", "gauge", "Articles tracked.", [({}, len(articles))])
     metric("monitor_removed_articles", "gauge", "Tracked articles reported removed.",
            [({}, sum(a.removed for a in articles))])
     metric("monitor_versions", "gauge", "Stored article versions.", [({}, sum(store.version_counts().values()))])
-    kinds = Counter(("operator" if is_operator(a) else "reader", a.kind) for _, _, a in store.alerts())
+    kinds: Counter[tuple[str, str]] = Counter()
+    for kind, n in store.alert_kind_counts().items():
+        kinds["operator" if is_operator_kind(kind) else "reader", kind] += n
     metric("monitor_alerts_total", "counter", "Alerts decided, by audience and kind.",
            [({"audience": audience, "kind": kind}, n) for (audience, kind), n in sorted(kinds.items())])
     deliveries = store.delivery_counts()

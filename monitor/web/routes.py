@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from starlette.requests import Request
@@ -35,14 +33,10 @@ def _templates(request: Request) -> Jinja2Templates:
     return templates
 
 
-@contextmanager
-def reading(request: Request) -> Iterator[Store]:
-    """A read-only connection for this request; StoreError (no database yet) becomes a 503 upstream."""
-    store = open_store(_settings(request).database, read_only=True)
-    try:
-        yield store
-    finally:
-        store.close()
+def reading(request: Request) -> Store:
+    """A read-only connection for this request (`with reading(request) as store:` closes it);
+    StoreError (no database yet) becomes a 503 upstream."""
+    return open_store(_settings(request).database, read_only=True)
 
 
 def base_url(request: Request) -> str:
@@ -66,18 +60,18 @@ def index(request: Request) -> Response:
 
 def article(request: Request) -> Response:
     with reading(request) as store:
-        row = views.article_by_id(store, request.path_params["id"])
+        row = store.article_by_id(request.path_params["id"])
         if row is None:
             return not_found(request, "No such article.")
         entries = views.timeline(store, row.id)
-        alerts = [c for c in views.changes(store, limit=0) if c.article_id == row.id]
+        alerts = views.changes_for(store, row.id)
     return page(request, "article.html", article=row, entries=entries, alerts=alerts,
                 origin=ORIGIN_LABELS.get(row.origin, row.origin))
 
 
 def diff(request: Request) -> Response:
     with reading(request) as store:
-        row = views.article_by_id(store, request.path_params["id"])
+        row = store.article_by_id(request.path_params["id"])
         view = views.diff_view(store, row, request.path_params["a"], request.path_params["b"]) if row else None
     if view is None:
         return not_found(request, "No such article or version.")
@@ -115,5 +109,5 @@ def healthz(request: Request) -> Response:
 def metrics(request: Request) -> Response:
     counter = request.app.state.cycles
     with reading(request) as store:
-        text = metrics_text(store, _settings(request), counter() if counter else None)
+        text = metrics_text(store, counter() if counter else None)
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")

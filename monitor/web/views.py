@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from monitor.app.status import status_rows
 from monitor.config import Settings
-from monitor.core.kinds import KIND_LABELS
+from monitor.core.kinds import kind_label
 from monitor.core.model import Alert
 from monitor.decide.compare import compare
 from monitor.render import Mark, inline_marks, render
-from monitor.store.database import ArticleRow, Store, VersionRow
+from monitor.store.database import AlertRow, ArticleRow, Store, VersionRow
 
 ENTRY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/deeplinks-monitor/alerts")
 
@@ -84,30 +84,27 @@ class DiffView:
 
 def is_operator(alert: Alert) -> bool:
     """Feed-health alerts are for the operator, not for readers of the change history."""
-    return alert.kind.startswith("feed_")
+    return is_operator_kind(alert.kind)
+
+
+def is_operator_kind(kind: str) -> bool:
+    return kind.startswith("feed_")
 
 
 def label(kind: str | None) -> str:
-    return KIND_LABELS.get(kind or "", kind or "")
+    return kind_label(kind or "")
 
 
 def article_summaries(store: Store, settings: Settings, now: dt.datetime) -> list[ArticleSummary]:
     """Tracked articles, newest change first (the order `monitor status` uses)."""
     by_url = {a.url: a for a in store.articles()}
-    last_kind: dict[int, str] = {}
-    last_alert: dict[int, int] = {}
-    for alert_id, _, alert in store.alerts():
-        article = by_url.get(alert.url)
-        if article is not None and not is_operator(alert):
-            last_kind[article.id] = alert.kind
-            last_alert[article.id] = alert_id
+    last_alert = store.latest_alerts()
+    version_kind = store.latest_change_kinds()
     out = []
     for row in status_rows(store, settings, now):
         article = by_url[row.url]
-        kind = last_kind.get(article.id)
-        if kind is None:
-            kinds = [v.change_kind for v in store.versions(article.id) if v.change_kind]
-            kind = kinds[-1] if kinds else None
+        alert = last_alert.get(article.id)
+        kind = alert.alert.kind if alert else version_kind.get(article.id)
         shown = label(kind) if kind else ("seeded" if article.origin == "seed" else "first version")
         out.append(ArticleSummary(
             id=article.id, url=article.url, title=article.title, origin=article.origin, versions=row.versions,
@@ -115,11 +112,8 @@ def article_summaries(store: Store, settings: Settings, now: dt.datetime) -> lis
             next_check=row.next_check, removed=article.removed,
         ))
     # Times are to the second: two changes in one second are ordered by which alert came later.
-    return sorted(out, key=lambda r: (r.last_change or "", last_alert.get(r.id, 0)), reverse=True)
-
-
-def article_by_id(store: Store, article_id: int) -> ArticleRow | None:
-    return next((a for a in store.articles() if a.id == article_id), None)
+    latest_id = {article_id: alert.id for article_id, alert in last_alert.items()}
+    return sorted(out, key=lambda r: (r.last_change or "", latest_id.get(r.id, 0)), reverse=True)
 
 
 def timeline(store: Store, article_id: int) -> list[TimelineEntry]:
@@ -145,20 +139,25 @@ def timeline(store: Store, article_id: int) -> list[TimelineEntry]:
 
 
 def changes(store: Store, *, limit: int = 100) -> list[ChangeEntry]:
-    """Reader-facing alerts, newest first, with the text their notification carried (plain-text rendering)."""
-    by_url = {a.url: a for a in store.articles()}
-    rows = [(i, created, a) for i, created, a in store.alerts() if not is_operator(a)]
-    out = []
-    for alert_id, created_at, alert in reversed(rows[-limit:] if limit else rows):
-        message = render(alert, "text")
-        article = by_url.get(alert.url)
-        notes = alert.change.notes_added if alert.change else ()
-        out.append(ChangeEntry(
-            alert_id=alert_id, entry_id=entry_id(alert), created_at=created_at, kind=alert.kind,
-            label=label(alert.kind), article_id=article.id if article else None, url=alert.url,
-            article_title=alert.title, title=message.title, text=message.body, notes=tuple(n.text for n in notes),
-        ))
-    return out
+    """Reader-facing alerts (those about an article), newest first; all of them when `limit` is 0."""
+    return [change_entry(row) for row in store.article_alerts(limit or None)]
+
+
+def changes_for(store: Store, article_id: int) -> list[ChangeEntry]:
+    """The alerts about one article (all reader-facing: operator alerts are about feeds), newest first."""
+    return [change_entry(row) for row in reversed(store.alerts_for(article_id))]
+
+
+def change_entry(row: AlertRow) -> ChangeEntry:
+    """An alert with the text its notification carried (plain-text rendering)."""
+    alert = row.alert
+    message = render(alert, "text")
+    notes = alert.change.notes_added if alert.change else ()
+    return ChangeEntry(
+        alert_id=row.id, entry_id=entry_id(alert), created_at=row.created_at, kind=alert.kind,
+        label=label(alert.kind), article_id=row.article_id, url=alert.url,
+        article_title=alert.title, title=message.title, text=message.body, notes=tuple(n.text for n in notes),
+    )
 
 
 def entry_id(alert: Alert) -> str:
@@ -168,10 +167,9 @@ def entry_id(alert: Alert) -> str:
 
 def diff_view(store: Store, article: ArticleRow, a: int, b: int) -> DiffView | None:
     """The change from version `a` to `b` (either order as given); None when either does not exist."""
-    by_seq = {v.seq: v for v in store.versions(article.id)}
-    if a not in by_seq or b not in by_seq:
+    old, new = store.version(article.id, a), store.version(article.id, b)
+    if old is None or new is None:
         return None
-    old, new = by_seq[a], by_seq[b]
     change = compare(old.snapshot, new.snapshot)
     if change is None:
         return DiffView(article, old, new, None, (), (), (), ())

@@ -1,0 +1,34 @@
+"""What a cycle did: the counts behind its summary line, its logs, its exit code and its health record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class CycleReport:
+    """What a cycle did, for the summary line, the logs and the exit code."""
+
+    seeds_imported: int = 0
+    feeds_polled: int = 0
+    new_posts: int = 0
+    articles_checked: int = 0
+    not_due: int = 0
+    unchanged: int = 0
+    changes: int = 0
+    quiet_versions: int = 0
+    alerts_created: int = 0
+    alerts_sent: int = 0
+    alerts_failed: int = 0
+    requests: int = 0
+    bytes_received: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        later = f" ({self.not_due} not due yet)" if self.not_due else ""
+        return (
+            f"checked {self.articles_checked} articles{later} and {self.feeds_polled} feeds: "
+            f"{self.changes} changes, {self.new_posts} new posts, {self.alerts_created} alerts created, "
+            f"{self.alerts_sent} alerts sent, {self.alerts_failed} failed, {len(self.errors)} errors; "
+            f"{self.requests} requests, {self.bytes_received / 1024:.0f} KB"
+        )

@@ -1,0 +1,178 @@
+"""Articles and their versions: what is tracked, every stored reading of it, and the checks in between.
+
+A version is stored zlib-compressed against the article's first version (a preset
+dictionary), so a version that differs by a note or a sentence costs a few hundred bytes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+
+from monitor.core.model import Alert, Snapshot, Validators
+from monitor.core.serial import snapshot_from_json, to_json
+from monitor.store.outbox import insert_alerts
+from monitor.store.rows import ArticleRow, VersionRow, article_row, now
+
+
+class ArticlesMixin:
+    """The Store's articles and versions; every write method is one transaction."""
+
+    conn: sqlite3.Connection
+
+    # -- articles ------------------------------------------------------------------------
+    def article(self, url: str) -> ArticleRow | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
+        return article_row(row) if row else None
+
+    def article_by_id(self, article_id: int) -> ArticleRow | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return article_row(row) if row else None
+
+    def articles(self) -> list[ArticleRow]:
+        return [article_row(r) for r in self.conn.execute("SELECT * FROM articles ORDER BY id")]
+
+    def track(self, url: str, origin: str, title: str = "") -> ArticleRow:
+        self.track_all((url,), origin, title)
+        row = self.article(url)
+        assert row is not None
+        return row
+
+    def track_all(self, urls: tuple[str, ...], origin: str, title: str = "") -> None:
+        """Track URLs not tracked yet, in one transaction (the config's list: one commit, not one per URL)."""
+        stamp = now()
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO articles (url, title, origin, first_seen) VALUES (?, ?, ?, ?)",
+                ((url, title, origin, stamp) for url in urls),
+            )
+
+    def record_check(
+        self, article_id: int, *, validators: Validators | None = None, error: str | None = None,
+        missing_count: int | None = None,
+    ) -> None:
+        with self.conn:
+            self.conn.execute(
+                "UPDATE articles SET last_checked = ?, last_error = ?,"
+                " failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END,"
+                " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
+                " missing_count = COALESCE(?, missing_count) WHERE id = ?",
+                (now(), error, error, validators.etag if validators else None,
+                 validators.last_modified if validators else None, missing_count, article_id),
+            )
+
+    # -- versions ------------------------------------------------------------------------
+    def versions(self, article_id: int) -> list[VersionRow]:
+        rows = self.conn.execute("SELECT * FROM versions WHERE article_id = ? ORDER BY seq", (article_id,))
+        return [self._version(r) for r in rows.fetchall()]
+
+    def version(self, article_id: int, seq: int) -> VersionRow | None:
+        """Version number `seq` of the article; None when there is no such version."""
+        row = self.conn.execute(
+            "SELECT * FROM versions WHERE article_id = ? AND seq = ?", (article_id, seq)
+        ).fetchone()
+        return self._version(row) if row else None
+
+    def latest_version(self, article_id: int) -> VersionRow | None:
+        row = self.conn.execute(
+            "SELECT * FROM versions WHERE article_id = ? ORDER BY seq DESC LIMIT 1", (article_id,)
+        ).fetchone()
+        return self._version(row) if row else None
+
+    def _version(self, row: sqlite3.Row) -> VersionRow:
+        base = None
+        if row["base_id"] is not None:
+            base_blob = self.conn.execute("SELECT snapshot FROM versions WHERE id = ?", (row["base_id"],)).fetchone()
+            base = zlib.decompress(base_blob[0])
+        return VersionRow(
+            id=row["id"], seq=row["seq"], captured_at=row["captured_at"], source=row["source"],
+            content_hash=row["content_hash"], snapshot=snapshot_from_json(unpack_snapshot(row["snapshot"], base)),
+            change_kind=row["change_kind"], minor=bool(row["minor"]),
+        )
+
+    def version_counts(self) -> dict[int, int]:
+        rows = self.conn.execute("SELECT article_id, COUNT(*) FROM versions GROUP BY article_id")
+        return {r[0]: r[1] for r in rows}
+
+    def latest_change_kinds(self) -> dict[int, str]:
+        """By article id: the change kind of its latest version that had one (no snapshot is loaded)."""
+        rows = self.conn.execute(
+            "SELECT article_id, change_kind, MAX(seq) FROM versions WHERE COALESCE(change_kind, '') != ''"
+            " GROUP BY article_id"
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def record_version(
+        self,
+        article_id: int,
+        snapshot: Snapshot,
+        *,
+        change_kind: str | None = None,
+        minor: bool = False,
+        alerts: tuple[Alert, ...] = (),
+        targets: tuple[str, ...] = (),
+        validators: Validators | None = None,
+        removed: bool | None = None,
+        transitions: int | None = None,
+    ) -> int:
+        """The new version, its alerts and their pending deliveries, and the check itself: all or nothing."""
+        stamp = now()
+        with self.conn:
+            seq = self.conn.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE article_id = ?", (article_id,)
+            ).fetchone()[0]
+            base = self.conn.execute(
+                "SELECT id, snapshot FROM versions WHERE article_id = ? AND base_id IS NULL ORDER BY seq LIMIT 1",
+                (article_id,),
+            ).fetchone()
+            blob = pack_snapshot(to_json(snapshot), zlib.decompress(base[1]) if base else None)
+            cur = self.conn.execute(
+                "INSERT INTO versions"
+                " (article_id, seq, captured_at, source, content_hash, snapshot, base_id, change_kind, minor)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, seq, snapshot.captured_at or stamp, snapshot.source, snapshot.content_hash(),
+                 blob, base[0] if base else None, change_kind, int(minor)),
+            )
+            version_id = int(cur.lastrowid or 0)
+            insert_alerts(self.conn, article_id, version_id, alerts, targets, stamp)
+            self.conn.execute(
+                "UPDATE articles SET title = ?, last_error = NULL, missing_count = 0, failures = 0,"
+                " latest_hash = ?, latest_source = ?, published = ?,"
+                " last_checked = CASE WHEN ? THEN ? ELSE last_checked END,"
+                " last_changed = CASE WHEN ? THEN ? ELSE last_changed END,"
+                " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
+                " removed = COALESCE(?, removed), transitions = COALESCE(?, transitions) WHERE id = ?",
+                # A seed is not a check (its article must still be fetched), and its change dates
+                # from its capture, not from the import.
+                (snapshot.title, snapshot.content_hash(), snapshot.source, snapshot.published,
+                 snapshot.source == "live", stamp, change_kind is not None, snapshot.captured_at or stamp,
+                 validators.etag if validators else None, validators.last_modified if validators else None,
+                 None if removed is None else int(removed), transitions, article_id),
+            )
+        return version_id
+
+    def record_alerts(
+        self, article_id: int, alerts: tuple[Alert, ...], targets: tuple[str, ...], *,
+        removed: bool | None = None, missing_count: int | None = None, transitions: int | None = None,
+    ) -> None:
+        """Alerts without a new version (new post, removed, restored), with the article's state."""
+        stamp = now()
+        with self.conn:
+            insert_alerts(self.conn, article_id, None, alerts, targets, stamp)
+            self.conn.execute(
+                "UPDATE articles SET last_checked = ?, removed = COALESCE(?, removed),"
+                " missing_count = COALESCE(?, missing_count), transitions = COALESCE(?, transitions) WHERE id = ?",
+                (stamp, None if removed is None else int(removed), missing_count, transitions, article_id),
+            )
+
+
+def pack_snapshot(text: str, base: bytes | None) -> bytes:
+    """zlib; against the article's first version as a preset dictionary when there is one, so a
+    version that differs by a note or a sentence costs a few hundred bytes, not a page."""
+    packer = zlib.compressobj(9, zdict=base) if base else zlib.compressobj(9)
+    return packer.compress(text.encode("utf-8")) + packer.flush()
+
+
+def unpack_snapshot(blob: bytes, base: bytes | None) -> str:
+    unpacker = zlib.decompressobj(zdict=base) if base else zlib.decompressobj()
+    return (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")

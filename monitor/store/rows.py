@@ -1,0 +1,115 @@
+"""What the store hands out: named, frozen rows (never positional tuples), and the small helpers they share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+
+from monitor.core.model import Alert, Snapshot, Validators
+from monitor.decide.policy import ArticleFacts
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def target_id(url: str) -> str:
+    """A notification target's name in the database: a hash, never the URL (it carries secrets)."""
+    return "stdout" if url == "stdout" else "t-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    url: str
+    title: str
+    origin: str
+    first_seen: str
+    last_checked: str | None
+    last_changed: str | None
+    validators: Validators
+    missing_count: int
+    removed: bool
+    last_error: str | None = None
+    failures: int = 0
+    latest_hash: str | None = None
+    latest_source: str | None = None
+    published: str = ""
+    transitions: int = 0  # transitions recorded so far (decide numbers the next one)
+
+
+def article_row(row: sqlite3.Row) -> ArticleRow:
+    return ArticleRow(
+        id=row["id"], url=row["url"], title=row["title"], origin=row["origin"], first_seen=row["first_seen"],
+        last_checked=row["last_checked"],
+        last_changed=row["last_changed"], validators=Validators(row["etag"], row["last_modified"]),
+        missing_count=row["missing_count"], removed=bool(row["removed"]), last_error=row["last_error"],
+        failures=row["failures"], latest_hash=row["latest_hash"], latest_source=row["latest_source"],
+        published=row["published"] or "",
+        transitions=row["transitions"] if "transitions" in row.keys() else 0,  # noqa: SIM118 (schema-1 file read-only)
+    )
+
+
+def article_facts(row: ArticleRow) -> ArticleFacts:
+    """What the re-check policy needs, from the article row alone."""
+    return ArticleFacts.from_record(row.origin, row.first_seen, row.last_changed, row.published, row.last_checked,
+                                    failures=row.failures)
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    id: int
+    seq: int
+    captured_at: str
+    source: str
+    content_hash: str
+    snapshot: Snapshot
+    change_kind: str | None
+    minor: bool
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """A decided alert as stored: its outbox id, when it was created and the article it is about (None: a feed)."""
+
+    id: int
+    created_at: str
+    article_id: int | None
+    alert: Alert
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    alert_id: int
+    target: str
+    attempts: int
+    alert: Alert
+
+
+@dataclass(frozen=True)
+class FailedDelivery:
+    """A delivery given up on: `monitor notify --replay ALERT_ID` queues it again."""
+
+    alert_id: int
+    target: str
+    attempts: int
+    last_error: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class HostState:
+    """Politeness state that outlives a cycle, by host: robots.txt bodies with their fetch time, Retry-After ends."""
+
+    robots: dict[str, tuple[str, float]]
+    blocked: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CycleRecord:
+    """The last finished cycle, as `monitor health` and /metrics read it."""
+
+    finished: dt.datetime
+    outcome: str | None
