@@ -18,10 +18,11 @@ from apprise.conversion import convert_between
 from hypothesis import given
 from hypothesis import strategies as st
 
+from monitor.core.kinds import KIND_LABELS
 from monitor.core.model import ALERT_KINDS, Alert, Change, FeedEntry, UpdateNote, WordEdit
 from monitor.core.text import tokens
 from monitor.notify.delivery import build_targets
-from monitor.render import FORMATS, KIND_LABELS, Mark, Message, inline_marks, render
+from monitor.render import FORMATS, Mark, Message, inline_marks, render
 from monitor.render.marks import trim_context
 
 GOLDEN = Path(__file__).parent / "golden"
