@@ -73,6 +73,7 @@ def sample(kind: str) -> Alert:
         "feed_failing": "The feed failed 3 polls in a row; last error: HTTP 500.",
         "feed_quiet": "The feed has had no new entry for more than 7 days.",
         "feed_recovered": "The feed answers again after 3 failed polls.",
+        "feed_flooded": "40 more new on-topic entries than max_new_posts (20) in one poll were not tracked.",
     }
     return Alert(kind=kind, url=FEED, title=FEED, dedup_key=kind, detail=details[kind])
 

@@ -17,6 +17,8 @@ from monitor.app.report import CycleReport
 from monitor.config import Settings
 from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
 from monitor.core.faults import crash_point
+from monitor.core.identity import fetch_url, identity_key
+from monitor.core.kinds import Kind, Origin
 from monitor.core.model import Alert, FeedEntry, Validators
 from monitor.core.text import digest
 from monitor.decide.article import (
@@ -164,25 +166,60 @@ async def _poll_source(cycle: _Cycle, fetcher: Fetcher, url: str, *, listing: bo
         cycle.error(f"feed {url}", exc)
         return
     cycle.report.feeds_polled += 1
+    fresh = _new_entries(cycle, fetcher, url, entries, listing=listing)
+    limit = int(getattr(cycle.settings, "max_new_posts", 20))
     announce = baseline_done or cycle.settings.announce_existing
+    for entry in fresh[:limit]:
+        _new_post(cycle, entry, listing=listing, announce=announce)
+    newest = max(filter(None, (parse_when(e.published) for e in entries)), default=None)
+    flood = _flood_alert(cycle, url, fresh[limit:], limit) if len(fresh) > limit else None
+    _record_poll(cycle, url, response.validators, None, newest=newest, extra=flood)
+
+
+def _new_entries(cycle: _Cycle, fetcher: Fetcher, url: str, entries: list[FeedEntry], *,
+                 listing: bool) -> list[FeedEntry]:
+    """On-topic entries not tracked yet: one per article identity (or feed guid), allowed hosts only."""
+    fresh: dict[str, FeedEntry] = {}
     for entry in entries:
-        entry = replace(entry, url=entry.url.split("#")[0])
-        if not (listing or matches_topic(entry, cycle.settings.topic)) or cycle.store.article(entry.url):
+        entry = replace(entry, url=fetch_url(entry.url))
+        key = identity_key(entry.url)
+        if key in fresh or not (listing or matches_topic(entry, cycle.settings.topic)):
+            continue
+        if cycle.store.article(entry.url) or (entry.entry_id and not listing
+                                              and cycle.store.article_by_guid(entry.entry_id)):
             continue
         try:
             fetcher.urls.check(entry.url)
         except FetchError as exc:
             cycle.error(f"feed {url} entry", exc)
             continue
-        row = cycle.store.track(entry.url, "listing" if listing else "feed", entry.title)
-        if announce:
-            _new_post(cycle, row, entry)
-    newest = max(filter(None, (parse_when(e.published) for e in entries)), default=None)
-    _record_poll(cycle, url, response.validators, None, newest=newest)
+        fresh[key] = entry
+    return list(fresh.values())
+
+
+def _new_post(cycle: _Cycle, entry: FeedEntry, *, listing: bool, announce: bool) -> None:
+    """Track a new post and write its announcement in the same transaction (tracked means told)."""
+    alert = new_post_alert(entry, _rules(cycle.settings), now=now()) if announce else None
+    cycle.store.track_new_post(entry.url, Origin.LISTING if listing else Origin.FEED, entry.title,
+                               guid="" if listing else entry.entry_id, alerts=(alert,) if alert else (),
+                               targets=cycle.target_urls)
+    crash_point("after_new_post")
+    cycle.report.new_posts += 1
+    cycle.report.alerts_created += int(alert is not None)
+
+
+def _flood_alert(cycle: _Cycle, url: str, rest: list[FeedEntry], limit: int) -> Alert:
+    """One operator alert for the posts past `max_new_posts`: a flood is reported, not replayed as N alerts."""
+    detail = (f"{len(rest)} more new on-topic entries than max_new_posts ({limit}) in one poll were not tracked; "
+              f"first of them: {rest[0].title[:120]!r}")
+    log.warning("operator: %s: %s", url, detail)
+    key = digest(url, Kind.FEED_FLOODED, *sorted(identity_key(e.url) for e in rest))
+    return Alert(kind=Kind.FEED_FLOODED, url=url, title=url, dedup_key=key, detail=detail, created_at=now())
 
 
 def _record_poll(
-    cycle: _Cycle, url: str, validators: Validators | None, error: str | None, *, newest: dt.datetime | None
+    cycle: _Cycle, url: str, validators: Validators | None, error: str | None, *, newest: dt.datetime | None,
+    extra: Alert | None = None,
 ) -> None:
     """Record a poll; a feed that starts failing, goes quiet or recovers is one operator alert."""
     health, event = next_feed_health(
@@ -198,6 +235,9 @@ def _record_poll(
             alerts = (Alert(kind=event, url=url, title=url, dedup_key=digest(url, event, stamp), detail=detail,
                             created_at=stamp),)
             cycle.report.alerts_created += 1
+    if extra is not None and cycle.admin_targets and extra.kind in cycle.settings.alert_kinds:
+        alerts = (*alerts, extra)
+        cycle.report.alerts_created += 1
     cycle.store.record_feed(url, validators, error, health=health, alerts=alerts,
                             targets=tuple(t.url for t in cycle.admin_targets))
 
@@ -214,13 +254,6 @@ def _operator_detail(event: str, error: str | None, health: FeedHealth, settings
 def _rules(settings: Settings) -> Rules:
     return Rules(alert_kinds=frozenset(settings.alert_kinds), alert_minor=settings.alert_minor,
                  minor_similarity=settings.minor_similarity, removed_after=settings.removed_after)
-
-
-def _new_post(cycle: _Cycle, row: ArticleRow, entry: FeedEntry) -> None:
-    alert = new_post_alert(entry, _rules(cycle.settings), now=now())
-    cycle.store.record_alerts(row.id, (alert,) if alert else (), cycle.target_urls)
-    cycle.report.new_posts += 1
-    cycle.report.alerts_created += int(alert is not None)
 
 
 async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> None:

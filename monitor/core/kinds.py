@@ -29,6 +29,7 @@ class Kind(StrEnum):
     FEED_FAILING = "feed_failing"
     FEED_QUIET = "feed_quiet"
     FEED_RECOVERED = "feed_recovered"
+    FEED_FLOODED = "feed_flooded"  # more new posts in one poll than max_new_posts: the rest summarised
 
     @property
     def label(self) -> str:
@@ -51,6 +52,7 @@ _KIND_LABELS = {
     Kind.FEED_FAILING: "Feed failing",
     Kind.FEED_QUIET: "Feed quiet",
     Kind.FEED_RECOVERED: "Feed recovered",
+    Kind.FEED_FLOODED: "Feed flooded",
 }
 
 ALERT_KINDS: tuple[Kind, ...] = tuple(Kind)

@@ -44,6 +44,8 @@ def sample_alerts() -> list[Alert]:
         "feed_failing": replace(base, url=FEED, title=FEED, detail="failed 3 polls in a row; last error: HTTP 503"),
         "feed_quiet": replace(base, url=FEED, title=FEED, detail="no new entry for more than 7 days"),
         "feed_recovered": replace(base, url=FEED, title=FEED, detail="polls succeed again"),
+        "feed_flooded": replace(base, url=FEED, title=FEED,
+                                detail="29980 more new on-topic entries than max_new_posts (20) in one poll"),
     }
     assert set(samples) == set(ALERT_KINDS)
     return [replace(samples[kind], kind=kind, title=f"[test] {samples[kind].title}") for kind in ALERT_KINDS]

@@ -37,9 +37,17 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> list[FeedEntry]
     return entries
 
 
+# Sane caps for what a feed may put in our state: a title is a line, not 4 MB.
+MAX_URL = 2_000
+MAX_TITLE = 500
+MAX_SUMMARY = 100_000
+MAX_AUTHOR = 200
+MAX_CATEGORIES = 50
+
+
 def _entry(raw: Any) -> FeedEntry | None:
     link = (raw.get("link") or "").strip()
-    if not link:
+    if not link or len(link) > MAX_URL:
         return None
     html = ""
     if raw.get("content"):
@@ -51,14 +59,20 @@ def _entry(raw: Any) -> FeedEntry | None:
         published = dt.datetime.fromtimestamp(calendar.timegm(raw["published_parsed"]), dt.UTC).isoformat()
     return FeedEntry(
         url=link,
-        title=clean_text(raw.get("title", "")),
-        summary=html_to_text(html),
+        title=_clip(clean_text(raw.get("title", "")[: MAX_TITLE * 4]), MAX_TITLE),
+        summary=_clip(html_to_text(html[: MAX_SUMMARY * 4]), MAX_SUMMARY),
         published=published,
-        author=clean_text(raw.get("author", "")),
-        categories=tuple(clean_text(t.get("term") or "") for t in tags if t.get("term")),
-        category_domains=tuple((t.get("scheme") or "").strip() for t in tags if t.get("scheme")),
-        entry_id=(raw.get("id") or link).strip(),
+        author=_clip(clean_text(raw.get("author", "")[: MAX_AUTHOR * 4]), MAX_AUTHOR),
+        categories=tuple(_clip(clean_text(t.get("term") or ""), MAX_TITLE) for t in tags[:MAX_CATEGORIES]
+                         if t.get("term")),
+        category_domains=tuple((t.get("scheme") or "").strip()[:MAX_URL] for t in tags[:MAX_CATEGORIES]
+                               if t.get("scheme")),
+        entry_id=(raw.get("id") or link).strip()[:MAX_URL],
     )
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def html_to_text(html: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 import zlib
 
+from monitor.core.identity import fetch_url, identity_key
 from monitor.core.model import Alert, Snapshot, Validators
 from monitor.core.serial import snapshot_from_json, to_json
 from monitor.store.outbox import insert_alerts
@@ -22,7 +23,8 @@ class ArticlesMixin:
 
     # -- articles ------------------------------------------------------------------------
     def article(self, url: str) -> ArticleRow | None:
-        row = self.conn.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
+        """The article this link names, whatever its spelling (http/https, www, slash, tracking parameters)."""
+        row = self.conn.execute("SELECT * FROM articles WHERE identity = ?", (identity_key(url),)).fetchone()
         return article_row(row) if row else None
 
     def article_by_id(self, article_id: int) -> ArticleRow | None:
@@ -33,7 +35,31 @@ class ArticlesMixin:
         return [article_row(r) for r in self.conn.execute("SELECT * FROM articles ORDER BY id")]
 
     def track(self, url: str, origin: str, title: str = "") -> ArticleRow:
+        """The article of this link, tracked from now on if it was not (one row per identity)."""
         self.track_all((url,), origin, title)
+        row = self.article(url)
+        assert row is not None
+        return row
+
+    def article_by_guid(self, guid: str) -> ArticleRow | None:
+        """The article a feed announced under this guid (its link may have changed since: a new slug)."""
+        row = self.conn.execute("SELECT * FROM articles WHERE guid = ? ORDER BY id LIMIT 1", (guid,)).fetchone()
+        return article_row(row) if row else None
+
+    def track_new_post(
+        self, url: str, origin: str, title: str, *, guid: str = "", alerts: tuple[Alert, ...] = (),
+        targets: tuple[str, ...] = (),
+    ) -> ArticleRow:
+        """A post first seen in a feed and its announcement, in one transaction: tracked means told."""
+        stamp = now()
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO articles (url, identity, title, origin, first_seen, guid)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (fetch_url(url), identity_key(url), title, origin, stamp, guid or None),
+            )
+            if cur.rowcount:
+                insert_alerts(self.conn, cur.lastrowid, None, alerts, targets, stamp)
         row = self.article(url)
         assert row is not None
         return row
@@ -43,8 +69,8 @@ class ArticlesMixin:
         stamp = now()
         with self.conn:
             self.conn.executemany(
-                "INSERT OR IGNORE INTO articles (url, title, origin, first_seen) VALUES (?, ?, ?, ?)",
-                ((url, title, origin, stamp) for url in urls),
+                "INSERT OR IGNORE INTO articles (url, identity, title, origin, first_seen) VALUES (?, ?, ?, ?, ?)",
+                ((fetch_url(url), identity_key(url), title, origin, stamp) for url in urls),
             )
 
     def record_check(

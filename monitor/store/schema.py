@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from monitor.core.errors import StoreError
+from monitor.store.identities import merge_duplicate_articles
 
 SCHEMA_VERSION = 2
 SCHEMA = """
@@ -25,7 +26,9 @@ CREATE TABLE IF NOT EXISTS articles (
     latest_hash TEXT,       -- of the latest version: an unchanged page costs no snapshot load
     latest_source TEXT,
     published TEXT,
-    transitions INTEGER NOT NULL DEFAULT 0  -- transitions recorded (versions, removals, returns): numbers the next
+    transitions INTEGER NOT NULL DEFAULT 0,  -- transitions recorded (versions, removals, returns): numbers the next
+    identity TEXT,  -- core.identity.identity_key(url): one row per article whatever the link's spelling
+    guid TEXT  -- the feed's stable id for the post, when a feed announced it
 );
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,
@@ -100,6 +103,8 @@ def migrate(conn: sqlite3.Connection) -> None:
     with conn:
         conn.executescript(SCHEMA)
         _add_missing_columns(conn)
+        merge_duplicate_articles(conn)
+        conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_identity ON articles(identity)")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -107,6 +112,8 @@ def migrate(conn: sqlite3.Connection) -> None:
 # leaves an older file's table as it was, so each is added here when absent.
 _ADDED_COLUMNS = (
     ("articles", "transitions", "INTEGER NOT NULL DEFAULT 0"),  # schema 2: alerts keyed on transitions
+    ("articles", "identity", "TEXT"),  # schema 2: one identity per article
+    ("articles", "guid", "TEXT"),  # schema 2: the feed's guid, a second identity
 )
 
 
