@@ -1,0 +1,246 @@
+"""The generic reader: the article body of a page no profile knows, found by where its text is.
+
+One iterative walk over the visible tree cuts the page into blocks (paragraph-level texts) and
+records, for each element, its parent and whether its class or id names chrome (share, related,
+comments, ads, cookie consent …). Each block is text-like (long enough, few links) or chrome-like
+(mostly links). The body container is the element where text-like characters outweigh
+chrome-like ones the most; chrome-named elements count against every container above them.
+The body is that container's blocks, minus those inside chrome-named elements or made of links.
+
+Pure: data in, data out. No recursion (a page of 50,000 nested <div>s is a page too).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from monitor.sources.extract.dom import is_hidden
+
+# Never text: code, media, widgets, navigation and asides, and the document head.
+_SKIP = frozenset(
+    ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "video",
+     "audio", "picture", "img", "source", "track", "map", "button", "input", "select", "option", "textarea",
+     "label", "nav", "aside", "footer", "head", "title", "meta", "link", "dialog", "menu", "header")
+)
+_BLOCKS = frozenset(
+    ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th",
+     "div", "section", "article", "main", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "figure",
+     "address", "caption", "details", "summary", "hr", "center", "body", "html")
+)
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# Words in a class or id that name chrome (a word is a run of letters between separators). Strong ones
+# always do; weak ones also name page layouts ("no-sidebar", "ad-margins", "elementor-widget"), so an
+# element named by one is chrome only while it holds a small part of the page's text.
+_STRONG_CHROME = frozenset(
+    ("share", "sharing", "sharebar", "social", "related", "recommended", "recommendations", "comment", "comments",
+     "newsletter", "subscribe", "promo", "sponsor", "sponsored", "cookie", "cookies", "consent", "gdpr",
+     "breadcrumb", "breadcrumbs", "footer", "masthead", "navbar", "nav", "menu", "popup", "modal", "outbrain",
+     "taboola", "byline", "signup", "toolbar", "pagination", "disclaimer", "tags", "tag", "author", "bio",
+     "caption", "credit", "sr", "visually", "screenreader", "skip", "banner", "clock", "generated")
+)
+_WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
+                          "topics", "subscription"))
+_WEAK_SHARE = 0.25
+_CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
+_WORD = re.compile(r"[a-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_LINK_DENSE = 0.5
+_SHORT = 25
+
+
+@dataclass(slots=True)
+class _Block:
+    text: str
+    links: int
+    owner: int  # element index of the innermost block element holding the text
+    heading: bool
+
+
+@dataclass(slots=True)
+class _Page:
+    blocks: list[_Block]
+    parents: list[int]
+    chrome: list[bool]  # named as chrome (weak names settled by _settle_chrome)
+    nodes: list[LexborNode]
+
+
+def _chrome_kind(attrs: dict[str, str | None]) -> int:
+    """2: the class or id names chrome ("share-bar"); 1: it may ("ad-slot", "sidebar"); 0: it does not.
+
+    A name about content without a strong chrome word ("article-body", "post-content-widget")
+    outweighs the other names of the element ("article-body pagination-first" is content)."""
+    strong = weak = content = False
+    for key in ("class", "id"):
+        value = attrs.get(key)
+        if not value:
+            continue
+        for name in value.split():
+            words = _WORD.findall(_CAMEL.sub(" ", name).lower())
+            if any(w in _STRONG_CHROME for w in words):
+                strong = True
+            elif any(w in _CONTENT_WORDS for w in words):
+                content = True
+            elif any(w in _WEAK_CHROME for w in words):
+                weak = True
+    if content:
+        return 0
+    return 2 if strong else 1 if weak else 0
+
+
+def _walk(root: LexborNode) -> _Page:
+    """Blocks of visible text in reading order, and each element's parent and chrome flag."""
+    blocks: list[_Block] = []
+    parents: list[int] = []
+    chrome: list[int] = []
+    nodes: list[LexborNode] = []
+    tags: list[str] = []
+    owners: list[int] = []  # open block elements, innermost last
+    run: list[str] = []
+    links = 0  # characters of the current run inside <a>
+    in_link = 0
+
+    def flush() -> None:
+        nonlocal links
+        if run:
+            text = " ".join("".join(run).split())
+            if text:
+                owner = owners[-1] if owners else -1
+                blocks.append(_Block(text, links, owner, owner >= 0 and tags[owner] in _HEADINGS))
+            run.clear()
+        links = 0
+
+    stack: list[tuple[LexborNode | None, int]] = [(root, -1)]
+    while stack:
+        node, index = stack.pop()
+        if node is None:  # leaving element `index`
+            tag = tags[index]
+            if tag == "a":
+                in_link -= 1
+            elif tag in _BLOCKS:
+                flush()
+                owners.pop()
+            continue
+        tag = node.tag or ""
+        if tag == "-text":
+            text = node.text_content or ""
+            run.append(text)
+            if in_link:
+                links += len(text.strip())
+            continue
+        if tag.startswith("-") or tag in _SKIP:
+            continue
+        if tag == "br":
+            run.append(" ")
+            continue
+        attrs = node.attributes
+        if attrs and is_hidden(attrs):
+            continue
+        me = len(parents)
+        parents.append(index)
+        chrome.append(_chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
+        nodes.append(node)
+        tags.append(tag)
+        if tag == "a":
+            in_link += 1
+        elif tag in _BLOCKS:
+            flush()
+            owners.append(me)
+        stack.append((None, me))
+        child = node.last_child
+        while child is not None:
+            stack.append((child, me))
+            child = child.prev
+    flush()
+    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome), nodes)
+
+
+def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int]) -> list[bool]:
+    """Strong names are chrome; a weak name only while its element holds under _WEAK_SHARE of the text."""
+    if 1 not in kinds:
+        return [k == 2 for k in kinds]
+    mass = [0] * len(parents)
+    total = 0
+    for block in blocks:
+        if _text_like(block):
+            total += len(block.text)
+            element = block.owner
+            while element >= 0:
+                mass[element] += len(block.text)
+                element = parents[element]
+    return [k == 2 or (k == 1 and mass[i] < _WEAK_SHARE * total) for i, k in enumerate(kinds)]
+
+
+def _text_like(block: _Block) -> bool:
+    return len(block.text) >= _SHORT and block.links <= _LINK_DENSE * len(block.text)
+
+
+def _choose_container(page: _Page) -> int:
+    """The element where text-like characters outweigh chrome-like ones the most (-1: none)."""
+    n = len(page.parents)
+    score = [0.0] * n
+    under = [False] * n  # chrome-named, or inside a chrome-named element: never the container
+    for block in page.blocks:
+        length = len(block.text)
+        gain = float(length - block.links) if _text_like(block) else -float(block.links or length // 2)
+        element = block.owner
+        if element < 0:
+            continue
+        passed_chrome = False
+        while element >= 0:
+            passed_chrome = passed_chrome or page.chrome[element]
+            score[element] += -abs(gain) if passed_chrome else gain
+            element = page.parents[element]
+    best = -1
+    best_score = 0.0
+    for i in range(n):  # in document order, so a parent is seen before its children
+        if page.chrome[i] or (page.parents[i] >= 0 and under[page.parents[i]]):
+            under[i] = True
+        elif score[i] > best_score:
+            best, best_score = i, score[i]
+    return best
+
+
+def _body_blocks(page: _Page, container: int) -> list[str]:
+    """The container's blocks that a reader reads as the article."""
+    kept: list[str] = []
+    pending_heading: str | None = None
+    for block in page.blocks:
+        element = block.owner
+        inside = False
+        under_chrome = False
+        while element >= 0:
+            if element == container:
+                inside = True
+                break
+            under_chrome = under_chrome or page.chrome[element]
+            element = page.parents[element]
+        if not inside or under_chrome:
+            continue
+        if block.links > _LINK_DENSE * len(block.text):
+            pending_heading = None  # a heading over a list of links titles the links
+            continue
+        if block.heading:
+            if pending_heading is not None:
+                kept.append(pending_heading)
+            pending_heading = block.text
+            continue
+        if pending_heading is not None:
+            kept.append(pending_heading)
+            pending_heading = None
+        kept.append(block.text)
+    return kept
+
+
+def read_body(tree: LexborHTMLParser) -> tuple[list[str], LexborNode | None]:
+    """The article's paragraphs and the element they came from (([], None): no body found)."""
+    root = tree.body
+    if root is None:
+        return [], None
+    page = _walk(root)
+    container = _choose_container(page)
+    if container < 0:
+        return [], None
+    return _body_blocks(page, container), page.nodes[container]
