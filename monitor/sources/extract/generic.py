@@ -47,6 +47,11 @@ _WEAK_SHARE = 0.25
 _CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
 _WORD = re.compile(r"[a-z]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# The container found, a child of it holding this share of its score is the container instead: the
+# margins (a byline, a caption, a share bar) come and go between renders, the core does not.
+_CORE = 0.9
+# A teaser of another page: a title link and under this many characters of text.
+_TEASER = 600
 _LINK_DENSE = 0.5
 _SHORT = 25
 
@@ -162,37 +167,61 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int]) -
     if 1 not in kinds:
         return [k == 2 for k in kinds]
     mass = [0] * len(parents)
-    total = 0
     for block in blocks:
-        if _text_like(block):
-            total += len(block.text)
-            element = block.owner
-            while element >= 0:
-                mass[element] += len(block.text)
-                element = parents[element]
+        if block.owner >= 0 and _text_like(block):
+            mass[block.owner] += len(block.text)
+    _sum_up(mass, parents)
+    total = max(mass[0] if mass else 0, 1)
     return [k == 2 or (k == 1 and mass[i] < _WEAK_SHARE * total) for i, k in enumerate(kinds)]
+
+
+def _sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool] | None = None) -> None:
+    """Add each element's value into its parent's, leaves first (children always follow their parent in
+    document order), in place; an element marked in `stop` keeps its sum to itself."""
+    for i in range(len(parents) - 1, 0, -1):
+        if parents[i] >= 0 and not (stop and stop[i]):
+            values[parents[i]] += values[i]  # type: ignore[assignment]
 
 
 def _text_like(block: _Block) -> bool:
     return len(block.text) >= _SHORT and block.links <= _LINK_DENSE * len(block.text)
 
 
+def _gain(block: _Block) -> float:
+    """What a block adds to the containers around it: its unlinked text, or a cost when it is chrome-like."""
+    length = len(block.text)
+    return float(length - block.links) if _text_like(block) else -float(block.links or length // 2)
+
+
+def _teasers(page: _Page) -> list[bool]:
+    """Elements that look like a teaser of another page: a link-dense block (its title) and little
+    characters of text (`_TEASER`)."""
+    n = len(page.parents)
+    mass = [0] * n
+    titles = [0] * n
+    for block in page.blocks:
+        if block.owner >= 0:
+            if _text_like(block):
+                mass[block.owner] += len(block.text)
+            elif block.links >= _SHORT // 2:
+                titles[block.owner] += 1
+    _sum_up(mass, page.parents)
+    _sum_up(titles, page.parents)
+    return [titles[i] > 0 and 0 < mass[i] < _TEASER for i in range(n)]
+
+
 def _choose_container(page: _Page) -> int:
-    """The element where text-like characters outweigh chrome-like ones the most (-1: none)."""
+    """The element where text-like characters outweigh chrome-like ones the most, then its core (-1: none)."""
     n = len(page.parents)
     score = [0.0] * n
-    under = [False] * n  # chrome-named, or inside a chrome-named element: never the container
     for block in page.blocks:
-        length = len(block.text)
-        gain = float(length - block.links) if _text_like(block) else -float(block.links or length // 2)
-        element = block.owner
-        if element < 0:
-            continue
-        passed_chrome = False
-        while element >= 0:
-            passed_chrome = passed_chrome or page.chrome[element]
-            score[element] += -abs(gain) if passed_chrome else gain
-            element = page.parents[element]
+        if block.owner >= 0:
+            score[block.owner] += _gain(block)
+    # What chrome holds is never read: it counts for no container above it; nor do teasers.
+    teasers = _teasers(page)
+    stops = [c or t for c, t in zip(page.chrome, teasers, strict=True)]
+    _sum_up(score, page.parents, stop=stops)
+    under = [False] * n  # chrome-named, or inside a chrome-named element: never the container
     best = -1
     best_score = 0.0
     for i in range(n):  # in document order, so a parent is seen before its children
@@ -200,24 +229,27 @@ def _choose_container(page: _Page) -> int:
             under[i] = True
         elif score[i] > best_score:
             best, best_score = i, score[i]
+    top_child = [-1] * n
+    for i in range(n):
+        parent = page.parents[i]
+        if parent >= 0 and not under[i] and (top_child[parent] < 0 or score[i] > score[top_child[parent]]):
+            top_child[parent] = i
+    while best >= 0 and top_child[best] >= 0 and score[top_child[best]] >= _CORE * best_score:
+        best = top_child[best]
     return best
 
 
 def _body_blocks(page: _Page, container: int) -> list[str]:
-    """The container's blocks that a reader reads as the article."""
+    """The container's blocks that a reader reads as the article: not inside chrome, not made of links."""
+    readable = [False] * len(page.parents)
+    readable[container] = True
+    for i in range(container + 1, len(page.parents)):
+        parent = page.parents[i]
+        readable[i] = parent >= 0 and readable[parent] and not page.chrome[i]
     kept: list[str] = []
     pending_heading: str | None = None
     for block in page.blocks:
-        element = block.owner
-        inside = False
-        under_chrome = False
-        while element >= 0:
-            if element == container:
-                inside = True
-                break
-            under_chrome = under_chrome or page.chrome[element]
-            element = page.parents[element]
-        if not inside or under_chrome:
+        if block.owner < 0 or not readable[block.owner]:
             continue
         if block.links > _LINK_DENSE * len(block.text):
             pending_heading = None  # a heading over a list of links titles the links
