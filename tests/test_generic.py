@@ -68,6 +68,16 @@ def test_update_notes_are_read_on_any_site() -> None:
     assert not any("postponed" in p for p in snap.paragraphs)
 
 
+def test_date_and_byline_come_from_meta_or_linked_data() -> None:
+    ld = ('<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", "datePublished": '
+          '"2025-05-02T10:00:00Z", "author": [{"@type": "Person", "name": "Ana Ruiz"}]}]}</script>')
+    snap = read_article(_page("", head=ld), URL).snapshot
+    assert snap.published == "2025-05-02" and snap.byline == "Ana Ruiz"
+    head = '<meta property="article:published_time" content="2025-04-30T09:00:00Z"><meta name="author" content="Bo Li">'
+    snap = read_article(_page("", head=head + '<script type="application/ld+json">{broken</script>'), URL).snapshot
+    assert snap.published == "2025-04-30" and snap.byline == "Bo Li"
+
+
 HIDDEN = (
     '<div hidden>HIDDEN-ATTR text</div>'
     '<p aria-hidden="true">ARIA-HIDDEN text</p>'

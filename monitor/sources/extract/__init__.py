@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.core.errors import ExtractError
 from monitor.core.model import Snapshot, UpdateNote
 from monitor.core.text import clean_text
-from monitor.sources.extract.dom import first_text, layout_fingerprint, meta, page_url
+from monitor.sources.extract.dom import first_text, layout_fingerprint, linked_data, meta, page_url
 from monitor.sources.extract.eff import MIN_BODY_WORDS, extract_teasers, read_eff
 from monitor.sources.extract.generic import read_body
 from monitor.sources.notes import parse_note
@@ -81,7 +81,8 @@ def _read_generic(tree: LexborHTMLParser, url: str) -> Reading:
     )
     if not title:
         raise ExtractError("article has no title")
-    published = meta(tree, *_DATE_SELECTORS)[:10]
+    ld_published, ld_author = linked_data(tree)
+    published = (meta(tree, *_DATE_SELECTORS) or ld_published)[:10]
     notes: list[UpdateNote] = []
     text: list[str] = []
     for paragraph in paragraphs:
@@ -92,7 +93,7 @@ def _read_generic(tree: LexborHTMLParser, url: str) -> Reading:
             text.append(paragraph)
     if text and title and text[0] == title:
         text = text[1:]
-    byline = first_text(tree, _BYLINE_SELECTORS) or meta(tree, "meta[name=author]")
+    byline = first_text(tree, _BYLINE_SELECTORS) or ld_author or meta(tree, "meta[name=author]")
     byline = byline[3:].strip() if byline.lower().startswith("by ") else byline
     snapshot = Snapshot(url=url, title=title, notes=tuple(notes), paragraphs=tuple(text), byline=byline,
                         published=published)

@@ -3,7 +3,9 @@ and a fingerprint of the layout the body was found in."""
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -77,3 +79,38 @@ def page_url(tree: LexborHTMLParser) -> str:
         if value.startswith(("http://", "https://")):
             return value
     return ""
+
+
+def linked_data(tree: LexborHTMLParser) -> tuple[str, str]:
+    """(datePublished, author name) from the page's JSON-LD, first found of each; ("", "") when none.
+
+    Walked with a list, not recursion: the JSON is the page's, of any depth.
+    """
+    published = author = ""
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            pending: list[Any] = [json.loads(script.text(deep=True) or "null")]
+        except ValueError:
+            continue
+        while pending and not (published and author):
+            item = pending.pop()
+            if isinstance(item, list):
+                pending.extend(reversed(item))
+            elif isinstance(item, dict):
+                date = item.get("datePublished")
+                if not published and isinstance(date, str):
+                    published = date.strip()
+                who = item.get("author")
+                if not author and who is not None:
+                    author = _name(who)
+                pending.extend(reversed([v for k, v in item.items() if k != "author" and isinstance(v, dict | list)]))
+        if published and author:
+            break
+    return clean_text(published), clean_text(author)
+
+
+def _name(who: Any) -> str:
+    """An author value's name(s): a string, {"name": …}, or a list of either."""
+    people = who if isinstance(who, list) else [who]
+    names = [p if isinstance(p, str) else p.get("name") if isinstance(p, dict) else None for p in people]
+    return ", ".join(n.strip() for n in names if isinstance(n, str) and n.strip())
