@@ -138,6 +138,15 @@ def test_chrome_mutations_leave_a_synthetic_article_unchanged() -> None:
         assert mutated.layout == base.layout, kind
 
 
+def test_chrome_is_named_by_words_not_by_hashes() -> None:
+    """An id hash that happens to spell "ad" ("ee6f45ad") names nothing; "ad-slot" does."""
+    extra = f"<p>{WORDS} The closing paragraph.</p>"
+    read = read_article(_page(f'<div id="part-ee6f45ad">{extra}</div>'), URL).snapshot
+    assert read.paragraphs[-1].endswith("The closing paragraph.")
+    dropped = read_article(_page(f'<div class="ad-slot">{extra}</div>'), URL).snapshot
+    assert not dropped.paragraphs[-1].endswith("The closing paragraph.")
+
+
 def test_the_layout_fingerprint_changes_with_a_redesign_only() -> None:
     before = read_article(_page(""), URL).layout
     renamed = _page("").replace('class="story-body"', 'class="article__content"')

@@ -31,7 +31,7 @@ _BLOCKS = frozenset(
      "address", "caption", "details", "summary", "hr", "center", "body", "html")
 )
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-# Words in a class or id that name chrome (a word is a run of letters between separators). Strong ones
+# Words in a class or id that name chrome. Strong ones
 # always do; weak ones also name page layouts ("no-sidebar", "ad-margins", "elementor-widget"), so an
 # element named by one is chrome only while it holds a small part of the page's text.
 _STRONG_CHROME = frozenset(
@@ -45,7 +45,9 @@ _WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sid
                           "topics", "subscription"))
 _WEAK_SHARE = 0.25
 _CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
-_WORD = re.compile(r"[a-z]+")
+# A word is a run of letters between separators; a run with a digit in it is an id or a hash ("ee6f45ad"
+# must not read as "ad"), never a word.
+_WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # The container found, a child of it holding this share of its score is the container instead: the
 # margins (a byline, a caption, a share bar) come and go between renders, the core does not.
@@ -83,7 +85,7 @@ def _chrome_kind(attrs: dict[str, str | None]) -> int:
         if not value:
             continue
         for name in value.split():
-            words = _WORD.findall(_CAMEL.sub(" ", name).lower())
+            words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
             if any(w in _STRONG_CHROME for w in words):
                 strong = True
             elif any(w in _CONTENT_WORDS for w in words):
