@@ -161,6 +161,23 @@ def notify_test(config_path: Path | None, kinds: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.argument("targets", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per page, one per line.")
+def extract(targets: tuple[str, ...], as_json: bool) -> None:
+    """What the monitor reads on each page: title, byline, date, notes, body, profile and layout fingerprint."""
+    from monitor.app.reading import format_reading, read_target
+
+    failed = False
+    for target in targets:
+        try:
+            click.echo(format_reading(target, read_target(target), as_json=as_json))
+        except MonitorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+    sys.exit(1 if failed else 0)
+
+
 def _dry_run_store(path: Path) -> Store:
     """An in-memory copy of the database (or a new empty one): the dry run writes no file at all."""
     if not path.exists():

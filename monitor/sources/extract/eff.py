@@ -1,13 +1,15 @@
-"""HTML → Snapshot with selectolax (Lexbor): EFF's Drupal selectors first, a cautious generic fallback.
+"""The EFF profile: eff.org's Drupal 7 selectors, then a cautious one-<article> fallback.
 
 Only the article is read: title, byline, date, update notes, body paragraphs. Everything
 around it (banners, menus, share links, related posts, forms) never reaches the text.
 A page that does not look like an article raises ExtractError: an error, never a change.
+Its output on EFF pages is what the stored versions were hashed from: change it only on purpose.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -15,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from monitor.core.errors import ExtractError
 from monitor.core.model import FeedEntry, Snapshot, UpdateNote
 from monitor.core.text import clean_text
+from monitor.sources.extract.dom import drop_hidden, first_text, meta
 from monitor.sources.notes import parse_note
 
 MIN_BODY_WORDS = 30
@@ -42,24 +45,24 @@ _BLOCK_TAGS = frozenset(
 _BLOCK_SELECTOR = ", ".join(sorted(_BLOCK_TAGS))
 
 
-def extract_article(html: str, url: str) -> Snapshot:
-    """Read the article on an EFF (or similar) page; raise ExtractError when there is none."""
-    tree = LexborHTMLParser(html)
+def read_eff(tree: LexborHTMLParser, url: str) -> tuple[Snapshot, LexborNode]:
+    """Read the article on an EFF page, and the body container it came from; raise ExtractError when there is none."""
     body = _find_body(tree)
     if body is None:
         raise ExtractError("no article body found on the page (not an article page?)")
     for node in body.css(_NOISE):
         node.decompose()
+    drop_hidden(body)
     for br in body.css("br"):
         br.replace_with(" ")
     paragraphs = [p for p in (clean_text(t) for t in _paragraphs(body, _block_holders(body))) if p]
     words = sum(len(p.split()) for p in paragraphs)
     if words < MIN_BODY_WORDS:
         raise ExtractError(f"article body too short ({words} words): an error or consent page, not the article")
-    title = _first_text(tree, _TITLE_SELECTORS) or _meta(tree, "meta[property='og:title']")
+    title = first_text(tree, _TITLE_SELECTORS) or meta(tree, "meta[property='og:title']")
     if not title:
         raise ExtractError("article has no title")
-    published = _meta(tree, *_DATE_SELECTORS)[:10]
+    published = meta(tree, *_DATE_SELECTORS)[:10]
     notes: list[UpdateNote] = []
     text: list[str] = []
     for paragraph in paragraphs:
@@ -68,9 +71,9 @@ def extract_article(html: str, url: str) -> Snapshot:
             notes.append(note)
         else:
             text.append(paragraph)
-    byline = _first_text(tree, _BYLINE_SELECTORS)
+    byline = first_text(tree, _BYLINE_SELECTORS)
     byline = byline[3:].strip() if byline.lower().startswith("by ") else byline
-    return Snapshot(
+    snapshot = Snapshot(
         url=url,
         title=title,
         notes=tuple(notes),
@@ -78,6 +81,7 @@ def extract_article(html: str, url: str) -> Snapshot:
         byline=byline,
         published=published,
     )
+    return snapshot, body
 
 
 def extract_teasers(html: str, base_url: str) -> list[FeedEntry]:
@@ -89,16 +93,16 @@ def extract_teasers(html: str, base_url: str) -> list[FeedEntry]:
         href = link.attributes.get("href") if link is not None else None
         if link is None or not href:
             continue
-        date = _iso_date(_first_text(teaser, (".node-date",)).lstrip("| ").strip())
+        date = _iso_date(first_text(teaser, (".node-date",)).lstrip("| ").strip())
         url = urljoin(base_url, href)
         entries.setdefault(
             url,
             FeedEntry(
                 url=url,
                 title=clean_text(link.text(deep=True, separator="")),
-                summary=_first_text(teaser, (".field--name-body", ".field-name-body")),
+                summary=first_text(teaser, (".field--name-body", ".field-name-body")),
                 published=date,
-                author=_first_text(teaser, (".node-author a", ".node-author")),
+                author=first_text(teaser, (".node-author a", ".node-author")),
             ),
         )
     return list(entries.values())
@@ -137,47 +141,33 @@ def _block_holders(body: LexborNode) -> set[int]:
 
 
 def _paragraphs(node: LexborNode, holders: set[int]) -> list[str]:
-    """Block-level texts in reading order; inline markup (links, emphasis) folds into its block's text."""
+    """Block-level texts in reading order; inline markup (links, emphasis) folds into its block's text.
+
+    A node holding blocks is read child by child, its own run of inline text kept apart; the
+    walk keeps those frames on a list, not the call stack (50,000 nested <div>s are a page too).
+    """
     out: list[str] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            out.append("".join(run))
-            run.clear()
-
-    for child in node.iter(include_text=True):
+    frames: list[tuple[Iterator[LexborNode], list[str]]] = [(node.iter(include_text=True), [])]
+    while frames:
+        children, run = frames[-1]
+        child = next(children, None)
+        if child is None:
+            if run:
+                out.append("".join(run))
+            frames.pop()
+            continue
         if child.is_text_node:
             run.append(child.text_content or "")
             continue
         has_blocks = child.mem_id in holders
         if child.tag in _BLOCK_TAGS or has_blocks:
-            flush()
+            if run:
+                out.append("".join(run))
+                run.clear()
             if has_blocks:
-                out.extend(_paragraphs(child, holders))
+                frames.append((child.iter(include_text=True), []))
             else:
                 out.append(child.text(deep=True, separator=""))
         else:
             run.append(child.text(deep=True, separator=""))
-    flush()
     return out
-
-
-def _first_text(root: LexborHTMLParser | LexborNode, selectors: tuple[str, ...]) -> str:
-    for selector in selectors:
-        node = root.css_first(selector)
-        if node is not None:
-            text = clean_text(node.text(deep=True, separator=" "))
-            if text:
-                return text
-    return ""
-
-
-def _meta(tree: LexborHTMLParser, *selectors: str) -> str:
-    for selector in selectors:
-        node = tree.css_first(selector)
-        if node is not None:
-            value = node.attributes.get("content") or node.attributes.get("datetime") or ""
-            if value.strip():
-                return clean_text(value)
-    return ""

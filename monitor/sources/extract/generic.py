@@ -1,0 +1,280 @@
+"""The generic reader: the article body of a page no profile knows, found by where its text is.
+
+One iterative walk over the visible tree cuts the page into blocks (paragraph-level texts) and
+records, for each element, its parent and whether its class or id names chrome (share, related,
+comments, ads, cookie consent …). Each block is text-like (long enough, few links) or chrome-like
+(mostly links). The body container is the element where text-like characters outweigh
+chrome-like ones the most; chrome-named elements count against every container above them.
+The body is that container's blocks, minus those inside chrome-named elements or made of links.
+
+Pure: data in, data out. No recursion (a page of 50,000 nested <div>s is a page too).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from monitor.sources.extract.dom import is_hidden
+
+# Never text: code, media, widgets, navigation and asides, and the document head.
+_SKIP = frozenset(
+    ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "video",
+     "audio", "picture", "img", "source", "track", "map", "button", "input", "select", "option", "textarea",
+     "label", "nav", "aside", "footer", "head", "title", "meta", "link", "dialog", "menu", "header")
+)
+_BLOCKS = frozenset(
+    ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th",
+     "div", "section", "article", "main", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "figure",
+     "address", "caption", "details", "summary", "hr", "center", "body", "html")
+)
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# Words in a class or id that name chrome. Strong ones
+# always do; weak ones also name page layouts ("no-sidebar", "ad-margins", "elementor-widget"), so an
+# element named by one is chrome only while it holds a small part of the page's text.
+_STRONG_CHROME = frozenset(
+    ("share", "sharing", "sharebar", "social", "related", "recommended", "recommendations", "comment", "comments",
+     "newsletter", "subscribe", "promo", "sponsor", "sponsored", "cookie", "cookies", "consent", "gdpr",
+     "breadcrumb", "breadcrumbs", "footer", "masthead", "navbar", "nav", "menu", "popup", "modal", "outbrain",
+     "taboola", "byline", "signup", "toolbar", "pagination", "disclaimer", "tags", "tag", "author", "bio",
+     "caption", "credit", "sr", "visually", "screenreader", "skip", "banner", "clock", "generated")
+)
+_WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
+                          "topics", "subscription"))
+_WEAK_SHARE = 0.25
+_CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
+# A word is a run of letters between separators; a run with a digit in it is an id or a hash ("ee6f45ad"
+# must not read as "ad"), never a word.
+_WORD = re.compile(r"[a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# The container found, a child of it holding this share of its score is the container instead: the
+# margins (a byline, a caption, a share bar) come and go between renders, the core does not.
+_CORE = 0.9
+# A teaser of another page: a title link and under this many characters of text.
+_TEASER = 600
+_LINK_DENSE = 0.5
+_SHORT = 25
+
+
+@dataclass(slots=True)
+class _Block:
+    text: str
+    links: int
+    owner: int  # element index of the innermost block element holding the text
+    heading: bool
+
+
+@dataclass(slots=True)
+class _Page:
+    blocks: list[_Block]
+    parents: list[int]
+    chrome: list[bool]  # named as chrome (weak names settled by _settle_chrome)
+    nodes: list[LexborNode]
+
+
+def _chrome_kind(attrs: dict[str, str | None]) -> int:
+    """2: the class or id names chrome ("share-bar"); 1: it may ("ad-slot", "sidebar"); 0: it does not.
+
+    A name about content without a strong chrome word ("article-body", "post-content-widget")
+    outweighs the other names of the element ("article-body pagination-first" is content)."""
+    strong = weak = content = False
+    for key in ("class", "id"):
+        value = attrs.get(key)
+        if not value:
+            continue
+        for name in value.split():
+            words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
+            if any(w in _STRONG_CHROME for w in words):
+                strong = True
+            elif any(w in _CONTENT_WORDS for w in words):
+                content = True
+            elif any(w in _WEAK_CHROME for w in words):
+                weak = True
+    if content:
+        return 0
+    return 2 if strong else 1 if weak else 0
+
+
+def _walk(root: LexborNode) -> _Page:
+    """Blocks of visible text in reading order, and each element's parent and chrome flag."""
+    blocks: list[_Block] = []
+    parents: list[int] = []
+    chrome: list[int] = []
+    nodes: list[LexborNode] = []
+    tags: list[str] = []
+    owners: list[int] = []  # open block elements, innermost last
+    run: list[str] = []
+    links = 0  # characters of the current run inside <a>
+    in_link = 0
+
+    def flush() -> None:
+        nonlocal links
+        if run:
+            text = " ".join("".join(run).split())
+            if text:
+                owner = owners[-1] if owners else -1
+                blocks.append(_Block(text, links, owner, owner >= 0 and tags[owner] in _HEADINGS))
+            run.clear()
+        links = 0
+
+    stack: list[tuple[LexborNode | None, int]] = [(root, -1)]
+    while stack:
+        node, index = stack.pop()
+        if node is None:  # leaving element `index`
+            tag = tags[index]
+            if tag == "a":
+                in_link -= 1
+            elif tag in _BLOCKS:
+                flush()
+                owners.pop()
+            continue
+        tag = node.tag or ""
+        if tag == "-text":
+            text = node.text_content or ""
+            run.append(text)
+            if in_link:
+                links += len(text.strip())
+            continue
+        if tag.startswith("-") or tag in _SKIP:
+            continue
+        if tag == "br":
+            run.append(" ")
+            continue
+        attrs = node.attributes
+        if attrs and is_hidden(attrs):
+            continue
+        me = len(parents)
+        parents.append(index)
+        chrome.append(_chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
+        nodes.append(node)
+        tags.append(tag)
+        if tag == "a":
+            in_link += 1
+        elif tag in _BLOCKS:
+            flush()
+            owners.append(me)
+        stack.append((None, me))
+        child = node.last_child
+        while child is not None:
+            stack.append((child, me))
+            child = child.prev
+    flush()
+    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome), nodes)
+
+
+def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int]) -> list[bool]:
+    """Strong names are chrome; a weak name only while its element holds under _WEAK_SHARE of the text."""
+    if 1 not in kinds:
+        return [k == 2 for k in kinds]
+    mass = [0] * len(parents)
+    for block in blocks:
+        if block.owner >= 0 and _text_like(block):
+            mass[block.owner] += len(block.text)
+    _sum_up(mass, parents)
+    total = max(mass[0] if mass else 0, 1)
+    return [k == 2 or (k == 1 and mass[i] < _WEAK_SHARE * total) for i, k in enumerate(kinds)]
+
+
+def _sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool] | None = None) -> None:
+    """Add each element's value into its parent's, leaves first (children always follow their parent in
+    document order), in place; an element marked in `stop` keeps its sum to itself."""
+    for i in range(len(parents) - 1, 0, -1):
+        if parents[i] >= 0 and not (stop and stop[i]):
+            values[parents[i]] += values[i]  # type: ignore[assignment]
+
+
+def _text_like(block: _Block) -> bool:
+    return len(block.text) >= _SHORT and block.links <= _LINK_DENSE * len(block.text)
+
+
+def _gain(block: _Block) -> float:
+    """What a block adds to the containers around it: its unlinked text, or a cost when it is chrome-like."""
+    length = len(block.text)
+    return float(length - block.links) if _text_like(block) else -float(block.links or length // 2)
+
+
+def _teasers(page: _Page) -> list[bool]:
+    """Elements that look like a teaser of another page: a link-dense block (its title) and little
+    characters of text (`_TEASER`)."""
+    n = len(page.parents)
+    mass = [0] * n
+    titles = [0] * n
+    for block in page.blocks:
+        if block.owner >= 0:
+            if _text_like(block):
+                mass[block.owner] += len(block.text)
+            elif block.links >= _SHORT // 2:
+                titles[block.owner] += 1
+    _sum_up(mass, page.parents)
+    _sum_up(titles, page.parents)
+    return [titles[i] > 0 and 0 < mass[i] < _TEASER for i in range(n)]
+
+
+def _choose_container(page: _Page) -> int:
+    """The element where text-like characters outweigh chrome-like ones the most, then its core (-1: none)."""
+    n = len(page.parents)
+    score = [0.0] * n
+    for block in page.blocks:
+        if block.owner >= 0:
+            score[block.owner] += _gain(block)
+    # What chrome holds is never read: it counts for no container above it; nor do teasers.
+    teasers = _teasers(page)
+    stops = [c or t for c, t in zip(page.chrome, teasers, strict=True)]
+    _sum_up(score, page.parents, stop=stops)
+    under = [False] * n  # chrome-named, or inside a chrome-named element: never the container
+    best = -1
+    best_score = 0.0
+    for i in range(n):  # in document order, so a parent is seen before its children
+        if page.chrome[i] or (page.parents[i] >= 0 and under[page.parents[i]]):
+            under[i] = True
+        elif score[i] > best_score:
+            best, best_score = i, score[i]
+    top_child = [-1] * n
+    for i in range(n):
+        parent = page.parents[i]
+        if parent >= 0 and not under[i] and (top_child[parent] < 0 or score[i] > score[top_child[parent]]):
+            top_child[parent] = i
+    while best >= 0 and top_child[best] >= 0 and score[top_child[best]] >= _CORE * best_score:
+        best = top_child[best]
+    return best
+
+
+def _body_blocks(page: _Page, container: int) -> list[str]:
+    """The container's blocks that a reader reads as the article: not inside chrome, not made of links."""
+    readable = [False] * len(page.parents)
+    readable[container] = True
+    for i in range(container + 1, len(page.parents)):
+        parent = page.parents[i]
+        readable[i] = parent >= 0 and readable[parent] and not page.chrome[i]
+    kept: list[str] = []
+    pending_heading: str | None = None
+    for block in page.blocks:
+        if block.owner < 0 or not readable[block.owner]:
+            continue
+        if block.links > _LINK_DENSE * len(block.text):
+            pending_heading = None  # a heading over a list of links titles the links
+            continue
+        if block.heading:
+            if pending_heading is not None:
+                kept.append(pending_heading)
+            pending_heading = block.text
+            continue
+        if pending_heading is not None:
+            kept.append(pending_heading)
+            pending_heading = None
+        kept.append(block.text)
+    return kept
+
+
+def read_body(tree: LexborHTMLParser) -> tuple[list[str], LexborNode | None]:
+    """The article's paragraphs and the element they came from (([], None): no body found)."""
+    root = tree.body
+    if root is None:
+        return [], None
+    page = _walk(root)
+    container = _choose_container(page)
+    if container < 0:
+        return [], None
+    return _body_blocks(page, container), page.nodes[container]
