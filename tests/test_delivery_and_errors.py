@@ -125,7 +125,7 @@ def test_bad_config_is_a_one_line_error_naming_the_key(tmp_path: Path, site: Rep
 
     cfg = write_config(tmp_path, site, [], timeout="soon")
     result = run_monitor("check", config=cfg)
-    assert result.returncode == 1 and "'timeout' must be a non-negative number" in result.stderr
+    assert result.returncode == 1 and "'timeout' must be a finite number > 0" in result.stderr
 
 
 def test_invalid_notify_url_is_reported_without_its_secret(tmp_path: Path, site: ReplaySite) -> None:
