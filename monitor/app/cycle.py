@@ -167,7 +167,7 @@ async def _poll_source(cycle: _Cycle, fetcher: Fetcher, url: str, *, listing: bo
         return
     cycle.report.feeds_polled += 1
     fresh = _new_entries(cycle, fetcher, url, entries, listing=listing)
-    limit = int(getattr(cycle.settings, "max_new_posts", 20))
+    limit = cycle.settings.max_new_posts
     announce = baseline_done or cycle.settings.announce_existing
     for entry in fresh[:limit]:
         _new_post(cycle, entry, listing=listing, announce=announce)

@@ -202,8 +202,9 @@ class Settings:
     alert_minor: bool = setting(False, "alert for punctuation/case-only edits (always kept in history)")
     minor_similarity: float = setting(
         0.85, "a body edit is *minor* when it only touches punctuation, letter case, or swaps a word for a "
-        "near-identical one (a typo fixed: character similarity ≥ this, no digits, words of 4+ letters); minor "
-        "edits are recorded, and alert only with `alert_minor`", ge=0, le=1)
+        "near-identical one that a word list proves a spelling fix (a non-word or a rare misspelling for a "
+        "word 100× more common: character similarity ≥ this, words of 4+ letters, never digits, names or a "
+        "negation); minor edits are recorded, and alert only with `alert_minor`", ge=0, le=1)
     alert_kinds: tuple[str, ...] = setting(
         ALERT_KINDS, "which kinds alert; the others are still recorded in history",
         must=f"a list of alert kinds ({', '.join(ALERT_KINDS)})", check=_known_kinds, split="words",
@@ -213,6 +214,9 @@ class Settings:
         False, 'a target owed several alerts in one cycle gets them as one message ("deeplinks-monitor: N '
         'changes"), split only where its size limit demands; none is ever dropped')
     removed_after: int = setting(2, 'consecutive 404/410 answers before a "removed" alert', ge=1, le=1000)
+    max_new_posts: int = setting(
+        20, "new posts tracked (and announced) per feed poll at most; the rest is one operator alert "
+        "(`feed_flooded`)", ge=1, le=10_000)
     feed_interval: float = setting(900.0, "`monitor run`: seconds between cycles (health allows 2 × this + jitter)",
                                    gt=0, le=7 * DAY)
     jitter: float = setting(60.0, "`monitor run`: up to this many seconds of random delay per cycle", ge=0, le=DAY)
