@@ -22,7 +22,7 @@ from monitor.app.history import diff_versions, format_history
 from monitor.app.status import format_status, status_json
 from monitor.config import DEFAULT_GRACE, load_settings
 from monitor.core.errors import MonitorError
-from monitor.core.kinds import ALERT_KINDS
+from monitor.core.kinds import ALERT_KINDS, is_operator_kind
 from monitor.core.logs import configure_logging
 from monitor.notify.delivery import Target, build_targets, deliver_pending, send_samples, sends_in_flight
 from monitor.render.samples import sample_alerts
@@ -150,8 +150,8 @@ def notify_test(config_path: Path | None, kinds: tuple[str, ...]) -> None:
     readers = build_targets(settings.notify)
     admins = build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False) or readers
     samples = [a for a in sample_alerts() if not kinds or a.kind in kinds]
-    operator = [a for a in samples if a.kind.startswith("feed_")]
-    news = [a for a in samples if not a.kind.startswith("feed_")]
+    operator = [a for a in samples if is_operator_kind(a.kind)]
+    news = [a for a in samples if not is_operator_kind(a.kind)]
     report = asyncio.run(send_samples(readers, news, settings.templates))
     admin_report = asyncio.run(send_samples(admins, operator, settings.templates))
     for error in [*report.errors, *admin_report.errors]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -179,3 +181,25 @@ def test_every_transition_is_heard_once_and_nothing_else(steps: list[tuple[str, 
             delivered.append(alert.kind if alert.kind in (Kind.REMOVED, Kind.RESTORED) else "change")
         known = after(known, outcome)
     assert delivered == _expected(steps, removed_after)
+
+
+def test_across_a_new_layout_only_what_a_reader_sees_alerts() -> None:
+    """Text gained at the body's edge in a new layout is the layout's; the same in the old layout is an edit."""
+    known = replace(baseline(0), layout="L1", closed=True)
+    chrome = Snapshot(url=URL, title="Example | EFF", notes=(), source="live",
+                      paragraphs=(*BODY, "Share this post and sign up for our newsletter today."))
+    relaid = decide(known, Fetched(chrome, layout="L2"), Rules(), now=NOW)
+    assert relaid.verdict == Verdict.QUIET and relaid.relayout and relaid.version == chrome
+    same = decide(known, Fetched(chrome, layout="L1"), Rules(), now=NOW)
+    assert same.verdict == Verdict.CHANGED and not same.relayout
+    noted = Snapshot(url=URL, title="Example | EFF", notes=page(2).notes, paragraphs=chrome.paragraphs)
+    assert [a.kind for a in decide(known, Fetched(noted, layout="L2"), Rules(), now=NOW).alerts] == [Kind.NOTE_ADDED]
+
+
+def test_a_page_cut_off_is_a_failed_check_once_its_pages_were_whole() -> None:
+    known = replace(baseline(0), closed=True)
+    cut = decide(known, Fetched(page(1), closed=False), Rules(), now=NOW)
+    assert cut.verdict == Verdict.FAILED and "incomplete" in (cut.error or "") and cut.version is None
+    never_closed = decide(replace(known, closed=False, latest=page(0)), Fetched(page(1), closed=False), Rules(),
+                          now=NOW)
+    assert never_closed.verdict == Verdict.CHANGED  # a site that never sends closing tags is still read

@@ -74,6 +74,7 @@ def sample(kind: str) -> Alert:
         "feed_quiet": "The feed has had no new entry for more than 7 days.",
         "feed_recovered": "The feed answers again after 3 failed polls.",
         "feed_flooded": "40 more new on-topic entries than max_new_posts (20) in one poll were not tracked.",
+        "layout_changed": "www.eff.org: articles are now read in a new page layout.",
     }
     return Alert(kind=kind, url=FEED, title=FEED, dedup_key=kind, detail=details[kind])
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from monitor.app.report import CycleReport
 from monitor.config import Settings
@@ -39,7 +40,7 @@ from monitor.decide.compare import compare
 from monitor.decide.policy import is_due, parse_when
 from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
 from monitor.notify.delivery import Target, deliver_pending
-from monitor.sources.extract import extract_article, extract_teasers
+from monitor.sources.extract import extract_teasers, read_article
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
@@ -56,6 +57,7 @@ class _Cycle:
     targets: list[Target]
     report: CycleReport
     admin_targets: list[Target] = field(default_factory=list)
+    relayouts: dict[str, set[str]] = field(default_factory=dict)  # host → new layouts met this cycle
 
     @property
     def target_urls(self) -> tuple[str, ...]:
@@ -95,6 +97,7 @@ async def run_cycle(
             cycle.report.not_due = len(rows) - len(due)
             rows = due
         await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
+        _report_relayouts(cycle)
         cycle.report.requests = fetcher.requests
         cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(fetcher.robots.bodies, fetcher.blocked_until)
@@ -269,21 +272,39 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
         if response.not_modified:
             seen = NotModified()
         else:
-            snapshot = extract_article(response.text(), row.url)
-            seen = Fetched(replace(snapshot, source="live", captured_at=now()))
+            reading = read_article(response.text(), row.url)
+            snapshot = replace(reading.snapshot, source="live", captured_at=now())
+            seen = Fetched(snapshot, layout=reading.layout, closed=reading.closed)
     except FetchError as exc:
         seen = Gone(str(exc)) if exc.status in (404, 410) else Failed(str(exc))
     except ExtractError as exc:
         seen = Failed(str(exc))
     rules = _rules(cycle.settings)
     known = Known(url=row.url, title=row.title, latest_hash=row.latest_hash, missing_count=row.missing_count,
-                  removed=row.removed, transitions=row.transitions)
+                  removed=row.removed, transitions=row.transitions, layout=row.layout, closed=row.closed)
     if needs_latest(known, seen, rules):  # only now: a snapshot to compare with, or to name an alert
         latest = cycle.store.latest_version(row.id)
         known = replace(known, latest=latest.snapshot if latest else None)
     outcome = decide(known, seen, rules, now=now())
-    record_outcome(cycle.store, row.id, outcome, targets=cycle.target_urls, validators=response_validators)
+    record_outcome(cycle.store, row.id, outcome, targets=cycle.target_urls, validators=response_validators,
+                   seen=seen)
+    if outcome.relayout and isinstance(seen, Fetched):
+        cycle.relayouts.setdefault(urlsplit(row.url).hostname or "", set()).add(seen.layout)
     _count(cycle, row.url, outcome)
+
+
+def _report_relayouts(cycle: _Cycle) -> None:
+    """A site read in a new layout is one operator alert per host and layout, not one alert per article."""
+    for host, layouts in sorted(cycle.relayouts.items()):
+        detail = (f"{host}: articles are now read in a new page layout; what only the layout changed was "
+                  f"re-baselined quietly, changes a reader would see still alert. Check `monitor extract URL`.")
+        log.warning("operator: %s", detail)
+        if not (cycle.admin_targets and Kind.LAYOUT_CHANGED in cycle.settings.alert_kinds):
+            continue
+        alert = Alert(kind=Kind.LAYOUT_CHANGED, url=f"https://{host}/", title=host, detail=detail, created_at=now(),
+                      dedup_key=digest(host, Kind.LAYOUT_CHANGED, *sorted(layouts)))
+        cycle.store.record_operator_alerts((alert,), tuple(t.url for t in cycle.admin_targets))
+        cycle.report.alerts_created += 1
 
 
 def _count(cycle: _Cycle, url: str, outcome: Outcome) -> None:

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     FEED_QUIET = "feed_quiet"
     FEED_RECOVERED = "feed_recovered"
     FEED_FLOODED = "feed_flooded"  # more new posts in one poll than max_new_posts: the rest summarised
+    LAYOUT_CHANGED = "layout_changed"  # a site's pages are read in a new layout (a redesign)
 
     @property
     def label(self) -> str:
@@ -38,9 +39,10 @@ class Kind(StrEnum):
 
     @property
     def audience(self) -> Audience:
-        return Audience.OPERATOR if self.value.startswith("feed_") else Audience.READER
+        return Audience.OPERATOR if self in _OPERATOR_KINDS else Audience.READER
 
 
+_OPERATOR_KINDS = frozenset({"feed_failing", "feed_quiet", "feed_recovered", "feed_flooded", "layout_changed"})
 _KIND_LABELS = {
     Kind.NEW_POST: "New post",
     Kind.NOTE_ADDED: "Update note",
@@ -53,12 +55,18 @@ _KIND_LABELS = {
     Kind.FEED_QUIET: "Feed quiet",
     Kind.FEED_RECOVERED: "Feed recovered",
     Kind.FEED_FLOODED: "Feed flooded",
+    Kind.LAYOUT_CHANGED: "Layout changed",
 }
 
 ALERT_KINDS: tuple[Kind, ...] = tuple(Kind)
 # What comparing two readings can find, most important first (a change's headline is the first it carries).
 CHANGE_KINDS: tuple[Kind, ...] = (Kind.NOTE_ADDED, Kind.NOTE_CHANGED, Kind.TITLE_CHANGED, Kind.BODY_EDITED)
 KIND_LABELS: dict[str, str] = {k.value: k.label for k in Kind}
+
+
+def is_operator_kind(kind: str) -> bool:
+    """Whether a stored kind string is for the operator (a feed or a site), not for readers of an article."""
+    return kind in _OPERATOR_KINDS
 
 
 def kind_label(kind: str) -> str:

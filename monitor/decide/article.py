@@ -18,6 +18,7 @@ from monitor.core.kinds import CHANGE_KINDS, Kind
 from monitor.core.model import Alert, Change, FeedEntry, Snapshot
 from monitor.core.text import digest
 from monitor.decide.compare import MINOR_SIMILARITY, compare
+from monitor.decide.layout import across_layout
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,17 @@ class Known:
     missing_count: int = 0  # 404/410 answers in a row
     removed: bool = False  # readers were told it is gone
     transitions: int = 0  # transitions recorded so far; numbers the next one
+    layout: str = ""  # fingerprint of the layout the article was last read in ("" = not known yet)
+    closed: bool = False  # its pages so far ended with their closing tags
 
 
 @dataclass(frozen=True)
 class Fetched:
-    """A 200 whose page was read into a snapshot."""
+    """A 200 whose page was read into a snapshot, with the layout it was found in."""
 
     snapshot: Snapshot
+    layout: str = ""
+    closed: bool = True  # the page ended with its closing </body> or </html>
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class Outcome:
     change: Change | None = None
     alerts: tuple[Alert, ...] = ()
     error: str | None = None
+    relayout: bool = False  # read in a new layout: differences that are the layout's were recorded quietly
 
 
 def needs_latest(known: Known, seen: Seen, rules: Rules) -> bool:
@@ -125,10 +131,14 @@ def decide(known: Known, seen: Seen, rules: Rules, *, now: str) -> Outcome:
         if not known.removed:
             return Outcome(Verdict.UNCHANGED, 0, False, known.transitions)
         return _restored(known, _latest_or_stub(known), rules, now)
-    return _fetched(known, seen.snapshot, rules, now)
+    if known.closed and not seen.closed:  # cut off by a proxy or CDN: never compared, never a version
+        return Outcome(Verdict.FAILED, known.missing_count, known.removed, known.transitions,
+                       error="incomplete page: it ends before its closing </body></html> tags")
+    return _fetched(known, seen, rules, now)
 
 
-def _fetched(known: Known, snapshot: Snapshot, rules: Rules, now: str) -> Outcome:
+def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
+    snapshot = seen.snapshot
     new_hash = snapshot.content_hash()
     if known.latest_hash is None:
         if known.removed:  # gone before its first capture, now answering
@@ -147,11 +157,14 @@ def _fetched(known: Known, snapshot: Snapshot, rules: Rules, now: str) -> Outcom
     if known.removed and Kind.RESTORED in rules.alert_kinds:
         alerts.append(_alert(Kind.RESTORED, known, snapshot, None, number, "online", now))
     change = compare(latest, snapshot, minor_similarity=rules.minor_similarity)
-    kind = headline(change, rules)
-    if change is not None and kind is not None:
-        alerts.append(_alert(kind, known, snapshot, change, number, new_hash, now))
+    relayout = bool(known.layout and seen.layout and known.layout != seen.layout)
+    news = across_layout(change, latest, snapshot) if relayout else change
+    kind = headline(news, rules)
+    if news is not None and kind is not None:
+        alerts.append(_alert(kind, known, snapshot, news, number, new_hash, now))
     verdict = Verdict.CHANGED if kind is not None else Verdict.QUIET
-    return Outcome(verdict, 0, False, number, version=snapshot, change=change, alerts=tuple(alerts))
+    return Outcome(verdict, 0, False, number, version=snapshot, change=change, alerts=tuple(alerts),
+                   relayout=relayout)
 
 
 def _gone(known: Known, seen: Gone, rules: Rules, now: str) -> Outcome:
@@ -195,11 +208,16 @@ def new_post_alert(entry: FeedEntry, rules: Rules, *, now: str) -> Alert | None:
                  entry=entry, byline=entry.author, published=entry.published, created_at=now)
 
 
-def after(known: Known, outcome: Outcome) -> Known:
+def after(known: Known, outcome: Outcome, seen: Seen | None = None) -> Known:
     """What the monitor knows once `outcome` is stored (the store writes the same fields)."""
     version = outcome.version
+    layout, closed = known.layout, known.closed
+    if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:  # what the store keeps of the reading
+        layout, closed = seen.layout or layout, closed or seen.closed
     return replace(
         known,
+        layout=layout,
+        closed=closed,
         title=version.title if version else known.title,
         latest_hash=version.content_hash() if version else known.latest_hash,
         latest=version if version else known.latest,

@@ -46,6 +46,8 @@ def sample_alerts() -> list[Alert]:
         "feed_recovered": replace(base, url=FEED, title=FEED, detail="polls succeed again"),
         "feed_flooded": replace(base, url=FEED, title=FEED,
                                 detail="29980 more new on-topic entries than max_new_posts (20) in one poll"),
+        "layout_changed": replace(base, url="https://www.eff.org/", title="www.eff.org",
+                                  detail="www.eff.org: articles are now read in a new page layout"),
     }
     assert set(samples) == set(ALERT_KINDS)
     return [replace(samples[kind], kind=kind, title=f"[test] {samples[kind].title}") for kind in ALERT_KINDS]

@@ -75,9 +75,10 @@ class ArticlesMixin:
 
     def record_check(
         self, article_id: int, *, validators: Validators | None = None, error: str | None = None,
-        missing_count: int | None = None,
+        missing_count: int | None = None, layout: str | None = None, closed: bool | None = None,
     ) -> None:
         with self.conn:
+            _note_reading(self.conn, article_id, layout, closed)
             self.conn.execute(
                 "UPDATE articles SET last_checked = ?, last_error = ?,"
                 " failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END,"
@@ -140,10 +141,13 @@ class ArticlesMixin:
         validators: Validators | None = None,
         removed: bool | None = None,
         transitions: int | None = None,
+        layout: str | None = None,
+        closed: bool | None = None,
     ) -> int:
         """The new version, its alerts and their pending deliveries, and the check itself: all or nothing."""
         stamp = now()
         with self.conn:
+            _note_reading(self.conn, article_id, layout, closed)
             seq = self.conn.execute(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE article_id = ?", (article_id,)
             ).fetchone()[0]
@@ -202,3 +206,10 @@ def pack_snapshot(text: str, base: bytes | None) -> bytes:
 def unpack_snapshot(blob: bytes, base: bytes | None) -> str:
     unpacker = zlib.decompressobj(zdict=base) if base else zlib.decompressobj()
     return (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")
+
+
+def _note_reading(conn: sqlite3.Connection, article_id: int, layout: str | None, closed: bool | None) -> None:
+    """The layout the article was read in, and whether its pages end with closing tags (once true, kept)."""
+    if layout is not None or closed is not None:
+        conn.execute("UPDATE articles SET layout = COALESCE(?, layout), closed = MAX(closed, COALESCE(?, 0))"
+                     " WHERE id = ?", (layout or None, None if closed is None else int(closed), article_id))

@@ -49,6 +49,11 @@ class OutboxMixin:
     conn: sqlite3.Connection
 
     # -- alerts --------------------------------------------------------------------------
+    def record_operator_alerts(self, alerts: tuple[Alert, ...], targets: tuple[str, ...]) -> None:
+        """Operator alerts about no one article (a site's new layout), each written once (dedup key)."""
+        with self.conn:
+            insert_alerts(self.conn, None, None, alerts, targets, now())
+
     def alerts(self) -> list[AlertRow]:
         """Every alert, oldest first (operator alerts about feeds included)."""
         return [_alert_row(r) for r in self.conn.execute(_ALERT_COLUMNS + " ORDER BY id")]

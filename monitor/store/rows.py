@@ -38,6 +38,8 @@ class ArticleRow:
     latest_source: str | None = None
     published: str = ""
     transitions: int = 0  # transitions recorded so far (decide numbers the next one)
+    layout: str = ""
+    closed: bool = False
 
 
 def article_row(row: sqlite3.Row) -> ArticleRow:
@@ -49,6 +51,8 @@ def article_row(row: sqlite3.Row) -> ArticleRow:
         failures=row["failures"], latest_hash=row["latest_hash"], latest_source=row["latest_source"],
         published=row["published"] or "",
         transitions=row["transitions"] if "transitions" in row.keys() else 0,  # noqa: SIM118 (schema-1 file read-only)
+        layout=(row["layout"] or "") if "layout" in row.keys() else "",  # noqa: SIM118
+        closed=bool(row["closed"]) if "closed" in row.keys() else False,  # noqa: SIM118
     )
 
 

@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS articles (
     published TEXT,
     transitions INTEGER NOT NULL DEFAULT 0,  -- transitions recorded (versions, removals, returns): numbers the next
     identity TEXT,  -- core.identity.identity_key(url): one row per article whatever the link's spelling
-    guid TEXT  -- the feed's stable id for the post, when a feed announced it
+    guid TEXT,  -- the feed's stable id for the post, when a feed announced it
+    layout TEXT,  -- fingerprint of the layout the article was last read in
+    closed INTEGER NOT NULL DEFAULT 0  -- its pages so far ended with closing tags (a cut page is then an error)
 );
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,
@@ -114,6 +116,8 @@ _ADDED_COLUMNS = (
     ("articles", "transitions", "INTEGER NOT NULL DEFAULT 0"),  # schema 2: alerts keyed on transitions
     ("articles", "identity", "TEXT"),  # schema 2: one identity per article
     ("articles", "guid", "TEXT"),  # schema 2: the feed's guid, a second identity
+    ("articles", "layout", "TEXT"),  # schema 2: a redesign re-baselines quietly
+    ("articles", "closed", "INTEGER NOT NULL DEFAULT 0"),  # schema 2: a page cut off is an error
 )
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from monitor.core.kinds import is_operator_kind
 from monitor.store.database import Store
-from monitor.web.views import is_operator_kind
 
 
 def _escape(value: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from monitor.app.status import status_rows
 from monitor.config import Settings
-from monitor.core.kinds import kind_label
+from monitor.core.kinds import is_operator_kind, kind_label
 from monitor.core.model import Alert
 from monitor.decide.compare import compare
 from monitor.render import Mark, inline_marks, render
@@ -85,10 +85,6 @@ class DiffView:
 def is_operator(alert: Alert) -> bool:
     """Feed-health alerts are for the operator, not for readers of the change history."""
     return is_operator_kind(alert.kind)
-
-
-def is_operator_kind(kind: str) -> bool:
-    return kind.startswith("feed_")
 
 
 def label(kind: str | None) -> str:

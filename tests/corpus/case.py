@@ -8,7 +8,7 @@ and judged by the product's own `decide`, the function the cycle calls.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -28,7 +28,7 @@ from monitor.decide.article import (
     new_post_alert,
 )
 from monitor.decide.compare import change_kinds
-from monitor.sources.extract import extract_article
+from monitor.sources.extract import read_article
 from monitor.sources.seeds import parse_seed_file
 
 KINDS = (
@@ -82,8 +82,14 @@ class Sequence:
 
 
 def read_page(html: str) -> Snapshot:
+    return read_seen(html).snapshot
+
+
+def read_seen(html: str) -> Fetched:
+    """A page as the cycle sees it: the snapshot, the layout it was found in, whether the page was whole."""
     m = _CANONICAL.search(html)
-    return extract_article(html, m.group(1) if m else "https://www.eff.org/")
+    reading = read_article(html, m.group(1) if m else "https://www.eff.org/")
+    return Fetched(reading.snapshot, layout=reading.layout, closed=reading.closed)
 
 
 def snapshot_of(case: Case, side: Literal["old", "new"]) -> Snapshot | None:
@@ -119,7 +125,10 @@ def run_case(case: Case) -> frozenset[str]:
         return frozenset({Kind.NEW_POST.value}) if new_post_alert(entry, rules, now=NOW) else frozenset()
     known = Known(url=old.url, title=old.title, latest_hash=old.content_hash(), latest=old,
                   removed=case.old_removed, missing_count=1 if case.old_removed else 0)
-    seen: Seen = Fetched(new) if new is not None else Gone("HTTP 404")
+    if case.old_kind != "seed" and case.old is not None:  # the layout and wholeness the old page was read in
+        before = read_seen(case.old)
+        known = replace(known, layout=before.layout, closed=before.closed)
+    seen: Seen = read_seen(case.new) if case.new is not None else Gone("HTTP 404")
     return labels(decide(known, seen, rules, now=NOW), set())
 
 
@@ -130,7 +139,7 @@ def _seen(step: str | None) -> Seen:
         return NotModified()
     if step == SERVER_ERROR:
         return Failed("HTTP 503")
-    return Fetched(read_page(step))
+    return read_seen(step)
 
 
 def run_sequence(sequence: Sequence, rules: Rules | None = None) -> tuple[frozenset[str], ...]:
@@ -138,12 +147,14 @@ def run_sequence(sequence: Sequence, rules: Rules | None = None) -> tuple[frozen
     rules = rules or Rules()
     first = sequence.steps[0]
     assert isinstance(first, str) and first not in (NOT_MODIFIED, SERVER_ERROR), "a sequence starts with a page"
-    baseline = read_page(first)
-    known = after(Known(url=baseline.url), decide(Known(url=baseline.url), Fetched(baseline), rules, now=NOW))
+    seen_first = read_seen(first)
+    start = Known(url=seen_first.snapshot.url)
+    known = after(start, decide(start, seen_first, rules, now=NOW), seen_first)
     delivered: set[str] = set()
     out = []
     for step in sequence.steps[1:]:
-        outcome = decide(known, _seen(step), rules, now=NOW)
+        seen = _seen(step)
+        outcome = decide(known, seen, rules, now=NOW)
         out.append(labels(outcome, delivered))
-        known = after(known, outcome)
+        known = after(known, outcome, seen)
     return tuple(out)

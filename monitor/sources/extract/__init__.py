@@ -43,6 +43,17 @@ class Reading:
     snapshot: Snapshot
     profile: str
     layout: str
+    closed: bool = True  # the page ends with its closing </body> or </html>: it was not cut off
+
+
+_CLOSING = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+_TAIL = 65536
+
+
+def page_is_closed(html: str) -> bool:
+    """Whether the page ends with its closing tags. Every page of the 181-page benchmark does; a page cut off
+    by a proxy or a CDN (whatever its Content-Length said) does not."""
+    return _CLOSING.search(html, max(0, len(html) - _TAIL)) is not None
 
 
 def profile_for(url: str) -> str:
@@ -54,11 +65,14 @@ def profile_for(url: str) -> str:
 def read_article(html: str, url: str) -> Reading:
     """Read the article on a page with its site's profile; raise ExtractError when there is none."""
     tree = LexborHTMLParser(html)
-    profile = profile_for(url)
-    if profile == "eff":
+    closed = page_is_closed(html)
+    if profile_for(url) == "eff":
+        # No fall-back to the generic reader: a page the profile cannot read (a listing a removed post
+        # redirects to, a consent page) is an error, never a quietly accepted version.
         snapshot, body = read_eff(tree, url)
-        return Reading(snapshot, profile, layout_fingerprint(profile, body))
-    return _read_generic(tree, url)
+        return Reading(snapshot, "eff", layout_fingerprint("eff", body), closed)
+    reading = _read_generic(tree, url)
+    return Reading(reading.snapshot, reading.profile, reading.layout, closed)
 
 
 def extract_article(html: str, url: str) -> Snapshot:
