@@ -26,6 +26,7 @@ from monitor.core.kinds import ALERT_KINDS
 from monitor.core.logs import configure_logging
 from monitor.notify.delivery import Target, build_targets, deliver_pending, send_samples, sends_in_flight
 from monitor.render.samples import sample_alerts
+from monitor.store.archive import archive_dir
 from monitor.store.database import Store, cycle_lock, memory_copy, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -177,6 +178,25 @@ def notify_test(config_path: Path | None, kinds: tuple[str, ...]) -> None:
     click.echo(f"samples: {report.sent + admin_report.sent} sent, {report.failed + admin_report.failed} failed")
     if report.failed or admin_report.failed:
         sys.exit(1)
+
+
+@main.command()
+@config_option
+@_friendly_errors
+def verify(config_path: Path | None) -> None:
+    """Recompute the digest of every archived WARC record; list missing or altered ones (exit 1)."""
+    from monitor.store.verify import verify_archive
+
+    settings = load_settings(config_path)
+    store = open_store(settings.database, read_only=True)
+    try:
+        result = verify_archive(store.conn, archive_dir(settings))
+    finally:
+        store.close()
+    for line in [*result.problems, *(f"note: {n}" for n in result.notes)]:
+        click.echo(line, err=line in result.problems)
+    click.echo(f"{result.records} records checked: {len(result.problems) or 'no'} problems")
+    sys.exit(0 if result.ok else 1)
 
 
 def _dry_run_store(path: Path) -> Store:

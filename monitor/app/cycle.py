@@ -10,11 +10,13 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Coroutine
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitor.config import Settings
 from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
+from monitor.core.exchange import Exchange
 from monitor.core.faults import crash_point
 from monitor.core.model import Alert, FeedEntry, Validators
 from monitor.core.text import digest
@@ -40,6 +42,7 @@ from monitor.sources.extract import extract_article, extract_teasers
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
+from monitor.store.archive import Archive, open_archive
 from monitor.store.database import ArticleRow, Store, now
 from monitor.store.outcomes import record_outcome
 
@@ -82,6 +85,7 @@ class _Cycle:
     targets: list[Target]
     report: CycleReport
     admin_targets: list[Target] = field(default_factory=list)
+    archive: Archive | None = None  # WARC records of every capture that makes a version
 
     @property
     def target_urls(self) -> tuple[str, ...]:
@@ -102,7 +106,7 @@ async def run_cycle(
     `due_only` applies the re-check policy (the service, `check --due`); otherwise every
     tracked article is fetched (a one-off `check` means "look now").
     """
-    cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [])
+    cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [], open_archive(settings, store))
     import_seeds(cycle)
     store.track_all(settings.articles, "config")
     async with Fetcher(settings) as fetcher:
@@ -262,10 +266,11 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
     cycle.report.articles_checked += 1
     seen: Seen
     response_validators: Validators | None = None
+    exchange: Exchange | None = None
     try:
         response = await fetcher.get(row.url, validators)
         crash_point("after_fetch")
-        response_validators = response.validators
+        response_validators, exchange = response.validators, response.exchange
         if response.not_modified:
             seen = NotModified()
         else:
@@ -282,7 +287,12 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
         latest = cycle.store.latest_version(row.id)
         known = replace(known, latest=latest.snapshot if latest else None)
     outcome = decide(known, seen, rules, now=now())
-    record_outcome(cycle.store, row.id, outcome, targets=cycle.target_urls, validators=response_validators)
+    # The capture's WARC records are written (fsync) before the version, indexed in its transaction.
+    capture = cycle.archive.capture(row.id, row.url, exchange, version=outcome.version is not None,
+                                    unchanged=outcome.verdict == Verdict.UNCHANGED) if cycle.archive else nullcontext()
+    with capture as on_version:
+        record_outcome(cycle.store, row.id, outcome, targets=cycle.target_urls, validators=response_validators,
+                       on_version=on_version)
     _count(cycle, row.url, outcome)
 
 

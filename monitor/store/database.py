@@ -13,7 +13,7 @@ import hashlib
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,8 +152,12 @@ class Store:
         validators: Validators | None = None,
         removed: bool | None = None,
         transitions: int | None = None,
+        on_version: Callable[[int], None] | None = None,
     ) -> int:
-        """The new version, its alerts and their pending deliveries, and the check itself: all or nothing."""
+        """The new version, its alerts and their pending deliveries, and the check itself: all or nothing.
+
+        `on_version(version_id)` runs inside the transaction (the archive indexes its WARC records there).
+        """
         stamp = now()
         with self.conn:
             seq = self.conn.execute(
@@ -172,6 +176,8 @@ class Store:
                  blob, base[0] if base else None, change_kind, int(minor)),
             )
             version_id = int(cur.lastrowid or 0)
+            if on_version is not None:
+                on_version(version_id)
             self._insert_alerts(article_id, version_id, alerts, targets, stamp)
             self.conn.execute(
                 "UPDATE articles SET title = ?, last_error = NULL, missing_count = 0, failures = 0,"

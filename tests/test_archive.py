@@ -1,0 +1,159 @@
+"""Every capture that makes a version is a WARC record warcio reads back, indexed only once it is whole."""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import run_monitor, write_config
+from tests.fixtures.articles import STILL_FLAWED
+from tests.replay import ReplaySite
+from tests.site import add_note, article_page
+
+NOTE = "Update (5/5/2026): The treaty's first review conference was postponed."
+WARCIO = Path(sys.executable).with_name("warcio")
+
+
+def article_config(tmp_path: Path, site: ReplaySite, **extra: Any) -> Path:
+    """One tracked article, no seeds, no feed: each check is one fetch of it."""
+    (tmp_path / "no-seeds").mkdir(exist_ok=True)
+    return write_config(tmp_path, site, [], seeds_dir=tmp_path / "no-seeds", feeds=[], articles=[STILL_FLAWED.url],
+                        **extra)
+
+
+def check(cfg: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    result = run_monitor("check", config=cfg, extra_env=env)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def index_rows(tmp_path: Path) -> list[sqlite3.Row]:
+    with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
+        conn.row_factory = sqlite3.Row
+        return conn.execute("SELECT * FROM warc_records ORDER BY id").fetchall()
+
+
+def read_back(path: Path) -> list[tuple[int, int, Any, bytes]]:
+    """(offset, length, record, payload) of every record, digests checked by warcio."""
+    out = []
+    with path.open("rb") as f:
+        records = ArchiveIterator(f, check_digests=True)
+        for record in records:
+            payload = record.content_stream().read()
+            records.read_to_end()
+            assert record.digest_checker.passed is True, record.digest_checker.problems
+            out.append((records.get_record_offset(), records.get_record_length(), record, payload))
+    return out
+
+
+def warc_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "archive").glob("*.warc.gz"))
+
+
+def test_each_version_is_archived_exactly_as_exchanged(tmp_path: Path, site: ReplaySite) -> None:
+    cfg = article_config(tmp_path, site)
+    check(cfg)
+    check(cfg)  # unchanged (a 304): counted, no record
+    site.set(STILL_FLAWED.path, article_page(add_note(STILL_FLAWED, NOTE)))
+    check(cfg)
+
+    [warc] = warc_files(tmp_path)
+    assert subprocess.run([WARCIO, "check", "-v", str(warc)], capture_output=True).returncode == 0
+    records = read_back(warc)
+    rows = index_rows(tmp_path)
+    assert [r["record_type"] for r in rows] == ["warcinfo", "request", "response", "request", "response"]
+    assert [(r["byte_offset"], r["byte_length"]) for r in rows] == [(o, n) for o, n, _, _ in records], \
+        "the index points at every record, and only at whole records"
+    info, request, response = (r for _, _, r, _ in records[:3])
+    assert b"operator: " in records[0][3] and b"robots: obey" in records[0][3]
+    assert response.rec_headers.get_header("WARC-Target-URI") == STILL_FLAWED.url, "the eff.org identity"
+    assert response.rec_headers.get_header("X-Monitor-Fetched-URI") == site.base_url + STILL_FLAWED.path
+    assert response.rec_headers.get_header("WARC-Concurrent-To") == request.rec_headers.get_header("WARC-Record-ID")
+    assert response.rec_headers.get_header("WARC-Warcinfo-ID") == info.rec_headers.get_header("WARC-Record-ID")
+    assert request.http_headers.get_header("User-Agent").startswith("deeplinks-monitor")
+    assert response.http_headers.get_statuscode() == "200"
+    assert records[2][3] == article_page(STILL_FLAWED).encode() and NOTE.encode() not in records[2][3]
+    assert NOTE.encode() in records[4][3]
+    assert records[4][2].rec_headers.get_header("WARC-Date") > response.rec_headers.get_header("WARC-Date")
+    assert len({r["version_id"] for r in rows[1:]}) == 2, "two versions, a request and a response each"
+    with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
+        assert conn.execute("SELECT checks FROM archive_unchanged").fetchall() == [(1,)], "the 304 was counted"
+
+
+def test_gzip_and_chunked_body_is_stored_as_sent_with_consistent_headers(tmp_path: Path, site: ReplaySite) -> None:
+    page = article_page(STILL_FLAWED).encode()
+    site.set(STILL_FLAWED.path, gzip.compress(page), headers={"Content-Encoding": "gzip"}, framing="chunked")
+    check(article_config(tmp_path, site))
+
+    [warc] = warc_files(tmp_path)
+    response = next(r for _, _, r, _ in read_back(warc) if r.rec_type == "response")
+    with warc.open("rb") as f:
+        raw = next(r.raw_stream.read() for r in ArchiveIterator(f) if r.rec_type == "response")
+    assert gzip.decompress(raw) == page, "the body bytes as sent, before decoding"
+    assert response.http_headers.get_header("Content-Encoding") == "gzip"
+    assert response.http_headers.get_header("Content-Length") == str(len(raw))
+    assert response.http_headers.get_header("Transfer-Encoding") is None, "the client removed the chunking"
+    assert response.rec_headers.get_header("X-Monitor-Original-Transfer-Encoding") == "chunked"
+
+
+@pytest.mark.parametrize("point", ["mid_warc", "after_warc"])
+def test_kill_9_while_archiving_leaves_no_half_record_indexed(tmp_path: Path, site: ReplaySite, point: str) -> None:
+    cfg = article_config(tmp_path, site)
+    check(cfg)
+    [warc] = warc_files(tmp_path)
+    whole = warc.stat().st_size
+    site.set(STILL_FLAWED.path, article_page(add_note(STILL_FLAWED, NOTE)))
+
+    crashed = run_monitor("check", config=cfg, extra_env={"MONITOR_FAULT": point})
+    assert crashed.returncode == -9
+    assert warc.stat().st_size > whole, "bytes of the interrupted capture are on disk"
+    assert len(index_rows(tmp_path)) == 3, "but nothing points at them"
+    verify = run_monitor("verify", config=cfg)
+    assert verify.returncode == 0 and "interrupted write" in verify.stdout, verify.stdout + verify.stderr
+
+    check(cfg)  # the next start cuts the tail, then captures the change again
+    rows = index_rows(tmp_path)
+    assert [r["record_type"] for r in rows] == ["warcinfo", "request", "response", "request", "response"]
+    assert rows[3]["byte_offset"] == whole, "the new record starts where the last whole one ended"
+    assert warc.stat().st_size == rows[-1]["byte_offset"] + rows[-1]["byte_length"]
+    assert len(read_back(warc)) == 5
+    assert subprocess.run([WARCIO, "check", str(warc)], capture_output=True).returncode == 0
+
+
+def test_verify_reports_an_altered_byte_and_a_missing_file(tmp_path: Path, site: ReplaySite) -> None:
+    cfg = article_config(tmp_path, site)
+    check(cfg)
+    assert run_monitor("verify", config=cfg).returncode == 0
+    [warc] = warc_files(tmp_path)
+    response = index_rows(tmp_path)[2]
+    data = bytearray(warc.read_bytes())
+    data[response["byte_offset"] + response["byte_length"] // 2] ^= 0x01
+    warc.write_bytes(bytes(data))
+
+    result = run_monitor("verify", config=cfg)
+    assert result.returncode == 1
+    problems = result.stderr.splitlines()
+    assert len(problems) == 1 and problems[0].startswith("altered: response record"), result.stderr
+    assert STILL_FLAWED.url in problems[0] and response["record_id"] in problems[0]
+
+    warc.unlink()
+    result = run_monitor("verify", config=cfg)
+    assert result.returncode == 1
+    assert len(result.stderr.splitlines()) == 3 and all(
+        line.startswith("missing: ") for line in result.stderr.splitlines()), result.stderr
+
+
+def test_dry_run_archives_nothing(tmp_path: Path, site: ReplaySite) -> None:
+    check(article_config(tmp_path, site))
+    before = [p.stat().st_size for p in warc_files(tmp_path)]
+    site.set(STILL_FLAWED.path, article_page(add_note(STILL_FLAWED, NOTE)))
+    result = run_monitor("check", "--dry-run", config=tmp_path / "monitor.toml")
+    assert result.returncode == 0, result.stderr
+    assert [p.stat().st_size for p in warc_files(tmp_path)] == before
