@@ -182,6 +182,27 @@ def notify_test(config_path: Path | None, kinds: tuple[str, ...]) -> None:
 
 @main.command()
 @config_option
+@click.option("--wacz", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Write the WACZ package here.")
+@click.option("--url", default=None, help="Only this article's captures.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Only captures from this date on (YYYY-MM-DD or an ISO time; UTC).")
+@_friendly_errors
+def export(config_path: Path | None, out: Path, url: str | None, since: str | None) -> None:
+    """Pack the archived captures (WARC records, CDXJ index, pages) into a WACZ for pywb or ReplayWeb.page."""
+    from monitor.store.wacz import export_wacz
+
+    settings = load_settings(config_path)
+    store = open_store(settings.database, read_only=True)
+    try:
+        done = export_wacz(store.conn, archive_dir(settings), out, url=url, since=_utc(since))
+    finally:
+        store.close()
+    click.echo(f"{out}: {done.pages} versions, {done.records} WARC records, {done.bytes / 1024:.0f} KB")
+
+
+@main.command()
+@config_option
 @_friendly_errors
 def verify(config_path: Path | None) -> None:
     """Recompute the digest of every archived WARC record; list missing or altered ones (exit 1)."""
@@ -197,6 +218,18 @@ def verify(config_path: Path | None) -> None:
         click.echo(line, err=line in result.problems)
     click.echo(f"{result.records} records checked: {len(result.problems) or 'no'} problems")
     sys.exit(0 if result.ok else 1)
+
+
+def _utc(when: str | None) -> str | None:
+    """A date or time from the command line as the WARC-Date prefix it is compared with."""
+    if when is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+    except ValueError:
+        raise MonitorError(f"--since takes a date like 2026-01-31 or an ISO time, not {when!r}") from None
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _dry_run_store(path: Path) -> Store:
