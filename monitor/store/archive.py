@@ -242,9 +242,13 @@ class Archive:
         if not placed:
             return
         path = self.directory / placed[0].file
-        with contextlib.suppress(OSError), path.open("r+b") as f:
-            f.truncate(placed[0].offset)
-            os.fsync(f.fileno())
+        with contextlib.suppress(OSError):
+            if placed[0].offset == 0:  # the file began with this batch: no file at all, as before
+                path.unlink()
+                return
+            with path.open("r+b") as f:
+                f.truncate(placed[0].offset)
+                os.fsync(f.fileno())
 
     def _unchanged(self, article_id: int, url: str, exchange: Exchange | None) -> None:
         """Count the check against the latest version; with `revisits`, also write what we saw."""

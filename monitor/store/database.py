@@ -152,12 +152,9 @@ class Store:
         validators: Validators | None = None,
         removed: bool | None = None,
         transitions: int | None = None,
-        on_version: Callable[[int], None] | None = None,
+        on_version: Callable[[int], None] | None = None,  # called with the new id in the transaction (archive)
     ) -> int:
-        """The new version, its alerts and their pending deliveries, and the check itself: all or nothing.
-
-        `on_version(version_id)` runs inside the transaction (the archive indexes its WARC records there).
-        """
+        """The new version, its alerts and their pending deliveries, and the check itself: all or nothing."""
         stamp = now()
         with self.conn:
             seq = self.conn.execute(
