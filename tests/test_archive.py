@@ -255,3 +255,31 @@ def test_a_version_that_is_not_committed_takes_its_records_back(tmp_path: Path, 
         assert index_rows(tmp_path) == []
     finally:
         store.close()
+
+
+def test_web_view_links_each_archived_version_as_a_download_never_inline(tmp_path: Path, site: ReplaySite) -> None:
+    from starlette.testclient import TestClient
+
+    from monitor.web import create_app
+
+    cfg = article_config(tmp_path, site)
+    check(cfg)
+    site.set(STILL_FLAWED.path, article_page(add_note(STILL_FLAWED, NOTE)))
+    check(cfg)
+    client = TestClient(create_app(load_settings(cfg)))
+    page = client.get("/article/1")
+    assert page.status_code == 200
+    assert 'href="/article/1/version/1.warc.gz"' in page.text and 'href="/article/1/version/2.warc.gz"' in page.text
+    assert "monitor export --wacz" in page.text, "says how to replay"
+
+    download = client.get("/article/1/version/2.warc.gz")
+    assert download.status_code == 200
+    assert download.headers["content-disposition"] == 'attachment; filename="article-1-version-2.warc.gz"'
+    assert download.headers["content-type"] == "application/octet-stream"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    warc = tmp_path / "download.warc.gz"
+    warc.write_bytes(download.content)
+    records = read_back(warc)
+    assert [r.rec_type for _, _, r, _ in records] == ["warcinfo", "request", "response"]
+    assert NOTE.encode() in records[2][3]
+    assert client.get("/article/1/version/9.warc.gz").status_code == 404

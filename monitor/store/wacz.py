@@ -23,6 +23,8 @@ from monitor.store.archive import has_tables
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
+_COLUMNS = ("file, byte_offset, byte_length, sha256, record_type, record_id, target_uri, warc_date, payload_digest,"
+            " status, mime, role")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,27 @@ def export_wacz(conn: sqlite3.Connection, directory: Path, out: Path, *, url: st
     return Exported(records=len(rows), pages=len(pages) - 1, bytes=out.stat().st_size)
 
 
+def version_warc(conn: sqlite3.Connection, directory: Path, version_id: int) -> bytes | None:
+    """One version's capture as a small .warc.gz (its file's warcinfo, the request, the response); None if none."""
+    if not has_tables(conn):
+        return None
+    rows = [_Row(*r) for r in conn.execute(
+        f"SELECT {_COLUMNS}, '', NULL FROM warc_records WHERE (version_id = ? AND role = 'version') OR (role = 'file'"
+        " AND file IN (SELECT file FROM warc_records WHERE version_id = ? AND role = 'version'))"
+        " ORDER BY file, byte_offset", (version_id, version_id))]
+    if not any(r.role == "version" for r in rows):
+        return None
+    return b"".join(_read(directory, row) for row in rows)
+
+
+def archived_versions(conn: sqlite3.Connection, article_id: int) -> set[int]:
+    """Ids of the article's versions that have a response record."""
+    if not has_tables(conn):
+        return set()
+    return {r[0] for r in conn.execute("SELECT version_id FROM warc_records WHERE article_id = ? AND role = 'version'"
+                                       " AND record_type = 'response'", (article_id,))}
+
+
 def _select(conn: sqlite3.Connection, url: str | None, since: str | None) -> list[_Row]:
     if not has_tables(conn):
         return []
@@ -101,9 +124,7 @@ def _select(conn: sqlite3.Connection, url: str | None, since: str | None) -> lis
     files = sorted({r.file for r in rows})
     marks = ",".join("?" * len(files))
     infos = [_Row(*r) for r in conn.execute(
-        "SELECT file, byte_offset, byte_length, sha256, record_type, record_id, target_uri, warc_date,"
-        " payload_digest, status, mime, role, '', NULL FROM warc_records"
-        f" WHERE role = 'file' AND file IN ({marks})", files)]
+        f"SELECT {_COLUMNS}, '', NULL FROM warc_records WHERE role = 'file' AND file IN ({marks})", files)]
     return sorted([*infos, *rows], key=lambda r: (r.file, r.offset))  # each file's warcinfo before its records
 
 
