@@ -231,6 +231,7 @@ def test_a_failed_archive_write_costs_no_alert_and_verify_names_the_version(tmp_
 
     result = check(cfg)
     assert NOTE in result.stdout, "the change is still recorded and alerted"
+    assert "could not write the capture" in result.stderr and "1 errors" in result.stdout, "and the operator told"
     verified = run_monitor("verify", config=cfg)
     lines = verified.stderr.splitlines()
     assert verified.returncode == 1 and len(lines) == 4, verified.stderr

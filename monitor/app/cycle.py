@@ -124,6 +124,7 @@ async def run_cycle(
             cycle.report.not_due = len(rows) - len(due)
             rows = due
         await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
+        cycle.report.errors.extend(cycle.archive.failures if cycle.archive else ())
         cycle.report.requests = fetcher.requests
         cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(fetcher.robots.bodies, fetcher.blocked_until)

@@ -117,6 +117,7 @@ class Archive:
         self.operator = operator
         self.file_bytes = file_bytes
         self.revisits = revisits
+        self.failures: list[str] = []  # writes that failed this cycle, for the cycle's error lines
         ensure_tables(store.conn)
         self.recovered = self.recover()
 
@@ -161,7 +162,9 @@ class Archive:
         try:
             placed = self._append(lambda info_id: exchange_records(url, exchange, info_id))
         except OSError as exc:  # a full disk must not cost the alert: the version is kept, verify reports it
-            log.error("archive: could not write the capture of %s (%s); the version has no WARC record", url, exc)
+            self.failures.append(f"{url}: archive: could not write the capture ({exc.strerror or exc}); "
+                                 "this version has no WARC record")
+            log.error("%s", self.failures[-1])
             yield None
             return
         indexed: list[int] = []
