@@ -195,7 +195,7 @@ def export(config_path: Path | None, out: Path, url: str | None, since: str | No
     settings = load_settings(config_path)
     store = open_store(settings.database, read_only=True)
     try:
-        done = export_wacz(store.conn, archive_dir(settings), out, url=url, since=_utc(since))
+        done = export_wacz(store, archive_dir(settings), out, url=url, since=_utc(since))
     finally:
         store.close()
     click.echo(f"{out}: {done.pages} versions, {done.records} WARC records, {done.bytes / 1024:.0f} KB")
@@ -211,7 +211,7 @@ def verify(config_path: Path | None) -> None:
     settings = load_settings(config_path)
     store = open_store(settings.database, read_only=True)
     try:
-        result = verify_archive(store.conn, archive_dir(settings))
+        result = verify_archive(store, archive_dir(settings))
     finally:
         store.close()
     for line in [*result.problems, *(f"note: {n}" for n in result.notes)]:

@@ -19,6 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from monitor.store.archive import has_tables, indexed_ends, our_files
+from monitor.store.database import Store
 
 
 @dataclass
@@ -32,8 +33,8 @@ class Verification:
         return not self.problems
 
 
-def verify_archive(conn: sqlite3.Connection, directory: Path) -> Verification:
-    result = Verification()
+def verify_archive(store: Store, directory: Path) -> Verification:
+    conn, result = store.conn, Verification()
     if not has_tables(conn):
         result.notes.append("no WARC records yet (nothing captured since archiving began)")
         return result

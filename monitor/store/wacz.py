@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from monitor import __version__
 from monitor.core.errors import StoreError
 from monitor.store.archive import has_tables
+from monitor.store.database import Store
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
@@ -52,10 +53,10 @@ class _Row:
     seq: int | None
 
 
-def export_wacz(conn: sqlite3.Connection, directory: Path, out: Path, *, url: str | None = None,
+def export_wacz(store: Store, directory: Path, out: Path, *, url: str | None = None,
                 since: str | None = None) -> Exported:
     """Write the WACZ; StoreError when there is nothing to export or a record no longer matches its index."""
-    rows = _select(conn, url, since)
+    rows = _select(store.conn, url, since)
     if not rows:
         which = (f" {url}" if url else "") + (f" since {since}" if since else "")
         raise StoreError(f"no archived captures match{which}")
@@ -88,8 +89,9 @@ def export_wacz(conn: sqlite3.Connection, directory: Path, out: Path, *, url: st
     return Exported(records=len(rows), pages=len(pages) - 1, bytes=out.stat().st_size)
 
 
-def version_warc(conn: sqlite3.Connection, directory: Path, version_id: int) -> bytes | None:
+def version_warc(store: Store, directory: Path, version_id: int) -> bytes | None:
     """One version's capture as a small .warc.gz (its file's warcinfo, the request, the response); None if none."""
+    conn = store.conn
     if not has_tables(conn):
         return None
     rows = [_Row(*r) for r in conn.execute(
@@ -101,12 +103,13 @@ def version_warc(conn: sqlite3.Connection, directory: Path, version_id: int) -> 
     return b"".join(_read(directory, row) for row in rows)
 
 
-def archived_versions(conn: sqlite3.Connection, article_id: int) -> set[int]:
+def archived_versions(store: Store, article_id: int) -> set[int]:
     """Ids of the article's versions that have a response record."""
-    if not has_tables(conn):
+    if not has_tables(store.conn):
         return set()
-    return {r[0] for r in conn.execute("SELECT version_id FROM warc_records WHERE article_id = ? AND role = 'version'"
-                                       " AND record_type = 'response'", (article_id,))}
+    rows = store.conn.execute("SELECT version_id FROM warc_records WHERE article_id = ? AND role = 'version'"
+                              " AND record_type = 'response'", (article_id,))
+    return {r[0] for r in rows}
 
 
 def _select(conn: sqlite3.Connection, url: str | None, since: str | None) -> list[_Row]:

@@ -92,7 +92,7 @@ def warc(request: Request) -> Response:
     with reading(request) as store:
         row = views.article_by_id(store, request.path_params["id"])
         version = next((v for v in store.versions(row.id) if v.seq == seq), None) if row else None
-        data = version_warc(store.conn, archive_dir(_settings(request)), version.id) if version else None
+        data = version_warc(store, archive_dir(_settings(request)), version.id) if version else None
     if data is None:
         return not_found(request, "No archived capture of that version.")
     name = f"article-{request.path_params['id']}-version-{seq}.warc.gz"

@@ -128,7 +128,7 @@ def timeline(store: Store, article_id: int) -> list[TimelineEntry]:
     """The article's versions oldest first, each with the notes it added over the one before."""
     out = []
     previous: VersionRow | None = None
-    archived = archived_versions(store.conn, article_id)
+    archived = archived_versions(store, article_id)
     for v in store.versions(article_id):
         before = {n.key for n in previous.snapshot.notes} if previous else set()
         if v.change_kind:
