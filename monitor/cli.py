@@ -26,6 +26,7 @@ from monitor.core.kinds import ALERT_KINDS, is_operator_kind
 from monitor.core.logs import configure_logging
 from monitor.notify.delivery import Target, build_targets, deliver_pending, send_samples, sends_in_flight
 from monitor.render.samples import sample_alerts
+from monitor.store.archive import archive_dir
 from monitor.store.database import Store, cycle_lock, memory_copy, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -176,6 +177,52 @@ def extract(targets: tuple[str, ...], as_json: bool) -> None:
             click.echo(f"error: {exc}", err=True)
             failed = True
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@config_option
+@click.option("--wacz", "out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Write the WACZ package here.")
+@click.option("--url", default=None, help="Only this article's captures.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Only captures from this date on (YYYY-MM-DD or an ISO time; UTC).")
+@_friendly_errors
+def export(config_path: Path | None, out: Path, url: str | None, since: str | None) -> None:
+    """Pack the archived captures (WARC records, CDXJ index, pages) into a WACZ for pywb or ReplayWeb.page."""
+    from monitor.store.wacz import export_wacz
+
+    settings = load_settings(config_path)
+    with open_store(settings.database, read_only=True) as store:
+        done = export_wacz(store, archive_dir(settings), out, url=url, since=_utc(since))
+    click.echo(f"{out}: {done.pages} versions, {done.records} WARC records, {done.bytes / 1024:.0f} KB")
+
+
+@main.command()
+@config_option
+@_friendly_errors
+def verify(config_path: Path | None) -> None:
+    """Recompute the digest of every archived WARC record; list missing or altered ones (exit 1)."""
+    from monitor.store.verify import verify_archive
+
+    settings = load_settings(config_path)
+    with open_store(settings.database, read_only=True) as store:
+        result = verify_archive(store, archive_dir(settings))
+    for line in [*result.problems, *(f"note: {n}" for n in result.notes)]:
+        click.echo(line, err=line in result.problems)
+    click.echo(f"{result.records} records checked: {len(result.problems) or 'no'} problems")
+    sys.exit(0 if result.ok else 1)
+
+
+def _utc(when: str | None) -> str | None:
+    """A date or time from the command line as the WARC-Date prefix it is compared with."""
+    if when is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+    except ValueError:
+        raise MonitorError(f"--since takes a date like 2026-01-31 or an ISO time, not {when!r}") from None
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _dry_run_store(path: Path) -> Store:

@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Coroutine
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from monitor.app.report import CycleReport
 from monitor.config import Settings
 from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
+from monitor.core.exchange import Exchange
 from monitor.core.faults import crash_point
 from monitor.core.identity import fetch_url, identity_key
 from monitor.core.kinds import Kind, Origin
@@ -44,6 +46,7 @@ from monitor.sources.extract import extract_teasers, read_article
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
+from monitor.store.archive import Archive, open_archive
 from monitor.store.database import ArticleRow, Store, article_facts, now
 from monitor.store.outcomes import record_outcome
 
@@ -58,6 +61,7 @@ class _Cycle:
     report: CycleReport
     admin_targets: list[Target] = field(default_factory=list)
     relayouts: dict[str, set[str]] = field(default_factory=dict)  # host → new layouts met this cycle
+    archive: Archive | None = None  # WARC records of every capture that makes a version
 
     @property
     def target_urls(self) -> tuple[str, ...]:
@@ -78,7 +82,7 @@ async def run_cycle(
     `due_only` applies the re-check policy (the service, `check --due`); otherwise every
     tracked article is fetched (a one-off `check` means "look now").
     """
-    cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [])
+    cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [], archive=open_archive(settings, store))
     import_seeds(cycle)
     store.track_all(settings.articles, "config")
     async with Fetcher(settings) as fetcher:
@@ -98,6 +102,7 @@ async def run_cycle(
             rows = due
         await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
         _report_relayouts(cycle)
+        cycle.report.errors.extend(cycle.archive.failures if cycle.archive else ())
         cycle.report.requests = fetcher.requests
         cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(fetcher.robots.bodies, fetcher.blocked_until)
@@ -265,10 +270,11 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
     cycle.report.articles_checked += 1
     seen: Seen
     response_validators: Validators | None = None
+    exchange: Exchange | None = None
     try:
         response = await fetcher.get(row.url, validators)
         crash_point("after_fetch")
-        response_validators = response.validators
+        response_validators, exchange = response.validators, response.exchange
         if response.not_modified:
             seen = NotModified()
         else:
@@ -286,8 +292,12 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
         latest = cycle.store.latest_version(row.id)
         known = replace(known, latest=latest.snapshot if latest else None)
     outcome = decide(known, seen, rules, now=now())
-    record_outcome(cycle.store, row.id, outcome, targets=cycle.target_urls, validators=response_validators,
-                   seen=seen)
+    # The capture's WARC records are written (fsync) before the version, indexed in its transaction.
+    capture = cycle.archive.capture(row.id, row.url, exchange, version=outcome.version is not None,
+                                    unchanged=outcome.verdict == Verdict.UNCHANGED) if cycle.archive else nullcontext()
+    with capture as on_version:
+        record_outcome(cycle.store, row.id, outcome, targets=cycle.target_urls, validators=response_validators,
+                       seen=seen, on_version=on_version)
     if outcome.relayout and isinstance(seen, Fetched):
         cycle.relayouts.setdefault(urlsplit(row.url).hostname or "", set()).add(seen.layout)
     _count(cycle, row.url, outcome)

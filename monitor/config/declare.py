@@ -227,6 +227,13 @@ class Settings:
         "it these conditions are only logged", must="a list of Apprise URLs", secret=True)
     admin_after: int = setting(3, 'failed polls of a feed in a row before "feed failing"', ge=1, le=1000)
     quiet_days: float = setting(7.0, 'days without a new feed entry before "feed quiet"', ge=0, le=MAX_DAYS)
+    archive_enabled: bool = setting(
+        True, "write every capture that makes a version as WARC/1.1 records (`monitor export --wacz`, `verify`)")
+    archive_dir: Path | None = setting(None, "where the WARC files go", shown_default="`archive/` beside the database")
+    archive_file_bytes: int = setting(100_000_000, "a new WARC file starts once the current one reaches this size",
+                                      ge=1_000_000, le=10_000_000_000)
+    archive_revisits: bool = setting(
+        False, "record unchanged checks as WARC revisit records (otherwise they are counted per version)")
     web_bind: str = setting(DEFAULT_WEB_BIND, "the web view's address", must=BIND_MUST, check=_bind, empty_ok=True)
     web_token: str | None = setting(None, "the token the web view requires off loopback", secret=True)
     source: str = "defaults"  # where the settings came from (the config file's path): not a setting

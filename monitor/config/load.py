@@ -280,5 +280,6 @@ def _build(values: dict[str, Any], sources: dict[str, str], base: Path, where: s
         instance = keys(**given)
         builder = getattr(instance, "build", None)
         built[name] = builder(table_where) if builder else instance
-    simple = {k: v for k, v in values.items() if "." not in k and k not in ("database", "seeds_dir")}
-    return Settings(database=database, seeds_dir=seeds_dir, source=where, **built, **simple)
+    archive = resolve(values["archive_dir"]) if values.get("archive_dir") else None
+    simple = {k: v for k, v in values.items() if "." not in k and k not in ("database", "seeds_dir", "archive_dir")}
+    return Settings(database=database, seeds_dir=seeds_dir, archive_dir=archive, source=where, **built, **simple)

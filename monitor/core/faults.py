@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("after_fetch", "after_version", "before_send", "after_mark")
+POINTS = ("after_fetch", "mid_warc", "after_warc", "after_version", "before_send", "after_mark")
 
 
 def crash_point(name: str) -> None:

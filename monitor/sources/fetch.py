@@ -19,13 +19,14 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from monitor.config import Settings
 from monitor.core.errors import FetchError
+from monitor.core.exchange import Exchange
 from monitor.core.model import Validators
 from monitor.sources.robots import RobotsRules
 
@@ -45,6 +46,7 @@ class Response:
     body: bytes
     content_type: str
     validators: Validators
+    exchange: Exchange | None = field(default=None, repr=False, compare=False)  # the wire exchange, for the archive
 
     @property
     def not_modified(self) -> bool:
@@ -189,6 +191,7 @@ class Fetcher:
     async def _request(self, client: httpx.AsyncClient, url: str, host: str, headers: dict[str, str]) -> Response | str:
         fetch_url = self.urls.to_fetch(url)
         self.requests += 1
+        started = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
         try:
             async with client.stream("GET", fetch_url, headers=headers) as resp:
                 status = resp.status_code
@@ -201,7 +204,8 @@ class Fetcher:
                     # Read the (empty) body: a response closed unread also closes its connection, and
                     # a warm cycle would pay a new TCP (and TLS) handshake for every 304.
                     await resp.aread()
-                    return Response(url, 304, b"", resp.headers.get("content-type", ""), _validators(resp))
+                    return Response(url, 304, b"", resp.headers.get("content-type", ""), _validators(resp),
+                                    _exchange(resp, started, b""))
                 if status in (429, 503):
                     delay = retry_after_seconds(resp.headers.get("retry-after"))
                     self.blocked_until[host] = time.time() + (delay if delay is not None else 60.0)
@@ -212,11 +216,13 @@ class Fetcher:
                     raise FetchError(f"HTTP {status} from {host}", transient=True, status=status, retry=True)
                 if status != 200:
                     raise FetchError(f"HTTP {status}", status=status)
+                tap = _RawTap.install(resp)  # the bytes as sent (still gzip…), for the WARC record
                 body = await self._read_capped(resp, url)
                 content_type = resp.headers.get("content-type", "")
                 if _looks_binary(body, content_type):
                     raise FetchError(f"binary response ({content_type or 'no content-type'}), not a page or feed")
-                return Response(url, 200, body, content_type, _validators(resp))
+                return Response(url, 200, body, content_type, _validators(resp),
+                                _exchange(resp, started, b"".join(tap.chunks)))
         except httpx.TimeoutException:
             raise FetchError(f"timed out after {self.settings.timeout:g}s", transient=True, retry=True) from None
         except httpx.HTTPError as exc:
@@ -329,3 +335,37 @@ def _short(url: str) -> str:
     parts = urlsplit(url)
     shown = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else url.split("?")[0]
     return shown if len(shown) <= 120 else shown[:117] + "..."
+
+
+class _RawTap(httpx.AsyncByteStream):
+    """Keeps a copy of the response's raw stream (de-chunked, not content-decoded) as it is read."""
+
+    def __init__(self, inner: httpx.AsyncByteStream) -> None:
+        self._inner = inner
+        self.chunks: list[bytes] = []
+
+    @classmethod
+    def install(cls, resp: httpx.Response) -> _RawTap:
+        assert isinstance(resp.stream, httpx.AsyncByteStream)
+        tap = cls(resp.stream)
+        resp.stream = tap
+        return tap
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            self.chunks.append(chunk)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _exchange(resp: httpx.Response, started: str, raw_body: bytes) -> Exchange:
+    def pairs(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
+        return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw)
+
+    return Exchange(
+        fetch_url=str(resp.request.url), method=resp.request.method, request_headers=pairs(resp.request.headers),
+        http_version=resp.http_version, status=resp.status_code, reason=resp.reason_phrase,
+        response_headers=pairs(resp.headers), raw_body=raw_body, started_at=started,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from collections.abc import Callable
 
 from monitor.core.identity import fetch_url, identity_key
 from monitor.core.model import Alert, Snapshot, Validators
@@ -143,6 +144,7 @@ class ArticlesMixin:
         transitions: int | None = None,
         layout: str | None = None,
         closed: bool | None = None,
+        on_version: Callable[[int], None] | None = None,  # called with the new id in the transaction (archive)
     ) -> int:
         """The new version, its alerts and their pending deliveries, and the check itself: all or nothing."""
         stamp = now()
@@ -164,6 +166,8 @@ class ArticlesMixin:
                  blob, base[0] if base else None, change_kind, int(minor)),
             )
             version_id = int(cur.lastrowid or 0)
+            if on_version is not None:
+                on_version(version_id)
             insert_alerts(self.conn, article_id, version_id, alerts, targets, stamp)
             self.conn.execute(
                 "UPDATE articles SET title = ?, last_error = NULL, missing_count = 0, failures = 0,"

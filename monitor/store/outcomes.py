@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from monitor.core.model import Validators
 from monitor.decide.article import Fetched, Outcome, Seen, Verdict
 from monitor.store.database import Store
@@ -10,8 +12,12 @@ from monitor.store.database import Store
 def record_outcome(
     store: Store, article_id: int, outcome: Outcome, *, targets: tuple[str, ...], validators: Validators | None,
     seen: Seen | None = None,
+    on_version: Callable[[int], None] | None = None,
 ) -> None:
-    """Everything a later run reads as "already handled" is committed with the alerts it caused, or not at all."""
+    """Everything a later run reads as "already handled" is committed with the alerts it caused, or not at all.
+
+    `on_version` is called with the new version's id inside its transaction (to index its WARC records).
+    """
     layout = closed = None
     if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:
         layout, closed = seen.layout, seen.closed
@@ -21,6 +27,7 @@ def record_outcome(
             article_id, outcome.version, change_kind=change.kind if change else None,
             minor=bool(change and change.minor), alerts=outcome.alerts, targets=targets, validators=validators,
             removed=outcome.removed, transitions=outcome.transitions, layout=layout, closed=closed,
+            on_version=on_version,
         )
     elif outcome.verdict in (Verdict.REMOVED, Verdict.RESTORED):
         store.record_alerts(article_id, outcome.alerts, targets, removed=outcome.removed,

@@ -43,6 +43,7 @@ def create_app(settings: Settings, *, cycles: Callable[[], int] | None = None) -
             Route("/", routes.index, name="index"),
             Route("/article/{id:int}", routes.article, name="article"),
             Route("/article/{id:int}/diff/{a:int}/{b:int}", routes.diff, name="diff"),
+            Route("/article/{id:int}/version/{seq:int}.warc.gz", routes.warc, name="warc"),
             Route("/changes.atom", routes.changes_atom, name="atom"),
             Route("/api/changes", routes.api_changes, name="api_changes"),
             Route("/api/articles", routes.api_articles, name="api_articles"),

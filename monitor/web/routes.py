@@ -17,7 +17,9 @@ from starlette.templating import Jinja2Templates
 from monitor.app.health import check_health
 from monitor.config import Settings
 from monitor.core.kinds import ORIGIN_LABELS
+from monitor.store.archive import archive_dir
 from monitor.store.database import Store, open_store
+from monitor.store.wacz import version_warc
 from monitor.web import views
 from monitor.web.atom import atom_feed
 from monitor.web.metrics import metrics_text
@@ -76,6 +78,20 @@ def diff(request: Request) -> Response:
     if view is None:
         return not_found(request, "No such article or version.")
     return page(request, "diff.html", view=view)
+
+
+def warc(request: Request) -> Response:
+    """A version's WARC records as a download: captured HTML is untrusted and never served inline from here."""
+    seq = request.path_params["seq"]
+    with reading(request) as store:
+        row = store.article_by_id(request.path_params["id"])
+        version = store.version(row.id, seq) if row else None
+        data = version_warc(store, archive_dir(_settings(request)), version.id) if version else None
+    if data is None:
+        return not_found(request, "No archived capture of that version.")
+    name = f"article-{request.path_params['id']}-version-{seq}.warc.gz"
+    return Response(data, media_type="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def changes_atom(request: Request) -> Response:

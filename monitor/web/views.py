@@ -16,6 +16,7 @@ from monitor.core.model import Alert
 from monitor.decide.compare import compare
 from monitor.render import Mark, inline_marks, render
 from monitor.store.database import AlertRow, ArticleRow, Store, VersionRow
+from monitor.store.wacz import archived_versions
 
 ENTRY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/deeplinks-monitor/alerts")
 
@@ -49,6 +50,7 @@ class TimelineEntry:
     notes_added: tuple[str, ...]
     truncated: bool
     previous: int | None
+    warc: bool = False  # its capture is archived: the page links the WARC download
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def timeline(store: Store, article_id: int) -> list[TimelineEntry]:
     """The article's versions oldest first, each with the notes it added over the one before."""
     out = []
     previous: VersionRow | None = None
+    archived = archived_versions(store, article_id)
     for v in store.versions(article_id):
         before = {n.key for n in previous.snapshot.notes} if previous else set()
         if v.change_kind:
@@ -128,7 +131,7 @@ def timeline(store: Store, article_id: int) -> list[TimelineEntry]:
             seq=v.seq, captured_at=v.captured_at, source="seeded" if v.source.startswith("seed") else v.source,
             kind=kind, minor=v.minor, title=v.snapshot.title,
             notes_added=tuple(n.text for n in v.snapshot.notes if n.key not in before),
-            truncated=v.snapshot.truncated, previous=previous.seq if previous else None,
+            truncated=v.snapshot.truncated, previous=previous.seq if previous else None, warc=v.id in archived,
         ))
         previous = v
     return out
