@@ -57,7 +57,8 @@ class _Cycle:
 
     @property
     def target_urls(self) -> tuple[str, ...]:
-        return tuple(t.url for t in self.targets)
+        """The targets' keys (deliveries are stored by target identity, never by URL)."""
+        return tuple(t.key for t in self.targets)
 
     def error(self, where: str, exc: Exception | str) -> None:
         message = f"{where}: {exc}"
@@ -199,7 +200,7 @@ def _record_poll(
                             created_at=stamp),)
             cycle.report.alerts_created += 1
     cycle.store.record_feed(url, validators, error, health=health, alerts=alerts,
-                            targets=tuple(t.url for t in cycle.admin_targets))
+                            targets=tuple(t.key for t in cycle.admin_targets))
 
 
 def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings) -> str:
