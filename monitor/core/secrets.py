@@ -108,14 +108,15 @@ def secret_parts(url: str) -> set[str]:
     found = {url}
     user, _, password = userinfo.partition(":")
     found.update(p for p in (user, password, userinfo) if len(p) >= 4)
+    candidates = [user, password, *path.split("/"), fragment, *fragment.split("/")]
     if not shown_host(url):
         found.add(hostport)
-        found.update(hostport.split(":"))
-    candidates = [*path.split("/"), fragment, *fragment.split("/")]
+        candidates += hostport.split(":")
     for key, value in parse_qsl(query, keep_blank_values=True):
         candidates += [value, *value.split()]
         if key[:1] in "+-:":  # Apprise header (+), payload (-) and field (:) arguments
             candidates.append(f"{key[1:]}={value}")
+    candidates += [piece for c in candidates for piece in re.split(r"[-_.:~+\s]+", c)]
     found.update(c for c in candidates if _secret_like(c))
     return {v for f in found for v in (f, unquote(f), unquote_plus(f)) if len(v) >= MIN_SECRET}
 
