@@ -2,12 +2,13 @@
 
 A delivery belongs to a target, not to a spelling of its URL. A target's identity is
 its name when the config gives one (`"ops=slack://…"`), else what stays put when a
-token is rotated: the scheme, the network host (never a token sitting where a host
-goes) and the parts of the URL a service uses to say *where* to post, which are no
-secret (Slack channels, Telegram chat ids and bot id, Matrix user and rooms, email
-account and recipients, Pushover devices, a Discord webhook id, a Gotify path) —
-never a password, a path token, a query value or a header. Two targets that would
-share an identity are told apart by their order among those sharing it (#2, #3 …).
+credential is rotated: the scheme, the network host (never a token sitting where a
+host goes) and the recipients a URL names that are no part of a credential (Slack
+channels, Telegram chat ids, Matrix rooms, email recipients, Pushover devices, a
+Gotify path prefix) — never a user, password, path token, webhook or bot id, query
+value or header. Two targets that would share an identity are told apart by their
+order among those sharing it (#2, #3 …), so a Discord webhook recreated with a new
+id and token is still the same target.
 
 The key stored in the database and shown to people is a hash of the identity
 (`id-1a2b3c4d`); the label is `scheme://host/… [id-1a2b3c4d]` (monitor.core.secrets).
@@ -143,30 +144,25 @@ def derived_identity(url: str, apprise_host: str | None = None) -> str:
     parts = split_url(url)
     if parts is None:
         return url.split("://", 1)[0].lower()
-    scheme, userinfo, hostport, path, query, fragment = parts
+    scheme, _, _, path, query, fragment = parts
     segments = [unquote(s) for s in path.split("/") if s]
     params = parse_qsl(query, keep_blank_values=True)
     recipients = [v for k, v in params if k.lower() in ("to", "cc", "bcc")]
     rooms = [unquote(r) for r in re.split(r"[/#,\s]+", fragment) if r]
-    user = unquote(userinfo.partition(":")[0])
     family = scheme.removesuffix("s")  # mailtos, matrixs, gotifys: the same service over TLS
     where: list[str] = []
     if family == "tgram":
-        where = [hostport.partition(":")[0], *segments, *recipients]  # the bot's numeric id is public
+        where = [*segments, *recipients]  # chat ids; the bot (its id is part of the token) may change
     elif family == "slack":
         where = [*rooms, *(s for s in segments if s[:1] in "#@+"), *recipients]
     elif family == "matrix":
-        where = [user, *rooms, *(s for s in segments if s[:1] in "#!@+"), *recipients]
+        where = [*rooms, *(s for s in segments if s[:1] in "#!@+"), *recipients]
     elif family == "mailto":
-        where = [user, *recipients, *(s for s in segments if "@" in s)]
-    elif family == "discord":
-        where = [host_and_port(hostport)[0]]
-    elif scheme in ("http", "https") and "webhooks" in segments[:-1]:  # a Discord/Slack-style native webhook
-        where = [segments[segments.index("webhooks") + 1]]
+        where = [*recipients, *(s for s in segments if "@" in s)]
     elif family in ("pover", "pushover"):
-        where = [*segments, *recipients]
+        where = [*segments, *recipients]  # devices; the user key is a credential
     elif family == "gotify":
-        where = segments[:-1]
+        where = segments[:-1]  # a path prefix before the application token
     host = display_host(url, apprise_host)
     return "|".join([scheme, host, *sorted(w.lower() for w in where if w)])
 

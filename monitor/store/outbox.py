@@ -169,9 +169,13 @@ class OutboxMixin:
     def orphaned(self, current: Sequence[str]) -> list[OrphanedDelivery]:
         """Deliveries still owed to targets that are not among the `current` keys, oldest alert first."""
         keys = _keys(current)
+        # A file from before target identities, opened read-only, has no targets table: no labels then.
+        labels = "targets" if self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'targets'").fetchone() else (
+            "(SELECT NULL AS key, NULL AS label)")
         rows = self.conn.execute(
             "SELECT d.alert_id, d.target, t.label, d.status, d.attempts, a.payload, a.article_id IS NULL"
-            " FROM deliveries d JOIN alerts a ON a.id = d.alert_id LEFT JOIN targets t ON t.key = d.target"
+            f" FROM deliveries d JOIN alerts a ON a.id = d.alert_id LEFT JOIN {labels} t ON t.key = d.target"
             f" WHERE d.status IN {OWED} AND d.target NOT IN ({','.join('?' * len(keys))}) ORDER BY d.alert_id",
             keys,
         )
