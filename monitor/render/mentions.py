@@ -8,11 +8,12 @@ What would ping in the chat services we render for:
 - Matrix: `@room` (and a user id `@user:server`); Telegram: `@username`.
 
 One rule covers them all and every body format: a WORD JOINER (U+2060, invisible, zero
-width) goes after every `@`, after every `<` that opens `<!`, `<@`, `<#` or `<&`, and
-after every `!` that runs into a word. The text reads the same; no service's mention
-syntax matches it any more, and escaping or format conversion later (Markdown, HTML,
-Apprise's own) keeps the joiner where it is. Applied to article text only: the link
-target is left alone, and a user's template may still mention people on purpose.
+width) goes after every `@`, after every `<` that opens `<!`, `<@`, `<#` or `<&`, after
+every `!` that runs into a word, and after the `&` of an entity spelling `@`, `<` or `!`.
+The text reads the same; no service's mention syntax matches it any more, and escaping
+or format conversion later (Markdown, HTML, Apprise's own) keeps the joiner where it is.
+Applied to article text only: the link target is left alone, and a user's template may
+still mention people on purpose.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from monitor.core.model import Alert, FeedEntry, UpdateNote, WordEdit
 JOINER = "\u2060"
 # The characters that can already sit between a trigger and what follows without waking it.
 _INERT_AFTER = "\u2060\u200b\u200c\u200d\ufeff"
-_TRIGGER = re.compile(rf"@(?![{_INERT_AFTER}])|<(?=[!@#&])|!(?=[^\W_])")
+# The same triggers written as HTML entities, which a later HTML or Markdown step would decode.
+_ENTITY = r"&(?=#0*64;|#x0*40;|commat;|lt;|#0*60;|#x0*3c;|excl;|#0*33;|#x0*21;)"
+_TRIGGER = re.compile(rf"@(?![{_INERT_AFTER}])|<(?=[!@#&])|!(?=[^\W_])|{_ENTITY}", re.IGNORECASE)
 
 
 def defuse(text: str) -> str:
