@@ -24,7 +24,8 @@ TOKENS = ["@everyone", "@here", "<!channel>", "<!here>", "<!everyone>", "<@123>"
           "<@U024BE7LH>", "!here>", "&lt;!channel&gt;", "&#64;everyone", "@\u200beveryone", "<#C123>"]
 # What pings somewhere: Discord @everyone/@here and <@id>/<@&id> (Apprise also pings any @word), Slack's <!…>,
 # <@…> and the bare !here> Apprise rewrites into <!here>, Matrix @room.
-ACTIVE = re.compile(r"@(?:everyone|here|room|channel|[a-z0-9&])|<[!@#&]|!(?:everyone|here|channel)", re.IGNORECASE)
+ACTIVE = re.compile(r"@(?:everyone|here|room|channel|[a-z0-9&])|<[!@#][&!]?\w|!(?:everyone|here|channel)",
+                    re.IGNORECASE)
 
 
 def readings(text: str, fmt: str) -> list[str]:
