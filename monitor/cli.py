@@ -24,7 +24,8 @@ from monitor.config import DEFAULT_GRACE, load_settings
 from monitor.core.errors import MonitorError
 from monitor.core.kinds import ALERT_KINDS, is_operator_kind
 from monitor.core.logs import configure_logging
-from monitor.notify.delivery import Target, build_targets, deliver_pending, send_samples, sends_in_flight
+from monitor.core.secrets import redact
+from monitor.notify.delivery import configured_targets, deliver_pending, send_samples, sends_in_flight, stdout_target
 from monitor.render.samples import sample_alerts
 from monitor.store.archive import archive_dir
 from monitor.store.database import Store, cycle_lock, memory_copy, open_store
@@ -45,7 +46,7 @@ def _friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except MonitorError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {redact(str(exc))}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -68,14 +69,13 @@ def main(verbose: int) -> None:
 def check(config_path: Path | None, dry_run: bool, due_only: bool) -> None:
     """Run one cycle (seeds, feeds, tracked articles, alerts) and exit."""
     settings = load_settings(config_path)
-    targets = [Target(url="stdout", label="standard output")] if dry_run else build_targets(settings.notify)
-    admins = [] if dry_run else build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False)
+    targets, admins = ([stdout_target()], []) if dry_run else configured_targets(settings.notify,
+                                                                               settings.notify_admin)
     with (nullcontext() if dry_run else cycle_lock(settings.database),
           _dry_run_store(settings.database) if dry_run else open_store(settings.database) as store):
         report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only, admin_targets=admins))
         record_cycle(store, report)
-    for error in report.errors:
-        click.echo(f"  ! {error}", err=True)
+    _print_errors(report.errors)
     click.echo(("dry run, nothing written: " if dry_run else "") + report.summary())
 
 
@@ -122,20 +122,21 @@ def status(config_path: Path | None, as_json: bool) -> None:
 def notify(config_path: Path | None, retry: bool, replay: str | None) -> None:
     """Deliver the outbox without running a cycle: pending alerts, or failed ones again."""
     settings = load_settings(config_path)
-    targets = [*build_targets(settings.notify),
-               *build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False)]
+    readers, admins = configured_targets(settings.notify, settings.notify_admin)
+    targets = [*readers, *admins]
     with cycle_lock(settings.database), open_store(settings.database) as store:
         queued = 0
         if replay is not None:
             if replay != "all" and not replay.isdigit():
                 raise MonitorError(f"--replay takes an alert id or 'all', not {replay!r}")
-            queued = store.replay(None if replay == "all" else int(replay))
+            store.adopt_targets([(t.key, t.legacy_key, t.label) for t in targets])
+            queued = store.replay(None if replay == "all" else int(replay), readers=[t.key for t in readers],
+                                  admins=[t.key for t in admins])
         report = asyncio.run(deliver_pending(store, targets, give_up_after=settings.max_attempts,
                                              backoff=settings.delivery_backoff,
                                              ignore_backoff=retry or replay is not None,
                                              templates=settings.templates, digest=settings.digest))
-    for error in report.errors:
-        click.echo(f"  ! {error}", err=True)
+    _print_errors(report.errors)
     requeued = f"{queued} failed deliveries queued again; " if replay is not None else ""
     click.echo(f"{requeued}{report.sent} sent, {report.failed} failed")
 
@@ -148,15 +149,14 @@ def notify(config_path: Path | None, retry: bool, replay: str | None) -> None:
 def notify_test(config_path: Path | None, kinds: tuple[str, ...]) -> None:
     """Send a sample alert of each kind to the configured URLs, to see them before a real change."""
     settings = load_settings(config_path)
-    readers = build_targets(settings.notify)
-    admins = build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False) or readers
+    readers, admins = configured_targets(settings.notify, settings.notify_admin)
+    admins = admins or readers
     samples = [a for a in sample_alerts() if not kinds or a.kind in kinds]
     operator = [a for a in samples if is_operator_kind(a.kind)]
     news = [a for a in samples if not is_operator_kind(a.kind)]
     report = asyncio.run(send_samples(readers, news, settings.templates))
     admin_report = asyncio.run(send_samples(admins, operator, settings.templates))
-    for error in [*report.errors, *admin_report.errors]:
-        click.echo(f"  ! {error}", err=True)
+    _print_errors([*report.errors, *admin_report.errors])
     click.echo(f"samples: {report.sent + admin_report.sent} sent, {report.failed + admin_report.failed} failed")
     if report.failed or admin_report.failed:
         sys.exit(1)
@@ -223,6 +223,10 @@ def _utc(when: str | None) -> str | None:
         raise MonitorError(f"--since takes a date like 2026-01-31 or an ISO time, not {when!r}") from None
     moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
+def _print_errors(errors: list[str]) -> None:
+    """One line per error on stderr; a URL in one (an unforeseen error's text) is masked."""
+    for error in errors:
+        click.echo(f"  ! {redact(error)}", err=True)
 
 
 def _dry_run_store(path: Path) -> Store:
@@ -248,8 +252,8 @@ def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: fl
     verbose = int(ctx.find_root().params.get("verbose") or 0)
     configure_logging(log_format, logging.DEBUG if verbose >= 2 else logging.INFO)
     settings = load_settings(config_path)
-    admins = build_targets(settings.notify_admin, key="notify_admin", fallback_stdout=False)
-    run_service(settings, build_targets(settings.notify), grace=grace, admin_targets=admins)
+    readers, admins = configured_targets(settings.notify, settings.notify_admin)
+    run_service(settings, readers, grace=grace, admin_targets=admins)
     if sends_in_flight():
         # Apprise may hold non-daemon worker threads of its own; the store is closed and the
         # unfinished delivery is still pending in it, so leave now rather than wait them out.

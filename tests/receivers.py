@@ -46,6 +46,7 @@ class JsonReceiver(_Collector):
         self.messages: list[dict[str, Any]] = []
         self.fail_status: int | None = None
         self.attempts = 0  # every POST, including those answered with fail_status
+        self.requests: list[tuple[str, dict[str, str], int]] = []  # every POST: path and query, headers, status
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,6 +54,7 @@ class JsonReceiver(_Collector):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status = receiver.fail_status
                 receiver.attempts += 1
+                receiver.requests.append((self.path, dict(self.headers.items()), status or 200))
                 if status is None:
                     receiver._add(json.loads(body))
                     status = 200

@@ -73,7 +73,7 @@ def emailed_html(tmp_path: Path) -> str:
         targets = build_targets((smtp.url(),))
         assert targets[0].fmt == "html", "email reads HTML"
         article = store.track(alert.url, "config", alert.title)
-        store.record_alerts(article.id, (alert,), (smtp.url(),))
+        store.record_alerts(article.id, (alert,), (targets[0].key,))
         report = asyncio.run(deliver_pending(store, targets))
         store.close()
         assert (report.sent, report.failed) == (1, 0), report.errors

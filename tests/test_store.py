@@ -123,12 +123,12 @@ def test_reads_by_id_and_by_article_and_unknown_ones_are_none_or_empty(tmp_path:
 def test_alerts_deliveries_and_host_state_come_back_as_named_rows(tmp_path: Path) -> None:
     with open_store(tmp_path / "db.sqlite3") as store:
         article = store.track(URL, "config")
-        store.record_alerts(article.id, (_alert("removed", "k"),), ("json://example.invalid",))
+        store.record_alerts(article.id, (_alert("removed", "k"),), ("id-0000abcd",))
         store.record_feed("https://www.eff.org/rss", None, "down", alerts=(_alert("feed_failing", "f"),))
         alerts = store.alerts()
         assert [(type(r), r.article_id, r.alert.dedup_key) for r in alerts] == [
             (AlertRow, article.id, "k"), (AlertRow, None, "f")], "operator alerts are about no article"
-        (pending,) = store.pending(("json://example.invalid",))
+        (pending,) = store.pending(("id-0000abcd",))
         store.mark_delivery(pending.alert_id, pending.target, ok=False, error="refused", give_up_after=1)
         assert store.failed_deliveries() == [
             FailedDelivery(alert_id=pending.alert_id, target=pending.target, attempts=1, last_error="refused",

@@ -64,8 +64,9 @@ class _Cycle:
     archive: Archive | None = None  # WARC records of every capture that makes a version
 
     @property
-    def target_urls(self) -> tuple[str, ...]:
-        return tuple(t.url for t in self.targets)
+    def target_keys(self) -> tuple[str, ...]:
+        """The targets' keys (deliveries are stored by target identity, never by URL)."""
+        return tuple(t.key for t in self.targets)
 
     def error(self, where: str, exc: Exception | str) -> None:
         message = f"{where}: {exc}"
@@ -210,7 +211,7 @@ def _new_post(cycle: _Cycle, entry: FeedEntry, *, listing: bool, announce: bool)
     alert = new_post_alert(entry, _rules(cycle.settings), now=now()) if announce else None
     cycle.store.track_new_post(entry.url, Origin.LISTING if listing else Origin.FEED, entry.title,
                                guid="" if listing else entry.entry_id, alerts=(alert,) if alert else (),
-                               targets=cycle.target_urls)
+                               targets=cycle.target_keys)
     crash_point("after_new_post")
     cycle.report.new_posts += 1
     cycle.report.alerts_created += int(alert is not None)
@@ -247,7 +248,7 @@ def _record_poll(
         alerts = (*alerts, extra)
         cycle.report.alerts_created += 1
     cycle.store.record_feed(url, validators, error, health=health, alerts=alerts,
-                            targets=tuple(t.url for t in cycle.admin_targets))
+                            targets=tuple(t.key for t in cycle.admin_targets))
 
 
 def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings) -> str:
@@ -296,7 +297,7 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
     capture = cycle.archive.capture(row.id, row.url, exchange, version=outcome.version is not None,
                                     unchanged=outcome.verdict == Verdict.UNCHANGED) if cycle.archive else nullcontext()
     with capture as on_version:
-        record_outcome(cycle.store, row.id, outcome, targets=cycle.target_urls, validators=response_validators,
+        record_outcome(cycle.store, row.id, outcome, targets=cycle.target_keys, validators=response_validators,
                        seen=seen, on_version=on_version)
     if outcome.relayout and isinstance(seen, Fetched):
         cycle.relayouts.setdefault(urlsplit(row.url).hostname or "", set()).add(seen.layout)
@@ -313,7 +314,7 @@ def _report_relayouts(cycle: _Cycle) -> None:
             continue
         alert = Alert(kind=Kind.LAYOUT_CHANGED, url=f"https://{host}/", title=host, detail=detail, created_at=now(),
                       dedup_key=digest(host, Kind.LAYOUT_CHANGED, *sorted(layouts)))
-        cycle.store.record_operator_alerts((alert,), tuple(t.url for t in cycle.admin_targets))
+        cycle.store.record_operator_alerts((alert,), tuple(t.key for t in cycle.admin_targets))
         cycle.report.alerts_created += 1
 
 

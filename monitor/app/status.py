@@ -7,8 +7,10 @@ import datetime as dt
 import json
 
 from monitor.config import Settings
+from monitor.core.errors import ConfigError
 from monitor.decide.policy import RecheckPolicy, next_check
-from monitor.store.database import Store, article_facts
+from monitor.notify.targets import Target, configured_targets
+from monitor.store.database import OrphanedDelivery, Store, article_facts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +37,31 @@ def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[Stat
             last_error=article.last_error,
         ))
     return sorted(rows, key=lambda r: r.last_change or "", reverse=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outbox:
+    """The deliveries as `status` tells them: counts (orphaned ones apart), the targets, the orphans."""
+
+    counts: dict[str, int]
+    targets: list[Target]
+    orphaned: list[OrphanedDelivery]
+    problem: str | None = None  # the configured URLs could not be read: no orphan is told
+
+
+def outbox(store: Store, settings: Settings) -> Outbox:
+    counts = store.delivery_counts()
+    try:
+        readers, admins = configured_targets(settings.notify, settings.notify_admin)
+    except ConfigError as exc:
+        return Outbox(counts, [], [], problem=str(exc))
+    targets = list({t.key: t for t in [*readers, *admins]}.values())
+    # Rows under a target's legacy key are its own: the next delivery re-keys them.
+    orphaned = store.orphaned([k for t in targets for k in (t.key, t.legacy_key)])
+    for orphan in orphaned:
+        counts[orphan.status] -= 1
+    counts["orphaned"] = len(orphaned)
+    return Outbox(counts, targets, orphaned)
 
 
 def describe_policy(policy: RecheckPolicy) -> str:
@@ -65,12 +92,24 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in table]
-    counts = store.delivery_counts()
+    box = outbox(store, settings)
+    counts = box.counts
     lines.append("")
+    orphans = f", {counts['orphaned']} orphaned" if counts.get("orphaned") else ""
     lines.append(f"{len(rows)} tracked articles; deliveries: {counts.get('sent', 0)} sent, "
-                 f"{counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed")
+                 f"{counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed{orphans}")
     lines.append(f"re-check policy: {describe_policy(settings.recheck)}")
+    lines.append("targets: " + (f"not read ({box.problem})" if box.problem else
+                                ", ".join(f"{t.label}{' (operator)' if t.role != 'notify' else ''}"
+                                          for t in box.targets)))
+    orphaned = {(o.alert_id, o.target) for o in box.orphaned}
+    for o in box.orphaned:
+        lines.append(f"  orphaned alert #{o.alert_id} ({o.status}, {o.attempts} attempts) for "
+                     f"{o.label or 'an earlier target [' + o.target + ']'}, which is no longer configured: "
+                     f"{_clip(o.title, 60)} — `monitor notify --replay {o.alert_id}` sends it to the current targets")
     for failed in store.failed_deliveries():
+        if (failed.alert_id, failed.target) in orphaned:
+            continue
         lines.append(f"  failed alert #{failed.alert_id} after {failed.attempts} attempts ({failed.last_error}): "
                      f"{_clip(failed.title, 60)}"
                      " — `monitor notify --replay ID` sends it again")
@@ -81,10 +120,13 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
 
 
 def status_json(store: Store, settings: Settings, now: dt.datetime) -> str:
+    box = outbox(store, settings)
     return json.dumps(
         {
             "articles": [dataclasses.asdict(r) for r in status_rows(store, settings, now)],
-            "deliveries": store.delivery_counts(),
+            "deliveries": box.counts,
+            "targets": [{"id": t.key, "label": t.label, "role": t.role} for t in box.targets],
+            "orphaned": [dataclasses.asdict(o) for o in box.orphaned],
             "recheck_policy": describe_policy(settings.recheck),
         },
         indent=2,

@@ -1,8 +1,9 @@
-"""Deliver pending alerts from the outbox through Apprise, one Apprise object per target URL.
+"""Deliver pending alerts from the outbox through Apprise, one Apprise object per target.
 
-Holding one object per URL gives per-target outcomes: one failing service never
-blocks, or re-sends to, the others. Targets are named by hash in the database and by
-Apprise's privacy-masked URL in messages; the URL itself never reaches a log.
+Holding one object per target gives per-target outcomes: one failing service never
+blocks, or re-sends to, the others. Deliveries are stored under the target's identity
+(monitor.notify.targets), so a rotated token keeps its pending alerts; messages name a
+target by its masked label, and the URL itself never reaches a log or the database.
 """
 
 from __future__ import annotations
@@ -17,84 +18,34 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from typing import TypeVar
 
-from monitor.core.errors import ConfigError
 from monitor.core.faults import crash_point
 from monitor.core.kinds import kind_label
 from monitor.core.model import Alert
-from monitor.render import DEFAULT_LIMITS, Message, render
+from monitor.notify.targets import (
+    STDOUT,
+    Target,
+    body_limit,
+    build_targets,
+    configured_targets,
+    native_format,
+    stdout_target,
+)
+from monitor.render import Message, inert_alert, render
 from monitor.render.templates import Templates, apply_templates, template_variables
-from monitor.store.database import PendingDelivery, Store, target_id
+from monitor.store.database import PendingDelivery, Store
 
-if TYPE_CHECKING:
-    import apprise
+__all__ = [
+    "STDOUT", "DeliveryReport", "Target", "body_limit", "build_targets", "compose", "configured_targets",
+    "deliver_pending", "digest_batches", "digest_message", "native_format", "send_samples", "sends_in_flight",
+    "stdout_target",
+]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-STDOUT = "stdout"
 MAX_BACKOFF = 6 * 3600.0
-TITLE_ROOM = 200  # characters kept free for the title where a service counts it within its body limit
-# Services whose Apprise default is plain text but that display Markdown: Discord formats even
-# "plain" content as Markdown (so only escaped Markdown is inert there), Matrix turns it into HTML.
-MARKDOWN_CHAT = frozenset({"discord", "matrix", "matrixs"})
-
-
-@dataclass
-class Target:
-    """One configured notification URL, ready to send; `label` is safe to print."""
-
-    url: str = field(repr=False)
-    label: str
-    sender: apprise.Apprise | None = field(default=None, repr=False)
-    fmt: str = "text"  # the body format the service reads natively (an apprise.NotifyFormat value)
-    limit: int | None = None  # body length the service takes; None: the format's default
-    title_in_body: bool = False  # the service has no title field: Apprise puts the title inside the body
-
-
-def build_targets(urls: tuple[str, ...], *, key: str = "notify", fallback_stdout: bool = True) -> list[Target]:
-    """Validate every Apprise URL up front; an invalid one is a config error that does not echo it."""
-    if not urls:
-        return [Target(url=STDOUT, label="standard output")] if fallback_stdout else []
-    import apprise  # only with targets: a cycle printing to stdout never loads it
-
-    targets = []
-    for position, url in enumerate(urls, start=1):
-        scheme = url.split("://", 1)[0].lower() if "://" in url else "?"
-        plugin = apprise.Apprise.instantiate(url)
-        sender = apprise.Apprise()
-        if plugin is None or not sender.add(plugin):
-            raise ConfigError(f"{key} entry #{position} (scheme '{scheme}') is not a valid Apprise URL")
-        masked = sender.urls(privacy=True)
-        fmt = native_format(plugin, url)
-        targets.append(Target(url=url, label=masked[0] if masked else f"target #{position}", sender=sender, fmt=fmt,
-                              limit=body_limit(plugin, fmt), title_in_body=int(plugin.title_maxlen or 0) <= 0))
-    return targets
-
-
-def native_format(plugin: Any, url: str) -> str:
-    """The body format to render for this service: the URL's `?format=`, else the one it reads natively.
-
-    Apprise declares a service's formats with its default first and resolves `?format=`;
-    chat services that display Markdown get Markdown even where Apprise defaults to text.
-    """
-    declared = plugin.notify_format
-    formats = {str(getattr(f, "value", f)) for f in (declared if isinstance(declared, tuple | list) else [declared])}
-    chosen = str(plugin.resolve_format().value)
-    explicit = "format" in parse_qs(urlsplit(url).query)
-    scheme = url.split("://", 1)[0].lower()
-    if not explicit and chosen == "text" and scheme in MARKDOWN_CHAT and "markdown" in formats:
-        chosen = "markdown"
-    return chosen if chosen in DEFAULT_LIMITS else "text"
-
-
-def body_limit(plugin: Any, fmt: str) -> int:
-    """Our limit for the format, lowered to what the service takes (less room for a title it counts in)."""
-    ours = DEFAULT_LIMITS[fmt]
-    theirs = int(getattr(plugin, "body_maxlen", 0) or 0)
-    return min(ours, max(theirs - TITLE_ROOM, theirs // 2)) if theirs > 0 else ours
 
 
 @dataclass
@@ -117,9 +68,10 @@ async def deliver_pending(
     send stays pending.
     """
     report = DeliveryReport()
-    by_id = {target_id(t.url): t for t in targets}
+    by_id = {t.key: t for t in targets}
+    store.adopt_targets([(t.key, t.legacy_key, t.label) for t in by_id.values()])
     owed: dict[str, list[PendingDelivery]] = {}
-    for pending in store.pending(tuple(dict.fromkeys(t.url for t in targets)), ignore_backoff=ignore_backoff):
+    for pending in store.pending(tuple(by_id), ignore_backoff=ignore_backoff):
         owed.setdefault(pending.target, []).append(pending)
     for tid, items in owed.items():
         target = by_id[tid]
@@ -163,6 +115,7 @@ def compose(alert: Alert, target: Target, templates: Templates | None) -> Messag
     message = render(alert, fmt, limit=target.limit)
     if templates is None:
         return message
+    alert = inert_alert(alert)  # the template's own text may mention people on purpose; article text never does
     variables = template_variables(alert, kind_label(alert.kind), message.title, message.body)
     title, body = apply_templates(templates, variables)
     return Message(title=title, body=body, format=fmt)
@@ -212,10 +165,13 @@ async def _send(target: Target, message: Message, echo: Callable[[str], None] | 
     title = html.escape(message.title) if target.title_in_body and message.format == "html" else message.title
     import apprise
 
-    result = await _in_daemon_thread(
-        functools.partial(target.sender.notify, body=message.body, title=title,
-                          body_format=apprise.NotifyFormat(message.format))
-    )
+    try:
+        result = await _in_daemon_thread(
+            functools.partial(target.sender.notify, body=message.body, title=title,
+                              body_format=apprise.NotifyFormat(message.format))
+        )
+    except Exception as exc:  # its text may hold the URL: only the type is told
+        return False, f"delivery to {target.label} failed ({type(exc).__name__})"
     ok = result.status == apprise.AppriseResultStatus.SUCCESS
     return ok, None if ok else f"delivery to {target.label} failed ({_status_name(result)})"
 

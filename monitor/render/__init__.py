@@ -11,6 +11,7 @@ from monitor.core.model import Alert
 from monitor.render import html, markdown, plain
 from monitor.render.base import DEFAULT_LIMITS, Message, Renderer
 from monitor.render.marks import Mark, inline_marks
+from monitor.render.mentions import defuse, inert_alert
 
 FORMATS = tuple(Renderer.registry)
 
@@ -19,7 +20,9 @@ __all__ = [
     "FORMATS",
     "Mark",
     "Message",
+    "defuse",
     "html",
+    "inert_alert",
     "inline_marks",
     "markdown",
     "plain",
@@ -31,9 +34,10 @@ def render(alert: Alert, fmt: str = "text", *, limit: int | None = None) -> Mess
     """Render `alert` as `fmt` ("text", "markdown" or "html"), its body at most `limit` characters.
 
     Without a limit the format's default applies; the link to the article survives any cut.
+    Mentions in the article's text are inert (monitor.render.mentions) in every format.
     """
     try:
         renderer = Renderer.registry[fmt]()
     except KeyError:
         raise ValueError(f"unknown body format {fmt!r} (expected one of {', '.join(FORMATS)})") from None
-    return renderer.render(alert, DEFAULT_LIMITS[fmt] if limit is None else limit)
+    return renderer.render(inert_alert(alert), DEFAULT_LIMITS[fmt] if limit is None else limit)

@@ -25,18 +25,18 @@ from monitor.store.rows import (
     CycleRecord,
     FailedDelivery,
     HostState,
+    OrphanedDelivery,
     PendingDelivery,
     VersionRow,
     article_facts,
     now,
-    target_id,
 )
 from monitor.store.schema import check_ours, migrate
 from monitor.store.state import StateMixin
 
 __all__ = [
-    "AlertRow", "ArticleRow", "CycleRecord", "FailedDelivery", "HostState", "PendingDelivery", "Store", "VersionRow",
-    "article_facts", "cycle_lock", "memory_copy", "now", "open_store", "pack_snapshot", "target_id",
+    "AlertRow", "ArticleRow", "CycleRecord", "FailedDelivery", "HostState", "OrphanedDelivery", "PendingDelivery",
+    "Store", "VersionRow", "article_facts", "cycle_lock", "memory_copy", "now", "open_store", "pack_snapshot",
     "unpack_snapshot",
 ]
 

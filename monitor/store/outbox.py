@@ -2,16 +2,30 @@
 
 Alerts are written in the transaction of the outcome that caused them (see `insert_alerts`);
 delivery happens after commit and is recorded per target, so an alert is never lost and
-never sent twice to a target that already took it.
+never sent twice to a target that already took it. A target is known here by its key (a
+hash of its identity, monitor.notify.targets), never by its URL; a delivery whose target
+is no longer configured is "orphaned" until `replay` moves it to the current targets.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from monitor.core.model import Alert
+from monitor.core.secrets import scrub
 from monitor.core.serial import alert_from_json, to_json
-from monitor.store.rows import AlertRow, FailedDelivery, PendingDelivery, now, target_id
+from monitor.store.rows import AlertRow, FailedDelivery, OrphanedDelivery, PendingDelivery, now
+
+OWED = "('pending', 'failed')"
+
+
+def _keys(targets: Sequence[str]) -> list[str]:
+    """Target keys as given; a URL here would put its secrets in the database, so it is refused."""
+    keys = list(dict.fromkeys(targets))
+    if any("://" in k for k in keys):
+        raise ValueError("deliveries are stored under target keys, never URLs")
+    return keys
 
 
 def insert_alerts(
@@ -31,7 +45,7 @@ def insert_alerts(
         if cur.rowcount:
             conn.executemany(
                 "INSERT OR IGNORE INTO deliveries (alert_id, target) VALUES (?, ?)",
-                [(cur.lastrowid, target_id(t)) for t in targets],
+                [(cur.lastrowid, key) for key in _keys(targets)],
             )
 
 
@@ -84,9 +98,27 @@ class OutboxMixin:
         return {r[0]: r[1] for r in self.conn.execute("SELECT kind, COUNT(*) FROM alerts GROUP BY kind")}
 
     # -- deliveries ----------------------------------------------------------------------
-    def pending(self, targets: tuple[str, ...], *, ignore_backoff: bool = False) -> list[PendingDelivery]:
-        """Deliveries still owed to these targets, oldest alert first; by default only those due again."""
-        ids = [target_id(t) for t in targets]
+    def adopt_targets(self, targets: Sequence[tuple[str, str, str]]) -> None:
+        """Record the configured targets as (key, legacy key, label); deliveries stored under a legacy key
+        (a hash of the exact URL, before identities) move to the target's key, in one transaction."""
+        with self.conn:
+            for key, legacy, label in targets:
+                _keys([key])
+                if legacy != key:
+                    self.conn.execute("UPDATE OR IGNORE deliveries SET target = ? WHERE target = ?", (key, legacy))
+                    self.conn.execute(  # both had a row for one alert: sent under either is sent
+                        "UPDATE deliveries SET status = 'sent' WHERE target = ? AND status != 'sent' AND alert_id IN"
+                        " (SELECT alert_id FROM deliveries WHERE target = ? AND status = 'sent')", (key, legacy))
+                    self.conn.execute("DELETE FROM deliveries WHERE target = ?", (legacy,))
+                self.conn.execute(
+                    "INSERT INTO targets (key, label, last_seen) VALUES (?, ?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET label = excluded.label, last_seen = excluded.last_seen",
+                    (key, scrub(label), now()),
+                )
+
+    def pending(self, targets: Sequence[str], *, ignore_backoff: bool = False) -> list[PendingDelivery]:
+        """Deliveries still owed to these target keys, oldest alert first; by default only those due again."""
+        ids = _keys(targets)
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
@@ -106,18 +138,54 @@ class OutboxMixin:
                 "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt = ?,"
                 " status = CASE WHEN ? THEN 'sent' WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,"
                 " sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE alert_id = ? AND target = ?",
-                (error, None if ok else retry_at, ok, give_up_after, ok, now(), alert_id, target),
+                (None if error is None else scrub(error), None if ok else retry_at, ok, give_up_after, ok, now(),
+                 alert_id, target),
             )
 
-    def replay(self, alert_id: int | None = None) -> int:
-        """Put failed deliveries (of one alert, or all) back in the queue; how many."""
+    def replay(self, alert_id: int | None = None, *, readers: Sequence[str] = (), admins: Sequence[str] = ()) -> int:
+        """Queue again (for one alert, or all) what is owed: failed deliveries to current targets, and orphaned
+        ones (their target is no longer among `readers` and `admins`) as new deliveries to the current targets
+        (operator alerts to `admins`) that do not have the alert yet; how many deliveries were queued."""
+        current = _keys([*readers, *admins])
+        marks = ",".join("?" * len(current))
+        which = " AND (? IS NULL OR d.alert_id = ?)"
         with self.conn:
-            cur = self.conn.execute(
+            queued = self.conn.execute(
                 "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt = NULL"
-                " WHERE status = 'failed' AND (? IS NULL OR alert_id = ?)",
-                (alert_id, alert_id),
-            )
-        return cur.rowcount
+                f" WHERE status = 'failed' AND target IN ({marks})" + which.replace("d.", ""),
+                [*current, alert_id, alert_id],
+            ).rowcount
+            orphans = self.conn.execute(
+                "SELECT d.alert_id, d.target, a.article_id IS NULL FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+                f" WHERE d.status IN {OWED} AND d.target NOT IN ({marks})" + which, [*current, alert_id, alert_id],
+            ).fetchall()
+            for orphan_alert, orphan_target, operator in orphans:
+                destinations = [k for k in _keys(admins if operator else readers) if k != "stdout"]
+                if not destinations:
+                    continue
+                for key in destinations:
+                    queued += self.conn.execute(
+                        "INSERT OR IGNORE INTO deliveries (alert_id, target) VALUES (?, ?)", (orphan_alert, key)
+                    ).rowcount
+                self.conn.execute("UPDATE deliveries SET status = 'moved', next_attempt = NULL"
+                                  " WHERE alert_id = ? AND target = ?", (orphan_alert, orphan_target))
+        return queued
+
+    def orphaned(self, current: Sequence[str]) -> list[OrphanedDelivery]:
+        """Deliveries still owed to targets that are not among the `current` keys, oldest alert first."""
+        keys = _keys(current)
+        # A file from before target identities, opened read-only, has no targets table: no labels then.
+        labels = "targets" if self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'targets'").fetchone() else (
+            "(SELECT NULL AS key, NULL AS label)")
+        rows = self.conn.execute(
+            "SELECT d.alert_id, d.target, t.label, d.status, d.attempts, a.payload, a.article_id IS NULL"
+            f" FROM deliveries d JOIN alerts a ON a.id = d.alert_id LEFT JOIN {labels} t ON t.key = d.target"
+            f" WHERE d.status IN {OWED} AND d.target NOT IN ({','.join('?' * len(keys))}) ORDER BY d.alert_id",
+            keys,
+        )
+        return [OrphanedDelivery(alert_id=r[0], target=r[1], label=r[2], status=r[3], attempts=r[4],
+                                 title=alert_from_json(r[5]).title, operator=bool(r[6])) for r in rows]
 
     def failed_deliveries(self) -> list[FailedDelivery]:
         """Deliveries given up on, oldest alert first."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sqlite3
 from dataclasses import dataclass
 
@@ -13,11 +12,6 @@ from monitor.decide.policy import ArticleFacts
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def target_id(url: str) -> str:
-    """A notification target's name in the database: a hash, never the URL (it carries secrets)."""
-    return "stdout" if url == "stdout" else "t-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -101,6 +95,19 @@ class FailedDelivery:
     attempts: int
     last_error: str | None
     title: str
+
+
+@dataclass(frozen=True)
+class OrphanedDelivery:
+    """A delivery still owed (pending or failed) to a target no longer configured: `notify --replay` moves it."""
+
+    alert_id: int
+    target: str
+    label: str | None  # as last seen configured; None for keys from before identities
+    status: str
+    attempts: int
+    title: str
+    operator: bool  # an operator alert (about a feed): replayed to the notify_admin targets
 
 
 @dataclass(frozen=True)

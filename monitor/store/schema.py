@@ -67,8 +67,8 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 CREATE TABLE IF NOT EXISTS deliveries (
     alert_id INTEGER NOT NULL REFERENCES alerts(id),
-    target TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending',
+    target TEXT NOT NULL,  -- targets.key; "t-…" (a hash of the whole URL) in files from before identities
+    status TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, failed; moved: replayed to the current targets
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     next_attempt TEXT,
@@ -76,6 +76,11 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (alert_id, target)
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(status, target);
+CREATE TABLE IF NOT EXISTS targets (
+    key TEXT PRIMARY KEY,   -- a hash of the target's identity (never its URL): deliveries.target
+    label TEXT NOT NULL,    -- `scheme://host/… [key]`, safe to show, for deliveries whose target is gone
+    last_seen TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS hosts (
     host TEXT PRIMARY KEY,
     robots TEXT,

@@ -1,0 +1,190 @@
+"""Configured notification targets: validated once, each with a stable identity and a label safe to print.
+
+A delivery belongs to a target, not to a spelling of its URL. A target's identity is
+its name when the config gives one (`"ops=slack://…"`), else what stays put when a
+credential is rotated: the scheme, the network host (never a token sitting where a
+host goes) and the recipients a URL names that are no part of a credential (Slack
+channels, Telegram chat ids, Matrix rooms, email recipients, Pushover devices, a
+Gotify path prefix) — never a user, password, path token, webhook or bot id, query
+value or header. Two targets that would share an identity are told apart by their
+order among those sharing it (#2, #3 …), so a Discord webhook recreated with a new
+id and token is still the same target.
+
+The key stored in the database and shown to people is a hash of the identity
+(`id-1a2b3c4d`); the label is `scheme://host/… [id-1a2b3c4d]` (monitor.core.secrets).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, parse_qsl, unquote
+
+from monitor.core.errors import ConfigError
+from monitor.core.secrets import host_and_port, is_network_host, mask_url, remember_secrets, split_url
+from monitor.render import DEFAULT_LIMITS
+
+if TYPE_CHECKING:
+    import apprise
+
+STDOUT = "stdout"
+TITLE_ROOM = 200  # characters kept free for the title where a service counts it within its body limit
+# Services whose Apprise default is plain text but that display Markdown: Discord formats even
+# "plain" content as Markdown (so only escaped Markdown is inert there), Matrix turns it into HTML.
+MARKDOWN_CHAT = frozenset({"discord", "matrix", "matrixs"})
+_NAMED = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9_.-]{0,39})\s*=\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
+
+
+@dataclass
+class Target:
+    """One configured notification URL, ready to send; `label` and `key` are safe to print and store."""
+
+    url: str = field(repr=False)
+    label: str
+    key: str = STDOUT  # the identity's hash: what deliveries are stored under
+    legacy_key: str = field(default=STDOUT, repr=False)  # the key before identities: a hash of the whole URL
+    role: str = "notify"  # or "notify_admin": operator alerts
+    sender: apprise.Apprise | None = field(default=None, repr=False)
+    fmt: str = "text"  # the body format the service reads natively (an apprise.NotifyFormat value)
+    limit: int | None = None  # body length the service takes; None: the format's default
+    title_in_body: bool = False  # the service has no title field: Apprise puts the title inside the body
+
+
+def stdout_target() -> Target:
+    return Target(url=STDOUT, label="standard output")
+
+
+def legacy_key(url: str) -> str:
+    """How deliveries were keyed before target identities (schema 2): a hash of the exact URL."""
+    return STDOUT if url == STDOUT else "t-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def build_targets(urls: tuple[str, ...], *, key: str = "notify", fallback_stdout: bool = True) -> list[Target]:
+    """The targets of one config key (see `configured_targets` for both keys at once)."""
+    readers, admins = configured_targets(urls if key == "notify" else (), urls if key != "notify" else (),
+                                         fallback_stdout=fallback_stdout)
+    return readers if key == "notify" else admins
+
+
+def configured_targets(
+    notify: tuple[str, ...], notify_admin: tuple[str, ...] = (), *, fallback_stdout: bool = True,
+) -> tuple[list[Target], list[Target]]:
+    """(reader targets, operator targets), every URL validated up front; an invalid one is a config error
+    that does not echo it. Identities are made distinct over both lists; one URL in both is one target."""
+    if not notify and not notify_admin:
+        return ([stdout_target()] if fallback_stdout else []), []
+    import apprise  # only with targets: a cycle printing to stdout never loads it
+
+    seen: dict[tuple[str | None, str], Target] = {}
+    taken: dict[str, int] = {}
+    names: set[str] = set()
+    lists: tuple[list[Target], list[Target]] = ([], [])
+    for out, role, urls in ((lists[0], "notify", notify), (lists[1], "notify_admin", notify_admin)):
+        for position, entry in enumerate(urls, start=1):
+            name, url = split_name(entry)
+            if (name, url) in seen:  # the same entry under both keys, or twice: one target
+                out.append(seen[name, url])
+                continue
+            plugin, sender = _validated(apprise, url, role, position)
+            remember_secrets(url)
+            identity = f"name:{name}" if name else derived_identity(url, getattr(plugin, "host", None))
+            if name is not None:
+                if name in names:
+                    raise ConfigError(f"{role} entry #{position}: the name '{name}' is used twice")
+                names.add(name)
+            taken[identity] = taken.get(identity, 0) + 1
+            if taken[identity] > 1:
+                identity += f"#{taken[identity]}"
+            tid = "id-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:8]
+            shown = mask_url(url, host=display_host(url, getattr(plugin, "host", None)))
+            fmt = native_format(plugin, url)
+            target = Target(url=url, label=f"{name + ' ' if name else ''}{shown} [{tid}]", key=tid,
+                            legacy_key=legacy_key(url), role=role, sender=sender, fmt=fmt,
+                            limit=body_limit(plugin, fmt), title_in_body=int(plugin.title_maxlen or 0) <= 0)
+            seen[name, url] = target
+            out.append(target)
+    if not lists[0] and fallback_stdout:
+        lists[0].append(stdout_target())
+    return lists
+
+
+def split_name(entry: str) -> tuple[str | None, str]:
+    """`"ops=slack://…"` → ("ops", "slack://…"); a bare URL has no name."""
+    m = _NAMED.match(entry)
+    return (m.group(1), entry[m.end():].strip()) if m else (None, entry.strip())
+
+
+def _validated(apprise: Any, url: str, role: str, position: int) -> tuple[Any, apprise.Apprise]:
+    scheme = url.split("://", 1)[0].lower() if "://" in url else "?"
+    plugin = apprise.Apprise.instantiate(url)
+    sender = apprise.Apprise()
+    if plugin is None or not sender.add(plugin):
+        raise ConfigError(f"{role} entry #{position} (scheme '{scheme}') is not a valid Apprise URL")
+    return plugin, sender
+
+
+def display_host(url: str, apprise_host: str | None) -> str:
+    """`host[:port]` when it is a network host by our rule and Apprise reads it as the host too, else ""."""
+    parts = split_url(url)
+    if parts is None:
+        return ""
+    scheme, _, hostport, path, _, _ = parts
+    host, port = host_and_port(hostport)
+    agreed = scheme in ("http", "https") or (apprise_host or "").lower().strip("[]") == host.lower()
+    if not agreed or not is_network_host(host) or (scheme in ("ntfy", "ntfys") and not path.strip("/")):
+        return ""
+    host = f"[{host.lower()}]" if ":" in host else host.lower()
+    return host + (f":{port}" if port else "")
+
+
+def derived_identity(url: str, apprise_host: str | None = None) -> str:
+    """scheme, network host and the non-secret parts that say where a message goes (see the module doc)."""
+    parts = split_url(url)
+    if parts is None:
+        return url.split("://", 1)[0].lower()
+    scheme, _, _, path, query, fragment = parts
+    segments = [unquote(s) for s in path.split("/") if s]
+    params = parse_qsl(query, keep_blank_values=True)
+    recipients = [v for k, v in params if k.lower() in ("to", "cc", "bcc")]
+    rooms = [unquote(r) for r in re.split(r"[/#,\s]+", fragment) if r]
+    family = scheme.removesuffix("s")  # mailtos, matrixs, gotifys: the same service over TLS
+    where: list[str] = []
+    if family == "tgram":
+        where = [*segments, *recipients]  # chat ids; the bot (its id is part of the token) may change
+    elif family == "slack":
+        where = [*rooms, *(s for s in segments if s[:1] in "#@+"), *recipients]
+    elif family == "matrix":
+        where = [*rooms, *(s for s in segments if s[:1] in "#!@+"), *recipients]
+    elif family == "mailto":
+        where = [*recipients, *(s for s in segments if "@" in s)]
+    elif family in ("pover", "pushover"):
+        where = [*segments, *recipients]  # devices; the user key is a credential
+    elif family == "gotify":
+        where = segments[:-1]  # a path prefix before the application token
+    host = display_host(url, apprise_host)
+    return "|".join([scheme, host, *sorted(w.lower() for w in where if w)])
+
+
+def native_format(plugin: Any, url: str) -> str:
+    """The body format to render for this service: the URL's `?format=`, else the one it reads natively.
+
+    Apprise declares a service's formats with its default first and resolves `?format=`;
+    chat services that display Markdown get Markdown even where Apprise defaults to text.
+    """
+    declared = plugin.notify_format
+    formats = {str(getattr(f, "value", f)) for f in (declared if isinstance(declared, tuple | list) else [declared])}
+    chosen = str(plugin.resolve_format().value)
+    explicit = "format" in parse_qs(url.partition("?")[2].partition("#")[0])
+    scheme = url.split("://", 1)[0].lower()
+    if not explicit and chosen == "text" and scheme in MARKDOWN_CHAT and "markdown" in formats:
+        chosen = "markdown"
+    return chosen if chosen in DEFAULT_LIMITS else "text"
+
+
+def body_limit(plugin: Any, fmt: str) -> int:
+    """Our limit for the format, lowered to what the service takes (less room for a title it counts in)."""
+    ours = DEFAULT_LIMITS[fmt]
+    theirs = int(getattr(plugin, "body_maxlen", 0) or 0)
+    return min(ours, max(theirs - TITLE_ROOM, theirs // 2)) if theirs > 0 else ours
