@@ -60,7 +60,7 @@ def _imports(path: Path, module: str) -> set[str]:
             found.update(a.name for a in node.names if a.name.split(".")[0] == "monitor")
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = module.split(".")[: -node.level] if not path.name == "__init__.py" else module.split(".")
+                base = module.split(".")[: -node.level] if path.name != "__init__.py" else module.split(".")
                 if path.name == "__init__.py" and node.level > 1:
                     base = module.split(".")[: -(node.level - 1)]
                 name = ".".join([*base, node.module] if node.module else base)
