@@ -107,6 +107,11 @@ class Fetcher:
         self._lanes = Lanes(settings)
         self._host_gates: dict[str, asyncio.Lock] = {}
         self._host_last: dict[str, float] = {}
+        # Spacing (host_delay, Crawl-delay) is slept, so its total per host and cycle has a budget:
+        # past it the host's remaining requests are left for the next cycle, as Retry-After does.
+        budget = getattr(settings, "max_host_wait", None)
+        self._wait_budget = float(settings.feed_interval if budget is None else budget)
+        self._waited: dict[str, float] = {}
         self.blocked_until: dict[str, float] = {}
         self.robots = RobotsRules()
         self._robots_unavailable: set[str] = set()
@@ -164,11 +169,14 @@ class Fetcher:
                 self._robots_unavailable.add(host)  # asked again next cycle, not for every page
                 log.warning("robots.txt of %s unavailable (%s); proceeding, will ask again", host, exc)
 
-    async def _get_once(self, url: str, validators: Validators | None) -> Response | str:
-        host = (urlsplit(url).hostname or "").lower()
+    def _refuse_if_blocked(self, host: str) -> None:
         if (until := self.blocked_until.get(host)) and until > time.time():
             when = dt.datetime.fromtimestamp(until, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
             raise FetchError(f"{host} asked us to wait (Retry-After); retrying after {when}", transient=True)
+
+    async def _get_once(self, url: str, validators: Validators | None) -> Response | str:
+        host = (urlsplit(url).hostname or "").lower()
+        self._refuse_if_blocked(host)
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -176,13 +184,23 @@ class Fetcher:
             headers["If-Modified-Since"] = validators.last_modified
         async with self._lanes.lane(host) as client:  # at most host_concurrency requests in flight to one host
             async with self._host_gates.setdefault(host, asyncio.Lock()):  # starts spaced by host_delay
+                self._refuse_if_blocked(host)  # a 429 may have come while this request queued
                 spacing = max(self.settings.host_delay, self.robots.crawl_delay(host))
                 wait = self._host_last.get(host, 0.0) + spacing - time.monotonic()
                 if wait > 0:
+                    if self._waited.get(host, 0.0) + wait > self._wait_budget:
+                        raise FetchError(f"{host}: this cycle's {self._wait_budget:g}s of request spacing"
+                                         " (host_delay, Crawl-delay) is used up; checked next cycle", transient=True)
+                    self._waited[host] = self._waited.get(host, 0.0) + wait
                     await asyncio.sleep(wait)
                 self._host_last[host] = time.monotonic()
             try:
-                return await self._request(client, url, host, headers)
+                # One deadline for the whole request: httpx's timeouts are per read, and a server
+                # trickling a byte now and then would otherwise hold the cycle forever.
+                async with asyncio.timeout(self.settings.timeout):
+                    return await self._request(client, url, host, headers)
+            except TimeoutError:
+                raise FetchError(f"timed out after {self.settings.timeout:g}s", transient=True, retry=True) from None
             finally:
                 self._host_last[host] = max(self._host_last[host], time.monotonic())
 
