@@ -2,10 +2,11 @@
 
 Conditional GET (ETag / Last-Modified → 304), a User-Agent, per-host spacing and
 concurrency (one keep-alive connection per slot, see Lanes),
-Retry-After on 429/503 (the host is skipped for the rest of the cycle), a size cap
-read from the stream, redirects followed by hand so each hop is checked against
-`allowed_hosts`, and a fetch-only URL rewrite so a local replay of the site keeps
-eff.org identities.
+Retry-After on 429/503 (the host is skipped for the rest of the cycle, never slept on), a
+total deadline per request (`timeout` covers connect, headers and the whole body), a size
+cap on decoded bytes as the body streams (see decoding), incomplete bodies refused,
+redirects followed by hand so each hop is checked against `allowed_hosts`, and a
+fetch-only URL rewrite so a local replay of the site keeps eff.org identities.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import httpx
 from monitor.config import Settings
 from monitor.core.errors import FetchError
 from monitor.core.model import Validators
+from monitor.sources.decoding import ACCEPT_ENCODING, BodyDecoder
 from monitor.sources.robots import RobotsRules
 
 log = logging.getLogger(__name__)
@@ -230,7 +232,7 @@ class Fetcher:
                     raise FetchError(f"HTTP {status} from {host}", transient=True, status=status, retry=True)
                 if status != 200:
                     raise FetchError(f"HTTP {status}", status=status)
-                body = await self._read_capped(resp, url)
+                body = await self._read_capped(resp)
                 content_type = resp.headers.get("content-type", "")
                 if _looks_binary(body, content_type):
                     raise FetchError(f"binary response ({content_type or 'no content-type'}), not a page or feed")
@@ -240,19 +242,32 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"network error ({_describe(exc)})", transient=True, retry=True) from None
 
-    async def _read_capped(self, resp: httpx.Response, url: str) -> bytes:
+    async def _read_capped(self, resp: httpx.Response) -> bytes:
+        """The body, decoded as it streams: never more than max_bytes of it (raw or decoded) in memory."""
         limit = self.settings.max_bytes
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(f"response too large ({int(declared)} bytes > max_bytes {limit})")
+        decoder = BodyDecoder(resp.headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
-        async for chunk in resp.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise FetchError(f"response too large (over max_bytes {limit})")
-            chunks.append(chunk)
-        self.bytes_received += resp.num_bytes_downloaded
+        try:
+            async for raw in resp.aiter_raw():
+                if resp.num_bytes_downloaded > limit:
+                    raise FetchError(f"response too large (over max_bytes {limit})")
+                for piece in decoder.feed(raw):
+                    size += len(piece)
+                    if size > limit:
+                        raise FetchError(f"response too large (over max_bytes {limit})")
+                    chunks.append(piece)
+            decoder.finish()
+        except (httpx.RemoteProtocolError, httpx.ReadError):
+            # The connection ended before the body did (short of Content-Length, or mid-chunk).
+            got = resp.num_bytes_downloaded
+            expected = f" of {int(declared)}" if declared.isdigit() else ""
+            raise FetchError(f"incomplete response: got {got}{expected} bytes", transient=True, retry=True) from None
+        finally:
+            self.bytes_received += resp.num_bytes_downloaded
         return b"".join(chunks)
 
 
@@ -289,7 +304,7 @@ class Lanes:
     def _new_client(self) -> httpx.AsyncClient:
         client = httpx.AsyncClient(
             timeout=httpx.Timeout(self._settings.timeout),
-            headers={"User-Agent": self._settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": self._settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
             cookies=self._cookies,
             transport=httpx.AsyncHTTPTransport(
