@@ -221,6 +221,17 @@ def test_a_body_cut_short_is_incomplete_never_a_page(
     assert bare_site.hits("/p") == 2, "tried once more in the same cycle, like a network error"
 
 
+def test_messages_never_carry_credentials_or_query_tokens(tmp_path: Path, bare_site: ReplaySite) -> None:
+    secret = "s3cr3t-T0ken"
+    bare_site.set("/loop", "", status=302, headers={"Location": f"/loop?token={secret}"})
+    url = bare_site.base_url.replace("http://", f"http://user:{secret}@") + f"/loop?token={secret}"
+    message = _error(_settings(bare_site, tmp_path), url)
+    assert message == f"too many redirects (more than 5) from {bare_site.base_url}/loop"
+    bare_site.set("/to-file", "", status=302, headers={"Location": f"file://me:{secret}@localhost/etc/passwd?k={secret}"})
+    message = _error(_settings(bare_site, tmp_path), f"{bare_site.base_url}/to-file")
+    assert message == "refused file URL (only http and https): file://localhost/etc/passwd"
+
+
 _PEAK_RSS = """
 import asyncio, sys
 from pathlib import Path
@@ -324,3 +335,14 @@ def test_decoded_bytes_in_memory_never_pass_max_bytes(
     else:
         assert answer.body == data and len(answer.body) <= _MAX_BYTES
     assert peak < 2 * _MAX_BYTES + 1_000_000, f"{peak} bytes traced for a {len(data)}-byte body"
+
+
+
+
+def test_a_malformed_url_is_one_line_without_secrets(tmp_path: Path, bare_site: ReplaySite) -> None:
+    bare_site.set("/robots.txt", "", status=404)
+    config = _settings(bare_site, tmp_path)
+    message = _error(config, "http://user:pw@127.0.0.1:99999/x?token=t0k")
+    assert message == "refused malformed URL: http://127.0.0.1:(bad port)/x"
+    message = _error(config, f"{bare_site.base_url}/a\x01\nb?token=t0k")
+    assert message == f"invalid URL: {bare_site.base_url}/a?b"  # (urlsplit drops the newline)

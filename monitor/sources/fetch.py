@@ -95,7 +95,11 @@ class UrlMap:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise FetchError(f"refused {parts.scheme or 'relative'} URL (only http and https): {_short(url)}")
-        host = (parts.hostname or "").lower()
+        try:
+            host = (parts.hostname or "").lower()
+            parts.port  # noqa: B018  (a port past 65535 raises here; the socket would raise OverflowError)
+        except ValueError:
+            raise FetchError(f"refused malformed URL: {_short(url)}") from None
         if self._allowed and host not in self._allowed:
             raise FetchError(f"refused host {host!r}: not in allowed_hosts")
 
@@ -241,6 +245,8 @@ class Fetcher:
             raise FetchError(f"timed out after {self.settings.timeout:g}s", transient=True, retry=True) from None
         except httpx.HTTPError as exc:
             raise FetchError(f"network error ({_describe(exc)})", transient=True, retry=True) from None
+        except httpx.InvalidURL:
+            raise FetchError(f"invalid URL: {_short(url)}") from None
 
     async def _read_capped(self, resp: httpx.Response) -> bytes:
         """The body, decoded as it streams: never more than max_bytes of it (raw or decoded) in memory."""
@@ -358,7 +364,18 @@ def _looks_binary(body: bytes, content_type: str) -> bool:
 
 
 def _short(url: str) -> str:
-    """URLs in messages without query strings (they may carry tokens) and not too long."""
-    parts = urlsplit(url)
-    shown = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else url.split("?")[0]
+    """URLs in messages as scheme://host[:port]/path: no credentials, no query string (either may carry
+    a secret), no control characters, not too long."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "(an unreadable URL)"
+    try:
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        port = ":(bad port)"
+    host = f"[{host}]" if ":" in host else host
+    shown = f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme or host else parts.path
+    shown = "".join(c if c.isprintable() else "?" for c in shown)
     return shown if len(shown) <= 120 else shown[:117] + "..."
