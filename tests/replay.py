@@ -27,9 +27,10 @@ class _Page(NamedTuple):
     headers: dict[str, str]
     delay: float = 0.0  # seconds to sleep before answering (read timeouts)
     framing: str = "length"  # how the body is delimited; see ReplaySite.set
+    trickle: float = 0.0  # seconds between single bytes of the body (a slow-loris server)
 
 
-FRAMINGS = ("length", "chunked", "close", "truncate")
+FRAMINGS = ("length", "chunked", "close", "truncate", "cut-chunk")
 
 
 class LoopbackServer(ThreadingHTTPServer):
@@ -77,14 +78,17 @@ class ReplaySite:
         headers: dict[str, str] | None = None,
         delay: float = 0.0,
         framing: str = "length",
+        trickle: float = 0.0,
     ) -> None:
         """Serve `body` at `path`.
 
         `delay` sleeps that many seconds before answering (a slow server, for read timeouts).
         `framing` says how the body is delimited: "length" (Content-Length, the default),
         "chunked" (Transfer-Encoding: chunked, no length), "close" (no length, the end of the
-        body is the end of the connection) or "truncate" (the full Content-Length is announced
-        but the connection is dropped halfway through the body).
+        body is the end of the connection), "truncate" (the full Content-Length is announced
+        but the connection is dropped halfway through the body) or "cut-chunk" (chunked, and
+        the connection is dropped halfway through the first chunk).
+        `trickle` sends the body one byte at a time, that many seconds apart.
         """
         if framing not in FRAMINGS:
             raise ValueError(f"framing must be one of {FRAMINGS}, not {framing!r}")
@@ -95,7 +99,7 @@ class ReplaySite:
             extra["Last-Modified"] = formatdate(usegmt=True)
         extra.update(headers or {})
         with self._lock:
-            self._pages[path] = _Page(status, data, extra, delay, framing)
+            self._pages[path] = _Page(status, data, extra, delay, framing, trickle)
 
     def fail_next(
         self,
@@ -198,7 +202,7 @@ class ReplaySite:
         h.send_response(page.status)
         for name, value in page.headers.items():
             h.send_header(name, value)
-        if page.framing == "chunked":
+        if page.framing in ("chunked", "cut-chunk"):
             h.send_header("Transfer-Encoding", "chunked")
         elif page.framing == "close":
             h.send_header("Connection", "close")
@@ -208,7 +212,17 @@ class ReplaySite:
         h.end_headers()
         if not with_body:
             return
-        if page.framing == "chunked":
+        if page.trickle:
+            h.wfile.flush()
+            for byte in page.body:
+                h.wfile.write(bytes([byte]))
+                h.wfile.flush()
+                time.sleep(page.trickle)
+        elif page.framing == "cut-chunk":
+            h.wfile.write(f"{len(page.body):x}\r\n".encode() + page.body[: len(page.body) // 2])
+            h.wfile.flush()
+            h.close_connection = True
+        elif page.framing == "chunked":
             for start in range(0, len(page.body), 16384):
                 chunk = page.body[start : start + 16384]
                 h.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")

@@ -10,7 +10,9 @@ subprocess, and checks the contract:
 (b) the expected message on stderr, every line short, never a traceback;
 (c) no message at the JSON receiver (bad input never alerts);
 (d) `PRAGMA integrity_check` is ok and the stored versions are unchanged;
-(e) where it makes sense, a following check with the site restored is quiet.
+(e) where it makes sense, a following check with the site restored is quiet;
+(f) where a case says so, the hostile run ends within a bounded time (generous: it is a
+    bound, not a speed target).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import format_datetime
@@ -34,10 +37,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROBOTS, run_monitor, write_config
+from tests.encodings import deflate_bomb, encode, gzip_gzip_bomb
 from tests.fixtures.articles import MEDIA_BRIEFING, ON_TOPIC, SEEDED, STILL_FLAWED
 from tests.receivers import JsonReceiver
 from tests.replay import ReplaySite
-from tests.site import EFF, FEED_PATH, Article, article_page, feed, publish
+from tests.site import EFF, FEED_PATH, Article, add_note, article_page, feed, publish
 
 ARTICLE = STILL_FLAWED  # the page that misbehaves in the article cases
 FEED_URL = EFF + FEED_PATH
@@ -64,6 +68,7 @@ class Ctx:
     env: dict[str, str] = field(default_factory=dict)
     edit_config: Callable[[str], str] | None = None  # a raw edit of the written TOML
     preexec_fn: Callable[[], None] | None = None
+    memo: dict[str, Any] = field(default_factory=dict)  # what a setup remembers for its checks
 
     def write_config(self, *, hostile: bool = True) -> Path:
         extra = {**BASE, **(self.config if hostile else {}), "database": self.db}
@@ -92,6 +97,8 @@ class Case:
     followup: str = "quiet"  # "quiet", "blocked" (Retry-After still in force) or "none"
     after: Check | None = None  # case-specific assertions on the hostile run
     restore: Setup | None = None  # how to put the site back before the follow-up (default: the seeded site)
+    after_followup: Check | None = None  # case-specific assertions on the follow-up run
+    max_seconds: float | None = None  # (f) the hostile run must end within this
 
 
 # -- building blocks of hostile answers -------------------------------------------------------------
@@ -135,6 +142,15 @@ def cp1252_page(meta: str | None) -> bytes:
 
 def utf8_without_charset() -> bytes:
     return article_page(ARTICLE).replace('<meta charset="utf-8" />', "").encode("utf-8")
+
+
+def encoded(path: str, body: Callable[[], bytes], content_encoding: str) -> Setup:
+    """Serve `body()` (built when the case runs: bombs take a moment) with that Content-Encoding header."""
+    return lambda ctx: ctx.site.set(path, body(), headers={"Content-Encoding": content_encoding})
+
+
+NOTE = "Update: this page changed, and its first answer was cut short."
+CHANGED = add_note(ARTICLE, NOTE)
 
 
 def huge_page() -> bytes:
@@ -258,6 +274,27 @@ def fetched_twice(path: str) -> Check:
 def tracks_the_complete_item(ctx: Ctx, result: subprocess.CompletedProcess[str]) -> None:
     assert ON_TOPIC.url in tracked_urls(ctx.db), "the complete item before the cut is used"
     assert ON_TOPIC.title in ctx.receiver.messages[0]["title"] + ctx.receiver.messages[0]["message"]
+
+
+def stored_etag(db: Path) -> str | None:
+    rows = query(db, "SELECT etag FROM articles WHERE url = ?", ARTICLE.url)
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def validators_kept(ctx: Ctx, result: subprocess.CompletedProcess[str]) -> None:
+    etag = stored_etag(ctx.db)
+    assert etag and etag == ctx.memo["etag"], "the cut-short answer's ETag must not be stored"
+
+
+def asked_with_old_etag(ctx: Ctx, result: subprocess.CompletedProcess[str]) -> None:
+    last = [r for r in ctx.site.requests if r.path == ARTICLE.path][-1]
+    assert last.headers.get("If-None-Match") == stored_etag(ctx.db), "conditional on the last complete answer"
+
+
+def truncated_change(ctx: Ctx) -> None:
+    """The article changed, and its (new-ETag) answer is cut halfway; remember the ETag stored before."""
+    ctx.memo["etag"] = stored_etag(ctx.db)
+    ctx.site.set(ARTICLE.path, article_page(CHANGED), framing="truncate")
 
 
 def secret_not_in_database(ctx: Ctx, result: subprocess.CompletedProcess[str]) -> None:
@@ -388,7 +425,25 @@ CASES = [
     Case("article-huge-no-length-close", serve(ARTICLE.path, huge_page(), framing="close"),
          expect=("response too large (over max_bytes",), followup="none"),
     Case("article-connection-dropped-mid-body", serve(ARTICLE.path, page_bytes(), framing="truncate"),
-         expect=("network error",)),
+         expect=(f"incomplete response: got {len(page_bytes()) // 2} of {len(page_bytes())} bytes",),
+         after=fetched_twice(ARTICLE.path)),
+    Case("article-chunked-cut-mid-chunk", serve(ARTICLE.path, page_bytes(), framing="cut-chunk"),
+         expect=("incomplete response: got ",), after=fetched_twice(ARTICLE.path)),
+    Case("article-304-after-truncated-200", truncated_change, expect=("incomplete response: got ",),
+         after=validators_kept, after_followup=asked_with_old_etag),
+    # content encodings
+    Case("article-gzip-gzip-bomb", encoded(ARTICLE.path, gzip_gzip_bomb, "gzip, gzip"),
+         expect=(f"response too large (over max_bytes {MAX_BYTES})",), max_seconds=30),
+    Case("article-deflate-bomb", encoded(ARTICLE.path, deflate_bomb, "deflate"),
+         expect=(f"response too large (over max_bytes {MAX_BYTES})",), max_seconds=30),
+    Case("article-triple-gzip", encoded(ARTICLE.path, lambda: encode(page_bytes(), ["gzip"] * 3)[0],
+                                        "gzip, gzip, gzip"),
+         expect=("refused response with 3 stacked content encodings (at most 2)",)),
+    Case("article-unknown-encoding", encoded(ARTICLE.path, lambda: encode(page_bytes(), ["gzip"])[0], "compress"),
+         expect=("unsupported content encoding 'compress'",)),
+    Case("article-gzip-cut-inside-the-stream",
+         encoded(ARTICLE.path, lambda: encode(page_bytes(), ["gzip"])[0][:-40], "gzip"),
+         expect=("incomplete response: the gzip stream ends early",)),
     # charsets
     Case("charset-cp1252-bytes-declared-utf8",
          serve(ARTICLE.path, cp1252_page("utf-8"), content_type="text/html; charset=utf-8")),
@@ -404,6 +459,9 @@ CASES = [
     Case("redirect-userinfo-trick", redirect("https://www.eff.org@evil.example.net/phish"),
          expect=("refused host 'evil.example.net'",), followup="none"),
     Case("redirect-to-file-url", redirect("file:///etc/passwd"), expect=("refused file URL",), followup="none"),
+    Case("redirect-with-credentials-and-token", redirect(f"file://me:{SECRET}@localhost/etc/passwd?token={SECRET}"),
+         expect=("refused file URL (only http and https): file://localhost/",), forbid=(SECRET,),
+         followup="none"),
     Case("redirect-loop", steps(redirect("/loop-b"), redirect(ARTICLE.path, 301, path="/loop-b")),
          expect=("too many redirects",)),
     Case("redirect-chain-7-hops",
@@ -418,9 +476,15 @@ CASES = [
          lambda ctx: ctx.site.set(ARTICLE.path, "slow down", status=429, content_type="text/plain",
                                   headers={"Retry-After": http_date_in(3600)}),
          expect=("HTTP 429",), followup="blocked"),
+    Case("article-429-retry-after-a-year",
+         serve(ARTICLE.path, "slow down", status=429, content_type="text/plain",
+               headers={"Retry-After": str(365 * 24 * 3600)}),
+         expect=("HTTP 429",), followup="blocked", max_seconds=30),
     # time and network
     Case("article-read-timeout", with_config(serve(ARTICLE.path, page_bytes(), delay=2.5), timeout=1),
          expect=("timed out after 1s",)),
+    Case("article-trickles-a-byte-a-second", with_config(serve(ARTICLE.path, page_bytes(), trickle=1.0), timeout=2),
+         expect=("timed out after 2s",), after=fetched_twice(ARTICLE.path), max_seconds=30),
     Case("article-500-once-then-ok", lambda ctx: ctx.site.fail_next(ARTICLE.path, 500), clean=True,
          after=fetched_twice(ARTICLE.path)),
     Case("article-timeout-once-then-ok",
@@ -529,7 +593,9 @@ def test_hostile_input(case: Case, ctx: Ctx, baseline_db: Path) -> None:
     case.setup(ctx)
     original = ctx.db.read_bytes() if case.exit_code and ctx.db.is_file() else None
 
+    started = time.monotonic()
     result = check(ctx, ctx.write_config())
+    took = time.monotonic() - started
 
     # (a) exit status, (b) the message
     assert result.returncode == case.exit_code, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
@@ -562,6 +628,9 @@ def test_hostile_input(case: Case, ctx: Ctx, baseline_db: Path) -> None:
             assert len(after) - len(before) == case.new_versions, "a version was recorded from a bad answer"
     if case.after is not None:
         case.after(ctx, result)
+    # (f) bounded time
+    if case.max_seconds is not None:
+        assert took < case.max_seconds, f"the hostile check took {took:.0f} s"
 
     # (e) the site restored, the next check is quiet (or still polite); a run that exited 1 touched nothing
     if case.followup == "none" or case.exit_code:
@@ -579,3 +648,24 @@ def test_hostile_input(case: Case, ctx: Ctx, baseline_db: Path) -> None:
         assert "retrying after" in again.stderr or "asked us to wait" in again.stderr, again.stderr
     else:
         assert " 0 changes" in again.stdout and " 0 errors" in again.stdout, again.stdout + again.stderr
+    if case.after_followup is not None:
+        case.after_followup(ctx, again)
+
+
+def test_a_change_first_seen_cut_short_is_still_seen_when_it_arrives_whole(
+    ctx: Ctx, baseline_db: Path
+) -> None:
+    """A truncated 200 stores nothing, not even its ETag: had it been kept, the complete page (same ETag)
+    would be answered 304 and the change never seen."""
+    shutil.copy(baseline_db, ctx.db)
+    before = versions(ctx.db)
+    truncated_change(ctx)
+    cut = check(ctx, ctx.write_config())
+    assert cut.returncode == 0 and "incomplete response" in cut.stderr, cut.stderr
+    assert versions(ctx.db) == before and stored_etag(ctx.db) == ctx.memo["etag"] and not ctx.receiver.messages
+
+    ctx.site.set(ARTICLE.path, article_page(CHANGED))
+    whole = check(ctx, ctx.write_config())
+    assert whole.returncode == 0 and " 0 errors" in whole.stdout, whole.stdout + whole.stderr
+    assert len(versions(ctx.db)) == len(before) + 1 and integrity(ctx.db) == "ok"
+    assert len(ctx.receiver.messages) == 1 and NOTE in ctx.receiver.messages[0]["message"]

@@ -179,14 +179,18 @@ class Settings:
         secret=True, shown_default="none (print to stdout)")
     topic: TopicRules = table(TopicRules, default=TopicRules())
     user_agent: str = setting(DEFAULT_USER_AGENT, "sent with every request; add your contact")
-    timeout: float = setting(20.0, "seconds per request", gt=0, le=HOUR)
+    timeout: float = setting(20.0, "seconds per request, whole (connect, headers and body)", gt=0, le=HOUR)
     allowed_hosts: tuple[str, ...] = setting(
         ("www.eff.org", "eff.org"), "any other host (redirects, feed links) is refused", split="words")
     host_delay: float = setting(2.0, "seconds between two requests to one host", ge=0, le=HOUR)
     host_concurrency: int = setting(
         1, "requests in flight to one host at once, each over its own keep-alive connection; raise it only for a "
         "host you run (a local replay)", ge=1, le=64)
-    max_bytes: int = setting(5_000_000, "larger responses are refused, read as a stream", ge=1, le=1_000_000_000)
+    max_bytes: int = setting(5_000_000, "larger responses (decoded, however many encodings) are refused, read as a "
+                             "stream", ge=1, le=1_000_000_000)
+    max_host_wait: float | None = setting(
+        None, "seconds one cycle may spend waiting on one host's spacing (`host_delay`, Crawl-delay); past it the "
+        "host's remaining pages wait for the next cycle", shown_default="`feed_interval`", gt=0, le=7 * DAY)
     retry_backoff: float = setting(
         2.0, "seconds before the one retry, within a cycle, of a 5xx, timeout or network error", ge=0, le=HOUR)
     delivery_backoff: float = setting(

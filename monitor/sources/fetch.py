@@ -2,10 +2,11 @@
 
 Conditional GET (ETag / Last-Modified → 304), a User-Agent, per-host spacing and
 concurrency (one keep-alive connection per slot, see Lanes),
-Retry-After on 429/503 (the host is skipped for the rest of the cycle), a size cap
-read from the stream, redirects followed by hand so each hop is checked against
-`allowed_hosts`, and a fetch-only URL rewrite so a local replay of the site keeps
-eff.org identities.
+Retry-After on 429/503 (the host is skipped for the rest of the cycle, never slept on), a
+total deadline per request (`timeout` covers connect, headers and the whole body), a size
+cap on decoded bytes as the body streams (see decoding), incomplete bodies refused,
+redirects followed by hand so each hop is checked against `allowed_hosts`, and a
+fetch-only URL rewrite so a local replay of the site keeps eff.org identities.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from monitor.config import Settings
 from monitor.core.errors import FetchError
 from monitor.core.exchange import Exchange
 from monitor.core.model import Validators
+from monitor.sources.capture import RawTap, exchange_of
+from monitor.sources.decoding import ACCEPT_ENCODING, BodyDecoder
 from monitor.sources.robots import RobotsRules
 
 log = logging.getLogger(__name__)
@@ -95,7 +98,11 @@ class UrlMap:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise FetchError(f"refused {parts.scheme or 'relative'} URL (only http and https): {_short(url)}")
-        host = (parts.hostname or "").lower()
+        try:
+            host = (parts.hostname or "").lower()
+            parts.port  # noqa: B018  (a port past 65535 raises here; the socket would raise OverflowError)
+        except ValueError:
+            raise FetchError(f"refused malformed URL: {_short(url)}") from None
         if self._allowed and host not in self._allowed:
             raise FetchError(f"refused host {host!r}: not in allowed_hosts")
 
@@ -109,6 +116,11 @@ class Fetcher:
         self._lanes = Lanes(settings)
         self._host_gates: dict[str, asyncio.Lock] = {}
         self._host_last: dict[str, float] = {}
+        # Spacing (host_delay, Crawl-delay) is slept, so its total per host and cycle has a budget:
+        # past it the host's remaining requests are left for the next cycle, as Retry-After does.
+        budget = settings.max_host_wait
+        self._wait_budget = float(settings.feed_interval if budget is None else budget)
+        self._waited: dict[str, float] = {}
         self.blocked_until: dict[str, float] = {}
         self.robots = RobotsRules()
         self._robots_unavailable: set[str] = set()
@@ -166,11 +178,14 @@ class Fetcher:
                 self._robots_unavailable.add(host)  # asked again next cycle, not for every page
                 log.warning("robots.txt of %s unavailable (%s); proceeding, will ask again", host, exc)
 
-    async def _get_once(self, url: str, validators: Validators | None) -> Response | str:
-        host = (urlsplit(url).hostname or "").lower()
+    def _refuse_if_blocked(self, host: str) -> None:
         if (until := self.blocked_until.get(host)) and until > time.time():
             when = dt.datetime.fromtimestamp(until, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
             raise FetchError(f"{host} asked us to wait (Retry-After); retrying after {when}", transient=True)
+
+    async def _get_once(self, url: str, validators: Validators | None) -> Response | str:
+        host = (urlsplit(url).hostname or "").lower()
+        self._refuse_if_blocked(host)
         headers = {}
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -178,13 +193,23 @@ class Fetcher:
             headers["If-Modified-Since"] = validators.last_modified
         async with self._lanes.lane(host) as client:  # at most host_concurrency requests in flight to one host
             async with self._host_gates.setdefault(host, asyncio.Lock()):  # starts spaced by host_delay
+                self._refuse_if_blocked(host)  # a 429 may have come while this request queued
                 spacing = max(self.settings.host_delay, self.robots.crawl_delay(host))
                 wait = self._host_last.get(host, 0.0) + spacing - time.monotonic()
                 if wait > 0:
+                    if self._waited.get(host, 0.0) + wait > self._wait_budget:
+                        raise FetchError(f"{host}: this cycle's {self._wait_budget:g}s of request spacing"
+                                         " (host_delay, Crawl-delay) is used up; checked next cycle", transient=True)
+                    self._waited[host] = self._waited.get(host, 0.0) + wait
                     await asyncio.sleep(wait)
                 self._host_last[host] = time.monotonic()
             try:
-                return await self._request(client, url, host, headers)
+                # One deadline for the whole request: httpx's timeouts are per read, and a server
+                # trickling a byte now and then would otherwise hold the cycle forever.
+                async with asyncio.timeout(self.settings.timeout):
+                    return await self._request(client, url, host, headers)
+            except TimeoutError:
+                raise FetchError(f"timed out after {self.settings.timeout:g}s", transient=True, retry=True) from None
             finally:
                 self._host_last[host] = max(self._host_last[host], time.monotonic())
 
@@ -205,7 +230,7 @@ class Fetcher:
                     # a warm cycle would pay a new TCP (and TLS) handshake for every 304.
                     await resp.aread()
                     return Response(url, 304, b"", resp.headers.get("content-type", ""), _validators(resp),
-                                    _exchange(resp, started, b""))
+                                    exchange_of(resp, started, b""))
                 if status in (429, 503):
                     delay = retry_after_seconds(resp.headers.get("retry-after"))
                     self.blocked_until[host] = time.time() + (delay if delay is not None else 60.0)
@@ -216,31 +241,46 @@ class Fetcher:
                     raise FetchError(f"HTTP {status} from {host}", transient=True, status=status, retry=True)
                 if status != 200:
                     raise FetchError(f"HTTP {status}", status=status)
-                tap = _RawTap.install(resp)  # the bytes as sent (still gzip…), for the WARC record
-                body = await self._read_capped(resp, url)
+                tap = RawTap.install(resp)  # the bytes as sent (still gzip…), for the WARC record
+                body = await self._read_capped(resp)
                 content_type = resp.headers.get("content-type", "")
                 if _looks_binary(body, content_type):
                     raise FetchError(f"binary response ({content_type or 'no content-type'}), not a page or feed")
                 return Response(url, 200, body, content_type, _validators(resp),
-                                _exchange(resp, started, b"".join(tap.chunks)))
+                                exchange_of(resp, started, b"".join(tap.chunks)))
         except httpx.TimeoutException:
             raise FetchError(f"timed out after {self.settings.timeout:g}s", transient=True, retry=True) from None
         except httpx.HTTPError as exc:
             raise FetchError(f"network error ({_describe(exc)})", transient=True, retry=True) from None
+        except httpx.InvalidURL:
+            raise FetchError(f"invalid URL: {_short(url)}") from None
 
-    async def _read_capped(self, resp: httpx.Response, url: str) -> bytes:
+    async def _read_capped(self, resp: httpx.Response) -> bytes:
+        """The body, decoded as it streams: never more than max_bytes of it (raw or decoded) in memory."""
         limit = self.settings.max_bytes
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(f"response too large ({int(declared)} bytes > max_bytes {limit})")
+        decoder = BodyDecoder(resp.headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
-        async for chunk in resp.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise FetchError(f"response too large (over max_bytes {limit})")
-            chunks.append(chunk)
-        self.bytes_received += resp.num_bytes_downloaded
+        try:
+            async for raw in resp.aiter_raw():
+                if resp.num_bytes_downloaded > limit:
+                    raise FetchError(f"response too large (over max_bytes {limit})")
+                for piece in decoder.feed(raw):
+                    size += len(piece)
+                    if size > limit:
+                        raise FetchError(f"response too large (over max_bytes {limit})")
+                    chunks.append(piece)
+            decoder.finish()
+        except (httpx.RemoteProtocolError, httpx.ReadError):
+            # The connection ended before the body did (short of Content-Length, or mid-chunk).
+            got = resp.num_bytes_downloaded
+            expected = f" of {int(declared)}" if declared.isdigit() else ""
+            raise FetchError(f"incomplete response: got {got}{expected} bytes", transient=True, retry=True) from None
+        finally:
+            self.bytes_received += resp.num_bytes_downloaded
         return b"".join(chunks)
 
 
@@ -277,7 +317,7 @@ class Lanes:
     def _new_client(self) -> httpx.AsyncClient:
         client = httpx.AsyncClient(
             timeout=httpx.Timeout(self._settings.timeout),
-            headers={"User-Agent": self._settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": self._settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
             cookies=self._cookies,
             transport=httpx.AsyncHTTPTransport(
@@ -331,41 +371,18 @@ def _looks_binary(body: bytes, content_type: str) -> bool:
 
 
 def _short(url: str) -> str:
-    """URLs in messages without query strings (they may carry tokens) and not too long."""
-    parts = urlsplit(url)
-    shown = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else url.split("?")[0]
+    """URLs in messages as scheme://host[:port]/path: no credentials, no query string (either may carry
+    a secret), no control characters, not too long."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "(an unreadable URL)"
+    try:
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        port = ":(bad port)"
+    host = f"[{host}]" if ":" in host else host
+    shown = f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme or host else parts.path
+    shown = "".join(c if c.isprintable() else "?" for c in shown)
     return shown if len(shown) <= 120 else shown[:117] + "..."
-
-
-class _RawTap(httpx.AsyncByteStream):
-    """Keeps a copy of the response's raw stream (de-chunked, not content-decoded) as it is read."""
-
-    def __init__(self, inner: httpx.AsyncByteStream) -> None:
-        self._inner = inner
-        self.chunks: list[bytes] = []
-
-    @classmethod
-    def install(cls, resp: httpx.Response) -> _RawTap:
-        assert isinstance(resp.stream, httpx.AsyncByteStream)
-        tap = cls(resp.stream)
-        resp.stream = tap
-        return tap
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            self.chunks.append(chunk)
-            yield chunk
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-def _exchange(resp: httpx.Response, started: str, raw_body: bytes) -> Exchange:
-    def pairs(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
-        return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw)
-
-    return Exchange(
-        fetch_url=str(resp.request.url), method=resp.request.method, request_headers=pairs(resp.request.headers),
-        http_version=resp.http_version, status=resp.status_code, reason=resp.reason_phrase,
-        response_headers=pairs(resp.headers), raw_body=raw_body, started_at=started,
-    )
