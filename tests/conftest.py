@@ -90,18 +90,19 @@ def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: A
 
 def run_monitor(
     *args: str, config: Path, cwd: Path | None = None, extra_env: dict[str, str] | None = None,
-    preexec_fn: Callable[[], None] | None = None,
+    preexec_fn: Callable[[], None] | None = None, wrapper: list[str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m monitor ARGS --config CONFIG` as a user would, by default from the config's directory.
 
-    `preexec_fn` runs in the child before the monitor starts (e.g. to drop privileges).
+    `preexec_fn` runs in the child before the monitor starts (e.g. to drop privileges); `wrapper` is a
+    command the monitor runs under (e.g. `faketime -f +365d`).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env.update(extra_env or {})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     return subprocess.run(
-        [sys.executable, "-m", "monitor", *args, "--config", str(config)],
+        [*(wrapper or []), sys.executable, "-m", "monitor", *args, "--config", str(config)],
         cwd=cwd or config.parent,
         env=env,
         capture_output=True,

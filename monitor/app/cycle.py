@@ -88,9 +88,7 @@ async def run_cycle(
     store.track_all(settings.articles, "config")
     async with Fetcher(settings) as fetcher:
         hosts = store.host_state()
-        fetcher.blocked_until = hosts.blocked
-        for host, (body, fetched_at) in hosts.robots.items():
-            fetcher.robots.remember(host, body, fetched_at)
+        fetcher.restore_hosts(hosts.robots, hosts.blocked)
         for url in settings.feeds:
             await _guarded(cycle, f"feed {url}", _poll_source(cycle, fetcher, url, listing=False))
         for url in settings.listings:
@@ -106,7 +104,7 @@ async def run_cycle(
         cycle.report.errors.extend(cycle.archive.failures if cycle.archive else ())
         cycle.report.requests = fetcher.requests
         cycle.report.bytes_received = fetcher.bytes_received
-        store.save_host_state(fetcher.robots.bodies, fetcher.blocked_until)
+        store.save_host_state(*fetcher.host_memory())
     delivery = await deliver_pending(store, [*targets, *cycle.admin_targets], echo=echo,
                                      give_up_after=settings.max_attempts, backoff=settings.delivery_backoff,
                                      templates=settings.templates, digest=settings.digest)

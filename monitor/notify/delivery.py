@@ -35,6 +35,7 @@ from monitor.notify.targets import (
 from monitor.render import Message, inert_alert, render
 from monitor.render.templates import Templates, apply_templates, template_variables
 from monitor.store.database import PendingDelivery, Store
+from monitor.store.outbox import MAX_RETRY_WAIT
 
 __all__ = [
     "STDOUT", "DeliveryReport", "Target", "body_limit", "build_targets", "compose", "configured_targets",
@@ -45,7 +46,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MAX_BACKOFF = 6 * 3600.0
+MAX_BACKOFF = MAX_RETRY_WAIT
 
 
 @dataclass

@@ -121,7 +121,7 @@ class Fetcher:
         budget = settings.max_host_wait
         self._wait_budget = float(settings.feed_interval if budget is None else budget)
         self._waited: dict[str, float] = {}
-        self.blocked_until: dict[str, float] = {}
+        self.blocked_until: dict[str, float] = {}  # host → Retry-After block end (epoch seconds)
         self.robots = RobotsRules()
         self._robots_unavailable: set[str] = set()
         self._robots_locks: dict[str, asyncio.Lock] = {}
@@ -133,6 +133,18 @@ class Fetcher:
 
     async def __aexit__(self, *exc: object) -> None:
         await self._lanes.aclose()
+
+    def restore_hosts(self, robots: dict[str, tuple[str, float]], blocked: dict[str, float]) -> None:
+        """What earlier runs learnt of each host, clamped to the clock (a block ends within its cap from now, no
+        robots.txt was fetched in the future): a clock that ran fast and was corrected recovers at once."""
+        now = time.time()
+        self.blocked_until = {host: min(until, now + MAX_RETRY_AFTER) for host, until in blocked.items()
+                              if until > now}
+        for host, (body, fetched_at) in robots.items():
+            self.robots.remember(host, body, min(fetched_at, now))
+
+    def host_memory(self) -> tuple[dict[str, tuple[str, float]], dict[str, float]]:
+        return dict(self.robots.bodies), dict(self.blocked_until)
 
     async def get(self, url: str, validators: Validators | None = None, *, obey_robots: bool = True) -> Response:
         """GET an identity URL; FetchError with a one-line reason when the answer is not usable.

@@ -9,6 +9,7 @@ is no longer configured is "orphaned" until `replay` moves it to the current tar
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 
@@ -16,6 +17,8 @@ from monitor.core.model import Alert
 from monitor.core.secrets import scrub
 from monitor.core.serial import alert_from_json, to_json
 from monitor.store.rows import AlertRow, FailedDelivery, OrphanedDelivery, PendingDelivery, now
+
+MAX_RETRY_WAIT = 6 * 3600.0  # the longest delivery backoff (notify.delivery caps it there)
 
 OWED = "('pending', 'failed')"
 
@@ -122,11 +125,14 @@ class OutboxMixin:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        due = "" if ignore_backoff else " AND (d.next_attempt IS NULL OR d.next_attempt <= ?)"
+        # Due again, or retry time further off than any backoff could set: a clock that ran fast wrote
+        # it, and waiting for it would hold the alert back for as long as the clock was wrong.
+        due = "" if ignore_backoff else " AND (d.next_attempt IS NULL OR d.next_attempt <= ? OR d.next_attempt > ?)"
+        latest = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=MAX_RETRY_WAIT)).isoformat(timespec="seconds")
         rows = self.conn.execute(
             "SELECT d.alert_id, d.target, d.attempts, a.payload FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
             f" WHERE d.status = 'pending' AND d.target IN ({marks}){due} ORDER BY d.alert_id",
-            [*ids] if ignore_backoff else [*ids, now()],
+            [*ids] if ignore_backoff else [*ids, now(), latest],
         )
         return [PendingDelivery(r[0], r[1], r[2], alert_from_json(r[3])) for r in rows]
 
