@@ -85,7 +85,7 @@ async def run_cycle(
     """
     cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [], archive=open_archive(settings, store))
     import_seeds(cycle)
-    store.track_all(settings.articles, "config")
+    store.track_all(settings.articles, Origin.CONFIG)
     async with Fetcher(settings) as fetcher:
         hosts = store.host_state()
         fetcher.restore_hosts(hosts.robots, hosts.blocked)
@@ -139,7 +139,7 @@ def import_seeds(cycle: _Cycle) -> None:
     seeds = scan.seeds
     for seed in seeds:
         snapshot = seed.snapshot
-        row = cycle.store.track(snapshot.url, "seed", snapshot.title)
+        row = cycle.store.track(snapshot.url, Origin.SEED, snapshot.title)
         versions = cycle.store.versions(row.id)
         if any(v.source == snapshot.source for v in versions):
             continue

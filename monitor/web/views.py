@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from monitor.app.status import status_rows
 from monitor.config import Settings
-from monitor.core.kinds import is_operator_kind, kind_label
+from monitor.core.kinds import Origin, is_operator_kind, kind_label
 from monitor.core.model import Alert
 from monitor.decide.compare import compare
 from monitor.render import Mark, inline_marks, render
@@ -103,7 +103,7 @@ def article_summaries(store: Store, settings: Settings, now: dt.datetime) -> lis
         article = by_url[row.url]
         alert = last_alert.get(article.id)
         kind = alert.alert.kind if alert else version_kind.get(article.id)
-        shown = label(kind) if kind else ("seeded" if article.origin == "seed" else "first version")
+        shown = label(kind) if kind else ("seeded" if article.origin == Origin.SEED else "first version")
         out.append(ArticleSummary(
             id=article.id, url=article.url, title=article.title, origin=article.origin, versions=row.versions,
             last_change=row.last_change, last_change_kind=shown, last_checked=row.last_checked,
