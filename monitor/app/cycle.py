@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.app.report import CycleReport
+from monitor.app.wayback import submit_to_wayback
 from monitor.config import Settings
 from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
 from monitor.core.exchange import Exchange
@@ -49,6 +50,7 @@ from monitor.sources.seeds import scan_seeds
 from monitor.store.archive import Archive, open_archive
 from monitor.store.database import ArticleRow, Store, article_facts, now
 from monitor.store.outcomes import record_outcome
+from monitor.store.wayback import capture_of
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,10 @@ async def run_cycle(
     delivery = await deliver_pending(store, [*targets, *cycle.admin_targets], echo=echo,
                                      give_up_after=settings.max_attempts, backoff=settings.delivery_backoff,
                                      templates=settings.templates, digest=settings.digest)
+    if settings.archive_org:  # after the alerts are out: the archive never delays one
+        wayback = await submit_to_wayback(settings, store)
+        if wayback.failed:
+            cycle.report.errors.append(f"wayback: {wayback.failed} submissions failed; retried later")
     cycle.report.alerts_sent += delivery.sent
     cycle.report.alerts_failed += delivery.failed
     cycle.report.errors.extend(delivery.errors)
@@ -289,7 +295,8 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
                   removed=row.removed, transitions=row.transitions, layout=row.layout, closed=row.closed)
     if needs_latest(known, seen, rules):  # only now: a snapshot to compare with, or to name an alert
         latest = cycle.store.latest_version(row.id)
-        known = replace(known, latest=latest.snapshot if latest else None)
+        known = replace(known, latest=latest.snapshot if latest else None,
+                        archived=capture_of(cycle.store, latest.id) if latest else "")
     outcome = decide(known, seen, rules, now=now())
     # The capture's WARC records are written (fsync) before the version, indexed in its transaction.
     capture = cycle.archive.capture(row.id, row.url, exchange, version=outcome.version is not None,

@@ -80,6 +80,10 @@ def _http_urls(urls: tuple[str, ...]) -> None:
             raise ValueError(f"has an entry that is not an http(s) URL ({shown})")
 
 
+def _http_url(url: str) -> None:
+    _http_urls((url,))
+
+
 def _http_prefix(target: str) -> None:
     if not re.match(r"^https?://", target):
         raise ValueError("must be an http(s) URL prefix string")
@@ -238,6 +242,13 @@ class Settings:
                                       ge=1_000_000, le=10_000_000_000)
     archive_revisits: bool = setting(
         False, "record unchanged checks as WARC revisit records (otherwise they are counted per version)")
+    archive_org: bool = setting(
+        False, "after each cycle's alerts are out, send new versions to the Wayback Machine (Save Page Now); "
+        "the capture links show in the web view and in later alerts")
+    archive_org_endpoint: str = setting("https://web.archive.org", "the Save Page Now service",
+                                        must="an http(s) URL", check=_http_url)
+    archive_org_auth: str | None = setting(None, 'Save Page Now keys as "ACCESS:SECRET" (optional)', secret=True)
+    archive_org_wait: float = setting(120.0, "seconds one submission may take, capture included", gt=0, le=HOUR)
     web_bind: str = setting(DEFAULT_WEB_BIND, "the web view's address", must=BIND_MUST, check=_bind, empty_ok=True)
     web_token: str | None = setting(None, "the token the web view requires off loopback", secret=True)
     source: str = "defaults"  # where the settings came from (the config file's path): not a setting

@@ -123,3 +123,4 @@ class Alert:
     published: str = ""
     created_at: str = ""
     detail: str = ""  # operator alerts: what is wrong, in one line
+    archived_before: str = ""  # the Wayback capture of the version this change leaves, when there is one

@@ -44,6 +44,7 @@ class Known:
     transitions: int = 0  # transitions recorded so far; numbers the next one
     layout: str = ""  # fingerprint of the layout the article was last read in ("" = not known yet)
     closed: bool = False  # its pages so far ended with their closing tags
+    archived: str = ""  # the Wayback capture of the latest version, when there is one (goes into alerts)
 
 
 @dataclass(frozen=True)
@@ -235,4 +236,4 @@ def _alert(kind: Kind, known: Known, snapshot: Snapshot, change: Change | None, 
            now: str) -> Alert:
     key = digest(known.url, kind, known.latest_hash or "", reached, str(number))
     return Alert(kind=kind, url=known.url, title=snapshot.title or known.title, dedup_key=key, change=change,
-                 byline=snapshot.byline, published=snapshot.published, created_at=now)
+                 byline=snapshot.byline, published=snapshot.published, created_at=now, archived_before=known.archived)

@@ -136,6 +136,9 @@ class Renderer:
         for i, edit in enumerate(change.edits[:MAX_EDITS]):
             lead = self.heading(heading) + self.separator if heading and i == 0 else ""
             blocks.append(functools.partial(self._edit_block, edit, lead))
+        if alert.archived_before:
+            before = alert.archived_before
+            blocks.append(lambda b: self.paragraph(f"As it read before, in the Wayback Machine: {before}"))
         return blocks, max(0, len(change.edits) - MAX_EDITS)
 
     def _note_block(self, text: str, budget: int | None) -> str:

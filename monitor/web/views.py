@@ -17,6 +17,7 @@ from monitor.decide.compare import compare
 from monitor.render import Mark, inline_marks, render
 from monitor.store.database import AlertRow, ArticleRow, Store, VersionRow
 from monitor.store.wacz import archived_versions
+from monitor.store.wayback import captures
 
 ENTRY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/deeplinks-monitor/alerts")
 
@@ -51,6 +52,8 @@ class TimelineEntry:
     truncated: bool
     previous: int | None
     warc: bool = False  # its capture is archived: the page links the WARC download
+    wayback: str = ""  # its Wayback Machine capture
+    wayback_diff: str = ""  # the Wayback Machine's diff between the previous version's capture and this one
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,10 @@ def timeline(store: Store, article_id: int) -> list[TimelineEntry]:
     out = []
     previous: VersionRow | None = None
     archived = archived_versions(store, article_id)
+    saved = captures(store, article_id)
     for v in store.versions(article_id):
+        wayback, stamp = saved.get(v.id, ("", ""))
+        earlier = saved.get(previous.id) if previous else None
         before = {n.key for n in previous.snapshot.notes} if previous else set()
         if v.change_kind:
             kind = label(v.change_kind)
@@ -132,9 +138,18 @@ def timeline(store: Store, article_id: int) -> list[TimelineEntry]:
             kind=kind, minor=v.minor, title=v.snapshot.title,
             notes_added=tuple(n.text for n in v.snapshot.notes if n.key not in before),
             truncated=v.snapshot.truncated, previous=previous.seq if previous else None, warc=v.id in archived,
+            wayback=wayback, wayback_diff=wayback_diff(wayback, earlier[1] if earlier else "", stamp),
         ))
         previous = v
     return out
+
+
+def wayback_diff(capture: str, before: str, after: str) -> str:
+    """The Wayback Machine's own diff view between two captures of one page (its /web/diff/A/B/URL form)."""
+    if not (capture and before and after):
+        return ""
+    base, _, rest = capture.partition(f"/web/{after}/")
+    return f"{base}/web/diff/{before}/{after}/{rest}" if rest else ""
 
 
 def changes(store: Store, *, limit: int = 100) -> list[ChangeEntry]:
