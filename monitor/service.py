@@ -108,10 +108,14 @@ class Service:
                 log.warning("digests skipped: %s", exc, extra={"event": "digest.skipped"})
                 return
             s = self.settings
-            routing = Routing.build(s, self.targets, self.admin_targets)
-            report = await deliver_pending(self.store, [*self.targets, *self.admin_targets], routing=routing,
-                                           digests_only=True, give_up_after=s.max_attempts, backoff=s.delivery_backoff,
-                                           templates=s.templates)
+            try:
+                report = await deliver_pending(
+                    self.store, [*self.targets, *self.admin_targets], digests_only=True, templates=s.templates,
+                    routing=Routing.build(s, self.targets, self.admin_targets), give_up_after=s.max_attempts,
+                    backoff=s.delivery_backoff)
+            except Exception:  # logged; what was not sent stays owed, and the next cycle delivers it
+                log.exception("digests failed", extra={"event": "digest.failed"})
+                return
         log.info("digests: %d alerts sent, %d failed", report.sent, report.failed, extra={"event": "digest.sent"})
 
     def abandon(self) -> None:
