@@ -25,7 +25,8 @@ from monitor.core.errors import MonitorError
 from monitor.core.kinds import ALERT_KINDS, is_operator_kind
 from monitor.core.logs import configure_logging
 from monitor.core.secrets import redact
-from monitor.notify.delivery import configured_targets, deliver_pending, send_samples, sends_in_flight, stdout_target
+from monitor.notify.delivery import deliver_pending, send_samples, sends_in_flight, stdout_target
+from monitor.notify.routing import Routing, describe, settings_targets, tag_samples
 from monitor.render.samples import sample_alerts
 from monitor.store.archive import archive_dir
 from monitor.store.database import Store, cycle_lock, memory_copy, open_store
@@ -69,8 +70,7 @@ def main(verbose: int) -> None:
 def check(config_path: Path | None, dry_run: bool, due_only: bool) -> None:
     """Run one cycle (seeds, feeds, tracked articles, alerts) and exit."""
     settings = load_settings(config_path)
-    targets, admins = ([stdout_target()], []) if dry_run else configured_targets(settings.notify,
-                                                                               settings.notify_admin)
+    targets, admins = ([stdout_target()], []) if dry_run else settings_targets(settings)
     with (nullcontext() if dry_run else cycle_lock(settings.database),
           _dry_run_store(settings.database) if dry_run else open_store(settings.database) as store):
         report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only, admin_targets=admins))
@@ -118,11 +118,12 @@ def status(config_path: Path | None, as_json: bool) -> None:
 @click.option("--retry", is_flag=True, help="Send every pending alert now, ignoring the retry backoff.")
 @click.option("--replay", "replay", metavar="ALERT_ID|all", default=None,
               help="Queue failed deliveries again (of one alert, or all), then send.")
+@click.option("--due", is_flag=True, help="Only the scheduled digests whose time has come (a cron line at their time).")
 @_friendly_errors
-def notify(config_path: Path | None, retry: bool, replay: str | None) -> None:
+def notify(config_path: Path | None, retry: bool, replay: str | None, due: bool) -> None:
     """Deliver the outbox without running a cycle: pending alerts, or failed ones again."""
     settings = load_settings(config_path)
-    readers, admins = configured_targets(settings.notify, settings.notify_admin)
+    readers, admins = settings_targets(settings)
     targets = [*readers, *admins]
     with cycle_lock(settings.database), open_store(settings.database) as store:
         queued = 0
@@ -135,31 +136,46 @@ def notify(config_path: Path | None, retry: bool, replay: str | None) -> None:
         report = asyncio.run(deliver_pending(store, targets, give_up_after=settings.max_attempts,
                                              backoff=settings.delivery_backoff,
                                              ignore_backoff=retry or replay is not None,
-                                             templates=settings.templates, digest=settings.digest))
+                                             templates=settings.templates, digest=settings.digest,
+                                             routing=Routing.build(settings, readers, admins) if settings.route
+                                             else None, digests_only=due))
     _print_errors(report.errors)
     requeued = f"{queued} failed deliveries queued again; " if replay is not None else ""
-    click.echo(f"{requeued}{report.sent} sent, {report.failed} failed")
+    held = f", {report.held} waiting for a scheduled digest" if report.held else ""
+    click.echo(f"{requeued}{report.sent} sent, {report.failed} failed{held}")
 
 
 @main.command("notify-test")
 @config_option
 @click.option("--kind", "kinds", multiple=True, type=click.Choice([k.value for k in ALERT_KINDS]),
               help="Only this kind (repeatable).")
+@click.option("--tag", default=None, help="Only the targets carrying this Apprise tag, with the kinds they may get.")
 @_friendly_errors
-def notify_test(config_path: Path | None, kinds: tuple[str, ...]) -> None:
+def notify_test(config_path: Path | None, kinds: tuple[str, ...], tag: str | None) -> None:
     """Send a sample alert of each kind to the configured URLs, to see them before a real change."""
     settings = load_settings(config_path)
-    readers, admins = configured_targets(settings.notify, settings.notify_admin)
-    admins = admins or readers
+    readers, admins = settings_targets(settings)
     samples = [a for a in sample_alerts() if not kinds or a.kind in kinds]
-    operator = [a for a in samples if is_operator_kind(a.kind)]
-    news = [a for a in samples if not is_operator_kind(a.kind)]
-    report = asyncio.run(send_samples(readers, news, settings.templates))
-    admin_report = asyncio.run(send_samples(admins, operator, settings.templates))
-    _print_errors([*report.errors, *admin_report.errors])
-    click.echo(f"samples: {report.sent + admin_report.sent} sent, {report.failed + admin_report.failed} failed")
-    if report.failed or admin_report.failed:
+    plan = [(readers, [a for a in samples if not is_operator_kind(a.kind)]),
+            (admins or readers, [a for a in samples if is_operator_kind(a.kind)])]
+    if tag is not None:  # each target carrying the tag, with the samples of what its routes give it
+        plan = [([t], alerts) for t, alerts in tag_samples(Routing.build(settings, readers, admins), tag, samples)]
+    reports = [asyncio.run(send_samples(targets, alerts, settings.templates)) for targets, alerts in plan]
+    _print_errors([e for r in reports for e in r.errors])
+    sent, failed = sum(r.sent for r in reports), sum(r.failed for r in reports)
+    click.echo(f"samples: {sent} sent, {failed} failed")
+    if failed:
         sys.exit(1)
+
+
+@main.command()
+@config_option
+@_friendly_errors
+def routes(config_path: Path | None) -> None:
+    """Which targets get which alerts, and when ([[route]] tables; targets shown masked, never their secrets)."""
+    settings = load_settings(config_path)
+    readers, admins = settings_targets(settings)
+    click.echo(describe(Routing.build(settings, readers, admins)))
 
 
 @main.command()
@@ -252,7 +268,7 @@ def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: fl
     verbose = int(ctx.find_root().params.get("verbose") or 0)
     configure_logging(log_format, logging.DEBUG if verbose >= 2 else logging.INFO)
     settings = load_settings(config_path)
-    readers, admins = configured_targets(settings.notify, settings.notify_admin)
+    readers, admins = settings_targets(settings)
     run_service(settings, readers, grace=grace, admin_targets=admins)
     if sends_in_flight():
         # Apprise may hold non-daemon worker threads of its own; the store is closed and the

@@ -18,13 +18,15 @@ import time
 from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.app.cycle import run_cycle
 from monitor.app.health import record_cycle
 from monitor.config import DEFAULT_GRACE, Settings
 from monitor.core.errors import ConfigError, StoreError
-from monitor.notify.delivery import Target
+from monitor.notify.delivery import Target, deliver_pending
+from monitor.notify.routing import Routing
 from monitor.store.database import Store, cycle_lock, open_store
 from monitor.web import EmbeddedServer, bind_socket, create_app, embedded_server, run_server, web_address
 
@@ -90,14 +92,43 @@ class Service:
             log.warning("running cycle abandoned; the next start picks up where it stopped",
                         extra={"event": "cycle.abandoned"})
 
+    async def digest_tick(self) -> None:
+        """A scheduled digest's time: after the running cycle (whose own delivery may already have sent it)."""
+        while self.inflight is not None and not self.inflight.done() and not self.stopping:
+            await asyncio.wait({self.inflight})
+        if not self.stopping:
+            self.inflight = asyncio.create_task(self.deliver_digests(), name="monitor-digests")
+
+    async def deliver_digests(self) -> None:
+        """The scheduled digests that are due, under the database lock; a failure is retried like any delivery."""
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(cycle_lock(self.settings.database))
+            except StoreError as exc:
+                log.warning("digests skipped: %s", exc, extra={"event": "digest.skipped"})
+                return
+            s = self.settings
+            try:
+                report = await deliver_pending(
+                    self.store, [*self.targets, *self.admin_targets], digests_only=True, templates=s.templates,
+                    routing=Routing.build(s, self.targets, self.admin_targets), give_up_after=s.max_attempts,
+                    backoff=s.delivery_backoff)
+            except Exception:  # logged; what was not sent stays owed, and the next cycle delivers it
+                log.exception("digests failed", extra={"event": "digest.failed"})
+                return
+        log.info("digests: %d alerts sent, %d failed", report.sent, report.failed, extra={"event": "digest.sent"})
+
     def abandon(self) -> None:
         """A second signal: stop waiting and cancel the running cycle now."""
         if self.inflight is not None and not self.inflight.done():
             self.inflight.cancel()
 
 
-def build_scheduler(settings: Settings, job: Callable[[], Awaitable[None]]) -> AsyncIOScheduler:
-    """An interval schedule that runs `job` once right away, then every feed_interval (+ up to jitter) seconds."""
+def build_scheduler(
+    settings: Settings, job: Callable[[], Awaitable[None]], digests: Callable[[], Awaitable[None]] | None = None,
+) -> AsyncIOScheduler:
+    """An interval schedule that runs `job` once right away, then every feed_interval (+ up to jitter) seconds;
+    `digests` at each `[[route]]` schedule's time (a cron trigger per distinct schedule)."""
     if settings.feed_interval <= 0:
         raise ConfigError(f"{settings.source}: 'feed_interval' must be more than 0 seconds")
     scheduler = AsyncIOScheduler(
@@ -107,6 +138,10 @@ def build_scheduler(settings: Settings, job: Callable[[], Awaitable[None]]) -> A
     )
     trigger = IntervalTrigger(seconds=settings.feed_interval, jitter=settings.jitter or None, timezone=dt.UTC)
     scheduler.add_job(job, trigger, id="cycle", name="monitor cycle", next_run_time=dt.datetime.now(dt.UTC))
+    schedules = list(dict.fromkeys(r.schedule for r in settings.route if r.schedule is not None))
+    for n, schedule in enumerate(schedules if digests else [], start=1):
+        scheduler.add_job(digests, CronTrigger(**schedule.cron), id=f"digest-{n}", name=f"digest {schedule.words}",
+                          misfire_grace_time=3600)
     return scheduler
 
 
@@ -117,7 +152,7 @@ async def serve(
     """Run cycles (and the web view, when `web_bind` is set) until SIGTERM or SIGINT, then finish and return."""
     address = web_address(settings)  # an unguarded public bind is refused before anything starts
     service = Service(settings, store, targets, admin_targets)
-    scheduler = build_scheduler(settings, service.tick)
+    scheduler = build_scheduler(settings, service.tick, service.digest_tick)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 

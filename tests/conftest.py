@@ -64,7 +64,8 @@ def _toml_value(value: Any) -> str:
 
 
 def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: Any) -> Path:
-    """Write the product's TOML config; `extra` overrides or adds keys (a dict value, like `rewrite`, is a table)."""
+    """Write the product's TOML config; `extra` overrides or adds keys (a dict value, like `rewrite`, is a table;
+    a list of dicts, like `route`, is an array of tables: `[[route]]`)."""
     settings: dict[str, Any] = {
         "database": tmp_path / "monitor.sqlite3",
         "seeds_dir": SEEDS_DIR,
@@ -77,12 +78,20 @@ def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: A
         "retry_backoff": 0.1,
     }
     tables: dict[str, dict[str, Any]] = {"rewrite": {EFF: site.base_url}}
+    arrays: dict[str, list[dict[str, Any]]] = {}
     for key, value in extra.items():
-        (tables if isinstance(value, dict) else settings)[key] = value
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            arrays[key] = value
+        else:
+            (tables if isinstance(value, dict) else settings)[key] = value
     lines = [f"{key} = {_toml_value(value)}" for key, value in settings.items()]
     for name, table in tables.items():
         lines.append(f"\n[{name}]")
         lines += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in table.items()]
+    for name, items in arrays.items():
+        for item in items:
+            lines.append(f"\n[[{name}]]")
+            lines += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in item.items()]
     path = tmp_path / "monitor.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -248,3 +248,31 @@ def test_health_command_is_unhealthy_before_any_cycle_and_healthy_after_a_check(
     after = run_monitor("health", config=cfg)
     assert after.returncode == 0, after.stdout + after.stderr
     assert "healthy" in after.stdout
+
+
+def test_each_digest_schedule_is_a_cron_job_that_agrees_with_the_schedule(tmp_path: Path) -> None:
+    """`monitor run` sends digests on APScheduler cron triggers; they fire when the pure schedule says it is due."""
+    from monitor.config import load_settings
+    from monitor.decide.routes import next_run
+    from monitor.service import build_scheduler
+
+    cfg = tmp_path / "monitor.toml"
+    cfg.write_text('notify = ["a=json://127.0.0.1:9/a", "b=json://127.0.0.1:9/b"]\n'
+                   '[[route]]\ntags = ["a"]\ndelivery = "daily 08:00"\ntimezone = "Europe/Berlin"\n'
+                   '[[route]]\ntags = ["b"]\ndelivery = "daily 08:00"\ntimezone = "Europe/Berlin"\n'
+                   '[[route]]\ntags = ["b"]\ndelivery = "weekly fri 17:30"\n'
+                   '[[route]]\ntags = ["a"]\n', encoding="utf-8")
+    settings = load_settings(cfg, env={})
+
+    async def job() -> None:
+        pass
+
+    jobs = {j.id: j for j in build_scheduler(settings, job, job).get_jobs()}
+    assert sorted(jobs) == ["cycle", "digest-1", "digest-2"], "one job per distinct schedule"
+    schedules = [settings.route[0].schedule, settings.route[2].schedule]
+    for when in (T0, T0 + dt.timedelta(days=3, hours=7), dt.datetime(2026, 3, 28, 23, 0, tzinfo=dt.UTC)):
+        for n, schedule in enumerate(schedules, start=1):
+            assert schedule is not None
+            fires = jobs[f"digest-{n}"].trigger.get_next_fire_time(None, when + dt.timedelta(seconds=1))
+            assert fires == next_run(schedule, when)
+    assert [j.id for j in build_scheduler(settings, job).get_jobs()] == ["cycle"]

@@ -185,6 +185,67 @@ def test_atom_feed_has_one_entry_per_alert_with_the_alert_text_and_stable_ids(
         assert [e.id for e in feedparser.parse(restarted.get("/changes.atom").content).entries] == ids
 
 
+def feed_of(client: TestClient, query: str) -> Any:
+    response = client.get("/changes.atom" + query)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    assert response.headers["content-security-policy"] == CSP
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def ids(feed: Any) -> list[str]:
+    return [e.id for e in feed.entries]
+
+
+def test_a_feed_per_subscription_selects_as_routes_do(client: TestClient, filled: Filled) -> None:
+    everything = feed_of(client, "")
+    notes = feed_of(client, "?kind=note_added")
+    assert notes.entries and {e.tags[0].term for e in notes.entries} == {"note_added"}
+    assert set(ids(notes)) < set(ids(everything))
+    posts = feed_of(client, "?kind=new_post")
+    assert posts.entries and {e.tags[0].term for e in posts.entries} == {"new_post"}
+    assert sorted(ids(feed_of(client, "?kind=note_added,new_post"))) == sorted(ids(notes) + ids(posts))
+    hanoi = feed_of(client, "?q=hanoi")  # any letter case, in a note or the changed text
+    assert hanoi.entries and all("Hanoi" in e.content[0].value for e in hanoi.entries)
+    assert ids(feed_of(client, "?kind=new_post&q=hanoi")) == [], "every filter must hold"
+    assert ids(feed_of(client, "?site=eff.org")) == ids(everything), "a host covers its subdomains"
+    assert ids(feed_of(client, "?site=www.accessnow.org")) == []
+    article = feed_of(client, "?article=" + STILL_FLAWED.url)
+    assert article.entries and {e.link for e in article.entries} == {STILL_FLAWED.url}
+    pattern = feed_of(client, "?article=https://www.eff.org/deeplinks/2026/*")
+    assert {e.link for e in pattern.entries} == {HOSTILE.url}
+
+    assert everything.feed.id != notes.feed.id != hanoi.feed.id, "each subscription is a feed of its own"
+    assert feed_of(client, "?q=hanoi").feed.id == hanoi.feed.id, "and keeps its id"
+    assert "(q hanoi)" in hanoi.feed.title
+    self_link = next(link.href for link in hanoi.feed.links if link.rel == "self")
+    assert self_link.endswith("/changes.atom?q=hanoi")
+    bad = client.get("/changes.atom?kind=gossip")
+    assert bad.status_code == 400 and "'gossip'" in bad.text and bad.text.count("\n") == 1
+
+
+def test_each_article_page_links_its_own_feed(client: TestClient, filled: Filled) -> None:
+    aid = article_id(filled, STILL_FLAWED.url)
+    page = client.get(f"/article/{aid}").text
+    found = re.search(r'<a class="feed" href="([^"]+)"', page)
+    assert found is not None
+    href = html.unescape(found.group(1))
+    head = '<link rel="alternate" type="application/atom+xml" title="changes to this article" href="'
+    assert head + found.group(1) + '"' in page, "feed readers find it from the page too"
+    feed = feed_of(client, href.removeprefix("/changes.atom"))
+    about = [a for a in reader_alerts(filled) if a.url == STILL_FLAWED.url]
+    assert len(feed.entries) == len(about) >= 1 and {e.link for e in feed.entries} == {STILL_FLAWED.url}
+
+
+def test_a_subscription_feed_never_publishes_the_token(filled: Filled) -> None:
+    settings = dataclasses.replace(filled.settings, web_token="s3cret-token")
+    with TestClient(create_app(settings)) as c:
+        response = c.get("/changes.atom?q=Hanoi&token=s3cret-token")
+        assert response.status_code == 200 and "s3cret-token" not in response.text
+        assert "changes.atom?q=Hanoi" in response.text
+
+
 def test_json_api_lists_articles_and_changes(client: TestClient, filled: Filled) -> None:
     articles = client.get("/api/articles").json()["articles"]
     assert {a["url"] for a in articles} == {a.url for a in [*SEEDED, HOSTILE]}

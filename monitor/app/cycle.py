@@ -43,12 +43,14 @@ from monitor.decide.compare import compare
 from monitor.decide.policy import is_due, parse_when
 from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
 from monitor.notify.delivery import Target, deliver_pending
+from monitor.notify.routing import Routing
 from monitor.sources.extract import extract_teasers, read_article
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
 from monitor.store.archive import Archive, open_archive
 from monitor.store.database import ArticleRow, Store, article_facts, now
+from monitor.store.outbox import AlertTargets
 from monitor.store.outcomes import record_outcome
 from monitor.store.wayback import capture_of
 
@@ -64,11 +66,18 @@ class _Cycle:
     admin_targets: list[Target] = field(default_factory=list)
     relayouts: dict[str, set[str]] = field(default_factory=dict)  # host → new layouts met this cycle
     archive: Archive | None = None  # WARC records of every capture that makes a version
+    routing: Routing | None = None  # [[route]] tables: each alert is written for the targets its routes name
 
     @property
-    def target_keys(self) -> tuple[str, ...]:
-        """The targets' keys (deliveries are stored by target identity, never by URL)."""
-        return tuple(t.key for t in self.targets)
+    def target_keys(self) -> AlertTargets:
+        """The targets' keys (deliveries are stored by target identity, never by URL), or with routes, a function
+        from an alert to its targets' keys."""
+        return self.routing.keys_for if self.routing else tuple(t.key for t in self.targets)
+
+    @property
+    def admin_keys(self) -> AlertTargets:
+        """The same for operator alerts."""
+        return self.routing.keys_for if self.routing else tuple(t.key for t in self.admin_targets)
 
     def error(self, where: str, exc: Exception | str) -> None:
         message = f"{where}: {exc}"
@@ -85,7 +94,10 @@ async def run_cycle(
     `due_only` applies the re-check policy (the service, `check --due`); otherwise every
     tracked article is fetched (a one-off `check` means "look now").
     """
-    cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [], archive=open_archive(settings, store))
+    routing = Routing.build(settings, targets, admin_targets or []) if settings.route else None
+    admins = routing.operator_targets() if routing else admin_targets or []
+    cycle = _Cycle(settings, store, targets, CycleReport(), admins, archive=open_archive(settings, store),
+                   routing=routing)
     import_seeds(cycle)
     store.track_all(settings.articles, Origin.CONFIG)
     async with Fetcher(settings) as fetcher:
@@ -107,9 +119,9 @@ async def run_cycle(
         cycle.report.requests = fetcher.requests
         cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(*fetcher.host_memory())
-    delivery = await deliver_pending(store, [*targets, *cycle.admin_targets], echo=echo,
+    delivery = await deliver_pending(store, [*targets, *(admin_targets or ()), *cycle.admin_targets], echo=echo,
                                      give_up_after=settings.max_attempts, backoff=settings.delivery_backoff,
-                                     templates=settings.templates, digest=settings.digest)
+                                     templates=settings.templates, digest=settings.digest, routing=routing)
     if settings.archive_org:  # after the alerts are out: the archive never delays one
         wayback = await submit_to_wayback(settings, store)
         if wayback.failed:
@@ -252,7 +264,7 @@ def _record_poll(
         alerts = (*alerts, extra)
         cycle.report.alerts_created += 1
     cycle.store.record_feed(url, validators, error, health=health, alerts=alerts,
-                            targets=tuple(t.key for t in cycle.admin_targets))
+                            targets=cycle.admin_keys)
 
 
 def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings) -> str:
@@ -319,7 +331,7 @@ def _report_relayouts(cycle: _Cycle) -> None:
             continue
         alert = Alert(kind=Kind.LAYOUT_CHANGED, url=f"https://{host}/", title=host, detail=detail, created_at=now(),
                       dedup_key=digest(host, Kind.LAYOUT_CHANGED, *sorted(layouts)))
-        cycle.store.record_operator_alerts((alert,), tuple(t.key for t in cycle.admin_targets))
+        cycle.store.record_operator_alerts((alert,), cycle.admin_keys)
         cycle.report.alerts_created += 1
 
 

@@ -9,7 +9,8 @@ import json
 from monitor.config import Settings
 from monitor.core.errors import ConfigError
 from monitor.decide.policy import RecheckPolicy, next_check
-from monitor.notify.targets import Target, configured_targets
+from monitor.notify.routing import settings_targets
+from monitor.notify.targets import Target
 from monitor.store.database import OrphanedDelivery, Store, article_facts
 
 
@@ -52,7 +53,7 @@ class Outbox:
 def outbox(store: Store, settings: Settings) -> Outbox:
     counts = store.delivery_counts()
     try:
-        readers, admins = configured_targets(settings.notify, settings.notify_admin)
+        readers, admins = settings_targets(settings)  # notify_config files' targets too
     except ConfigError as exc:
         return Outbox(counts, [], [], problem=str(exc))
     targets = list({t.key: t for t in [*readers, *admins]}.values())

@@ -10,13 +10,16 @@ from __future__ import annotations
 import functools
 import re
 import typing
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from monitor.config.routes import RouteKeys
+from monitor.config.spec import _ARRAY, _SPEC, _TABLE, Spec, array, setting, table
 from monitor.core.model import ALERT_KINDS
 from monitor.decide.policy import RecheckPolicy
+from monitor.decide.routes import Route
 from monitor.render.templates import Templates
 
 DEFAULT_CONFIG = Path("config/monitor.toml")
@@ -39,36 +42,6 @@ HOUR, DAY = 3600.0, 86400.0
 MAX_DAYS = 1_000_000  # "never" for every day count, and still inside what `timedelta` can hold
 ENV_PREFIX = "MONITOR_"
 NOT_SETTINGS = ("MONITOR_CONFIG", "MONITOR_STATE_DIR", "MONITOR_FAULT")  # environment, read elsewhere
-_SPEC, _TABLE = "monitor.setting", "monitor.table"
-
-
-@dataclass(frozen=True)
-class Spec:
-    """What the annotation does not say about a setting."""
-
-    doc: str
-    ge: float | None = None
-    gt: float | None = None
-    le: float | None = None
-    must: str = ""  # what a value must be, in words, when the type and the limits do not say it
-    check: Callable[[Any], object] | None = None  # a further rule: raises ValueError("must be …" / "has …")
-    split: str = "spaces"  # a list in MONITOR_<KEY>: "spaces" (or a comma before a URL), "words", "commas"
-    secret: bool = False  # never shown: not in repr, not in an error
-    empty_ok: bool = False
-    shown_default: str = ""  # the README's wording of a default that is not a plain value
-
-
-def setting(default: Any = None, doc: str = "", *, required: bool = False, **spec: Any) -> Any:
-    """A dataclass field that is a setting; `spec` as in Spec."""
-    meta = {_SPEC: Spec(doc, **spec)}
-    if required:
-        return field(metadata=meta)
-    return field(default=default, repr=not spec.get("secret", False), metadata=meta)
-
-
-def table(keys: type, **kwargs: Any) -> Any:
-    """A dataclass field built from a TOML table whose keys (`keys`'s fields) are settings."""
-    return field(metadata={_TABLE: keys}, **kwargs)
 
 
 # -- rules no type says -------------------------------------------------------------------------------------
@@ -181,6 +154,11 @@ class Settings:
     notify: tuple[str, ...] = setting(
         (), "Apprise URLs; prefer the environment variable (they carry secrets)", must="a list of Apprise URLs",
         secret=True, shown_default="none (print to stdout)")
+    notify_config: tuple[str, ...] = setting(
+        (), "Apprise configuration files (YAML or TEXT, tags included), read as Apprise reads them; each URL in "
+        "them is a target like a `notify` entry", must="a list of paths, relative to the config file's directory",
+        paths=True, split="words")
+    route: tuple[Route, ...] = array(RouteKeys, default=())  # [[route]] tables: see monitor.config.routes
     topic: TopicRules = table(TopicRules, default=TopicRules())
     user_agent: str = setting(DEFAULT_USER_AGENT, "sent with every request; add your contact")
     timeout: float = setting(20.0, "seconds per request, whole (connect, headers and body)", gt=0, le=HOUR)
@@ -333,6 +311,19 @@ def declarations() -> tuple[Declared, ...]:
 
 
 @functools.cache
+def arrays() -> dict[str, type]:
+    """The TOML arrays of tables (`[[route]]`): name → the dataclass that declares each table's keys."""
+    return {f.name: f.metadata[_ARRAY] for f in fields(Settings) if _ARRAY in f.metadata}
+
+
+@functools.cache
+def array_declarations() -> tuple[Declared, ...]:
+    """The keys of each array's tables, as "route.tags" (file only: they have no MONITOR_* variable)."""
+    return tuple(Declared(f"{name}.{f.name}", typing.get_type_hints(keys)[f.name], f.default, f.metadata[_SPEC])
+                 for name, keys in arrays().items() for f in fields(keys))
+
+
+@functools.cache
 def tables() -> dict[str, type]:
     """The TOML tables of settings: table name → the dataclass that declares its keys."""
     return {f.name: f.metadata[_TABLE] for f in fields(Settings) if _TABLE in f.metadata}
@@ -378,4 +369,9 @@ def settings_table() -> str:
     for d in declarations():
         env = f"`{d.env}`" + (f", {env_format(d)}" if env_format(d) else "")
         rows.append(f"| `{d.key}` | {shown_default(d)} | {d.must} | {env} | {d.spec.doc} |")
+    for name in arrays():
+        rows += ["", f"Each `[[{name}]]` table (in the file only):", "", "| key | default | value | meaning |",
+                 "| --- | --- | --- | --- |"]
+        rows += [f"| `{d.key}` | {shown_default(d)} | {d.must} | {d.spec.doc} |" for d in array_declarations()
+                 if d.key.startswith(name + ".")]
     return "\n".join(rows)

@@ -25,6 +25,8 @@ from monitor.config.declare import (
     NOT_SETTINGS,
     Declared,
     Settings,
+    array_declarations,
+    arrays,
     declarations,
     default_state_dir,
     tables,
@@ -48,7 +50,10 @@ def _load(path: Path | None, env: Mapping[str, str]) -> Settings:
     base, where = Path.cwd(), "defaults"
     if _exists(path):
         where, base = str(path), path.resolve().parent
-        file_values = _validate(_flatten(_read_toml(path), where), lambda key: where)
+        raw = _read_toml(path)
+        listed = {name: raw.pop(name) for name in arrays() if name in raw}  # [[route]]: checked table by table
+        file_values = _validate(_flatten(raw, where), lambda key: where)
+        file_values.update({name: _array(name, items, where) for name, items in listed.items()})
     elif explicit:
         raise ConfigError(f"{path}: config file not found")
     env_raw = _from_env(env)
@@ -259,6 +264,40 @@ def _shown(value: Any, top: bool) -> str:
     return " (got a table)" if isinstance(value, dict) and top else ""
 
 
+# -- arrays of tables ([[route]]) -------------------------------------------------------------------------------
+@functools.cache
+def _array_model(name: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {d.key.partition(".")[2]: (_field_type(d), Field(None))
+                              for d in array_declarations() if d.key.startswith(name + ".")}
+    config = ConfigDict(extra="forbid", hide_input_in_errors=True, allow_inf_nan=False)
+    return create_model(f"MonitorArray_{name}", __config__=config, **fields)
+
+
+def _array(name: str, items: Any, where: str) -> tuple[Any, ...]:
+    """Each `[[name]]` table checked as declared and built; an error names it as `name[N].key`."""
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ConfigError(f"{where}: '{name}' must be tables written [[{name}]]")
+    by_key = {d.key.partition(".")[2]: d for d in array_declarations() if d.key.startswith(name + ".")}
+    built = []
+    for number, item in enumerate(items, start=1):
+        shown = f"{name}[{number}]"
+        try:
+            model = _array_model(name).model_validate(item)
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            key = str(error["loc"][0])
+            d = by_key.get(key)
+            if d is None or error["type"] == "extra_forbidden":
+                raise ConfigError(f"{where}: unknown key '{shown}.{key[:60]}'") from None
+            if error["type"] == "value_error":
+                raise ConfigError(f"{where}: '{shown}.{key}' {error['ctx']['error']}") from None
+            raise ConfigError(f"{where}: '{shown}.{key}' must be {d.must}{_shown(_at(item, error['loc']), True)}"
+                              ) from None
+        given = {key: getattr(model, key) for key in by_key if key in item}
+        built.append(arrays()[name](**given).build(where, shown))
+    return tuple(built)
+
+
 # -- Settings ------------------------------------------------------------------------------------------------
 def _build(values: dict[str, Any], sources: dict[str, str], base: Path, where: str,
            env: Mapping[str, str]) -> Settings:
@@ -280,6 +319,9 @@ def _build(values: dict[str, Any], sources: dict[str, str], base: Path, where: s
         instance = keys(**given)
         builder = getattr(instance, "build", None)
         built[name] = builder(table_where) if builder else instance
+    for d in declarations():  # lists of paths (notify_config) resolve like the single ones
+        if d.spec.paths and d.key in values:
+            values[d.key] = tuple(str(resolve(p)) for p in values[d.key])
     archive = resolve(values["archive_dir"]) if values.get("archive_dir") else None
     simple = {k: v for k, v in values.items() if "." not in k and k not in ("database", "seeds_dir", "archive_dir")}
     return Settings(database=database, seeds_dir=seeds_dir, archive_dir=archive, source=where, **built, **simple)

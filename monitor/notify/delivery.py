@@ -23,6 +23,8 @@ from typing import TypeVar
 from monitor.core.faults import crash_point
 from monitor.core.kinds import kind_label
 from monitor.core.model import Alert
+from monitor.decide.routes import due_at
+from monitor.notify.routing import Routing
 from monitor.notify.targets import (
     STDOUT,
     Target,
@@ -53,12 +55,14 @@ MAX_BACKOFF = MAX_RETRY_WAIT
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
+    held: int = 0  # owed to a scheduled digest whose time has not come
     errors: list[str] = field(default_factory=list)
 
 
 async def deliver_pending(
     store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None, give_up_after: int = 10,
     backoff: float = 60.0, ignore_backoff: bool = False, templates: Templates | None = None, digest: bool = False,
+    routing: Routing | None = None, digests_only: bool = False,
 ) -> DeliveryReport:
     """Send every pending delivery for the configured targets; record each outcome at once.
 
@@ -67,6 +71,10 @@ async def deliver_pending(
     thread so the event loop (and a SIGTERM) is never stuck behind a hanging service. The
     database is written only here, on the loop's thread, after the send returns: a cancelled
     send stays pending.
+
+    With `routing`, what a target gets from scheduled routes only waits for the first of their
+    times after the alert was made, then goes as one digest (split only where the size limit
+    demands); a failed digest is retried like any delivery. `digests_only` sends just those.
     """
     report = DeliveryReport()
     by_id = {t.key: t for t in targets}
@@ -74,10 +82,21 @@ async def deliver_pending(
     owed: dict[str, list[PendingDelivery]] = {}
     for pending in store.pending(tuple(by_id), ignore_backoff=ignore_backoff):
         owed.setdefault(pending.target, []).append(pending)
+    clock = dt.datetime.now(dt.UTC)
     for tid, items in owed.items():
         target = by_id[tid]
-        composed = [(p, compose(p.alert, target, templates)) for p in items]
+        at_once, scheduled = [], []
+        for p in items:
+            schedules = routing.schedules_for(p.alert, tid) if routing else None
+            if schedules is None:
+                at_once.append(p)
+            elif due_at(schedules, _since(p.alert)) <= clock:
+                scheduled.append(p)
+            else:
+                report.held += 1
+        composed = [(p, compose(p.alert, target, templates)) for p in ([] if digests_only else at_once)]
         batches = digest_batches(composed, target.limit) if digest else [[c] for c in composed]
+        batches += digest_batches([(p, compose(p.alert, target, templates)) for p in scheduled], target.limit)
         for batch in batches:
             crash_point("before_send")
             message = batch[0][1] if len(batch) == 1 else digest_message([m for _, m in batch])
@@ -204,6 +223,15 @@ async def _in_daemon_thread(send: Callable[[], T]) -> T:
 
     threading.Thread(target=work, name="apprise-send", daemon=True).start()
     return await future
+
+
+def _since(alert: Alert) -> dt.datetime:
+    """When an alert was made (aware); an alert without a time is owed since long ago."""
+    try:
+        when = dt.datetime.fromisoformat(alert.created_at)
+    except ValueError:
+        return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def _later(seconds: float) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, parse_qsl, unquote
 
@@ -34,7 +35,8 @@ TITLE_ROOM = 200  # characters kept free for the title where a service counts it
 # Services whose Apprise default is plain text but that display Markdown: Discord formats even
 # "plain" content as Markdown (so only escaped Markdown is inert there), Matrix turns it into HTML.
 MARKDOWN_CHAT = frozenset({"discord", "matrix", "matrixs"})
-_NAMED = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9_.-]{0,39})\s*=\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
+_WORD = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
+_LABELLED = re.compile(rf"^\s*({_WORD}(?:[\s,]+{_WORD})*)\s*=\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Target:
     fmt: str = "text"  # the body format the service reads natively (an apprise.NotifyFormat value)
     limit: int | None = None  # body length the service takes; None: the format's default
     title_in_body: bool = False  # the service has no title field: Apprise puts the title inside the body
+    tags: frozenset[str] = frozenset()  # Apprise tags (lower case), which `[[route]]` tables name
 
 
 def stdout_target() -> Target:
@@ -68,60 +71,108 @@ def build_targets(urls: tuple[str, ...], *, key: str = "notify", fallback_stdout
     return readers if key == "notify" else admins
 
 
+@dataclass(frozen=True)
+class _Entry:
+    role: str
+    where: str  # "notify entry #2", "notify_config apprise.yml URL #1": names it without its URL
+    name: str | None
+    tags: frozenset[str]
+    url: str
+    plugin: Any = None  # already read by Apprise (a config file); else the URL is validated here
+
+
 def configured_targets(
-    notify: tuple[str, ...], notify_admin: tuple[str, ...] = (), *, fallback_stdout: bool = True,
+    notify: tuple[str, ...], notify_admin: tuple[str, ...] = (), *, configs: tuple[str, ...] = (),
+    fallback_stdout: bool = True,
 ) -> tuple[list[Target], list[Target]]:
     """(reader targets, operator targets), every URL validated up front; an invalid one is a config error
-    that does not echo it. Identities are made distinct over both lists; one URL in both is one target."""
-    if not notify and not notify_admin:
+    that does not echo it. Identities are made distinct over both lists; one URL in both is one target.
+
+    `configs` are Apprise configuration files (YAML or TEXT, read by Apprise, tags included): their URLs
+    are reader targets like `notify` entries.
+    """
+    if not notify and not notify_admin and not configs:
         return ([stdout_target()] if fallback_stdout else []), []
     import apprise  # only with targets: a cycle printing to stdout never loads it
 
+    entries = _entries(notify, notify_admin) + [e for path in configs for e in _config_file(apprise, path)]
     seen: dict[tuple[str | None, str], Target] = {}
     taken: dict[str, int] = {}
-    names: set[str] = set()
     lists: tuple[list[Target], list[Target]] = ([], [])
-    for out, role, urls in ((lists[0], "notify", notify), (lists[1], "notify_admin", notify_admin)):
-        for position, entry in enumerate(urls, start=1):
-            name, url = split_name(entry)
-            if (name, url) in seen:  # the same entry under both keys, or twice: one target
-                out.append(seen[name, url])
-                continue
-            plugin, sender = _validated(apprise, url, role, position)
-            remember_secrets(url)
-            identity = f"name:{name}" if name else derived_identity(url, getattr(plugin, "host", None))
-            if name is not None:
-                if name in names:
-                    raise ConfigError(f"{role} entry #{position}: the name '{name}' is used twice")
-                names.add(name)
-            taken[identity] = taken.get(identity, 0) + 1
-            if taken[identity] > 1:
-                identity += f"#{taken[identity]}"
-            tid = "id-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:8]
-            shown = mask_url(url, host=display_host(url, getattr(plugin, "host", None)))
-            fmt = native_format(plugin, url)
-            target = Target(url=url, label=f"{name + ' ' if name else ''}{shown} [{tid}]", key=tid,
-                            legacy_key=legacy_key(url), role=role, sender=sender, fmt=fmt,
-                            limit=body_limit(plugin, fmt), title_in_body=int(plugin.title_maxlen or 0) <= 0)
-            seen[name, url] = target
-            out.append(target)
+    for entry in entries:
+        out = lists[entry.role == "notify_admin"]
+        if (entry.name, entry.url) in seen:  # the same entry under both keys, or twice: one target
+            out.append(seen[entry.name, entry.url])
+            continue
+        plugin, sender = _validated(apprise, entry)
+        remember_secrets(entry.url)
+        host = getattr(plugin, "host", None)
+        identity = f"name:{entry.name}" if entry.name else derived_identity(entry.url, host)
+        taken[identity] = taken.get(identity, 0) + 1
+        if taken[identity] > 1:
+            identity += f"#{taken[identity]}"
+        tid = "id-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:8]
+        shown = mask_url(entry.url, host=display_host(entry.url, host))
+        fmt = native_format(plugin, entry.url)
+        target = Target(url=entry.url, label=f"{entry.name + ' ' if entry.name else ''}{shown} [{tid}]", key=tid,
+                        legacy_key=legacy_key(entry.url), role=entry.role, sender=sender, fmt=fmt,
+                        limit=body_limit(plugin, fmt), title_in_body=int(plugin.title_maxlen or 0) <= 0,
+                        tags=entry.tags)
+        seen[entry.name, entry.url] = target
+        out.append(target)
     if not lists[0] and fallback_stdout:
         lists[0].append(stdout_target())
     return lists
 
 
+def _entries(notify: tuple[str, ...], notify_admin: tuple[str, ...]) -> list[_Entry]:
+    """`notify` and `notify_admin` entries: `URL`, `name=URL` (named, and tagged with the name) or Apprise's
+    `tag1, tag2=URL` (tagged). A word that labels several different URLs is a tag they share, not a name."""
+    labelled = [(role, n, *split_label(e)) for role, urls in (("notify", notify), ("notify_admin", notify_admin))
+                for n, e in enumerate(urls, start=1)]
+    urls_of: dict[str, set[str]] = {}
+    for _, _, words, url in labelled:
+        if len(words) == 1:
+            urls_of.setdefault(words[0], set()).add(url)
+    return [_Entry(role, f"{role} entry #{n}", words[0] if len(words) == 1 and len(urls_of[words[0]]) == 1 else None,
+                   frozenset(w.lower() for w in words), url) for role, n, words, url in labelled]
+
+
+def split_label(entry: str) -> tuple[tuple[str, ...], str]:
+    """`"ops=slack://…"` → (("ops",), "slack://…"); `"a, b=json://…"` → (("a", "b"), …); a bare URL: ()."""
+    m = _LABELLED.match(entry)
+    if not m:
+        return (), entry.strip()
+    return tuple(w for w in re.split(r"[\s,]+", m.group(1)) if w), entry[m.end():].strip()
+
+
 def split_name(entry: str) -> tuple[str | None, str]:
-    """`"ops=slack://…"` → ("ops", "slack://…"); a bare URL has no name."""
-    m = _NAMED.match(entry)
-    return (m.group(1), entry[m.end():].strip()) if m else (None, entry.strip())
+    """`"ops=slack://…"` → ("ops", "slack://…"); a bare URL (or one with several tags) has no name."""
+    words, url = split_label(entry)
+    return (words[0] if len(words) == 1 else None), url
 
 
-def _validated(apprise: Any, url: str, role: str, position: int) -> tuple[Any, apprise.Apprise]:
-    scheme = url.split("://", 1)[0].lower() if "://" in url else "?"
-    plugin = apprise.Apprise.instantiate(url)
+def _config_file(apprise: Any, path: str) -> list[_Entry]:
+    """The URLs of one Apprise configuration file, as Apprise reads it (YAML or TEXT), with their tags."""
+    name = Path(path).name
+    if not Path(path).is_file():
+        raise ConfigError(f"notify_config: {path}: no such file")
+    config = apprise.AppriseConfig()
+    config.add(str(path))
+    services = (getattr(config, "services", None) or config.servers)()
+    if not services:
+        raise ConfigError(f"notify_config: {path}: no notification URL in it could be read "
+                          "(YAML or TEXT, as Apprise reads them)")
+    return [_Entry("notify", f"notify_config {name} URL #{n}", None, frozenset(str(t).lower() for t in plugin.tags),
+                   plugin.url(privacy=False), plugin) for n, plugin in enumerate(services, start=1)]
+
+
+def _validated(apprise: Any, entry: _Entry) -> tuple[Any, apprise.Apprise]:
+    scheme = entry.url.split("://", 1)[0].lower() if "://" in entry.url else "?"
+    plugin = entry.plugin if entry.plugin is not None else apprise.Apprise.instantiate(entry.url)
     sender = apprise.Apprise()
     if plugin is None or not sender.add(plugin):
-        raise ConfigError(f"{role} entry #{position} (scheme '{scheme}') is not a valid Apprise URL")
+        raise ConfigError(f"{entry.where} (scheme '{scheme[:20]}') is not a valid Apprise URL")
     return plugin, sender
 
 

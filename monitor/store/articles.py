@@ -13,7 +13,7 @@ from collections.abc import Callable
 from monitor.core.identity import fetch_url, identity_key
 from monitor.core.model import Alert, Snapshot, Validators
 from monitor.core.serial import snapshot_from_json, to_json
-from monitor.store.outbox import insert_alerts
+from monitor.store.outbox import AlertTargets, insert_alerts
 from monitor.store.rows import ArticleRow, VersionRow, article_row, now
 
 
@@ -49,7 +49,7 @@ class ArticlesMixin:
 
     def track_new_post(
         self, url: str, origin: str, title: str, *, guid: str = "", alerts: tuple[Alert, ...] = (),
-        targets: tuple[str, ...] = (),
+        targets: AlertTargets = (),
     ) -> ArticleRow:
         """A post first seen in a feed and its announcement, in one transaction: tracked means told."""
         stamp = now()
@@ -138,7 +138,7 @@ class ArticlesMixin:
         change_kind: str | None = None,
         minor: bool = False,
         alerts: tuple[Alert, ...] = (),
-        targets: tuple[str, ...] = (),
+        targets: AlertTargets = (),
         validators: Validators | None = None,
         removed: bool | None = None,
         transitions: int | None = None,
@@ -186,7 +186,7 @@ class ArticlesMixin:
         return version_id
 
     def record_alerts(
-        self, article_id: int, alerts: tuple[Alert, ...], targets: tuple[str, ...], *,
+        self, article_id: int, alerts: tuple[Alert, ...], targets: AlertTargets, *,
         removed: bool | None = None, missing_count: int | None = None, transitions: int | None = None,
     ) -> None:
         """Alerts without a new version (new post, removed, restored), with the article's state."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from monitor.core.model import Alert
 from monitor.core.secrets import scrub
@@ -21,6 +21,8 @@ from monitor.store.rows import AlertRow, FailedDelivery, OrphanedDelivery, Pendi
 MAX_RETRY_WAIT = 6 * 3600.0  # the longest delivery backoff (notify.delivery caps it there)
 
 OWED = "('pending', 'failed')"
+# Who an alert is written for: the same target keys for every alert, or the keys for each one (`[[route]]`s).
+AlertTargets = tuple[str, ...] | Callable[[Alert], tuple[str, ...]]
 
 
 def _keys(targets: Sequence[str]) -> list[str]:
@@ -33,9 +35,10 @@ def _keys(targets: Sequence[str]) -> list[str]:
 
 def insert_alerts(
     conn: sqlite3.Connection, article_id: int | None, version_id: int | None, alerts: tuple[Alert, ...],
-    targets: tuple[str, ...], stamp: str,
+    targets: AlertTargets, stamp: str,
 ) -> None:
-    """New alerts (an already known dedup key is skipped) and a pending delivery of each to every target.
+    """New alerts (an already known dedup key is skipped) and a pending delivery of each to its targets
+    (every one of `targets`, or those `targets(alert)` names).
 
     Runs inside the caller's transaction: the alert commits with the outcome that caused it, or not at all.
     """
@@ -48,7 +51,7 @@ def insert_alerts(
         if cur.rowcount:
             conn.executemany(
                 "INSERT OR IGNORE INTO deliveries (alert_id, target) VALUES (?, ?)",
-                [(cur.lastrowid, key) for key in _keys(targets)],
+                [(cur.lastrowid, key) for key in _keys(targets(alert) if callable(targets) else targets)],
             )
 
 
@@ -66,7 +69,7 @@ class OutboxMixin:
     conn: sqlite3.Connection
 
     # -- alerts --------------------------------------------------------------------------
-    def record_operator_alerts(self, alerts: tuple[Alert, ...], targets: tuple[str, ...]) -> None:
+    def record_operator_alerts(self, alerts: tuple[Alert, ...], targets: AlertTargets) -> None:
         """Operator alerts about no one article (a site's new layout), each written once (dedup key)."""
         with self.conn:
             insert_alerts(self.conn, None, None, alerts, targets, now())

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from monitor.core.model import Validators
 from monitor.decide.article import Fetched, Outcome, Seen, Verdict
 from monitor.store.database import Store
+from monitor.store.outbox import AlertTargets
 
 
 def record_outcome(
-    store: Store, article_id: int, outcome: Outcome, *, targets: tuple[str, ...], validators: Validators | None,
+    store: Store, article_id: int, outcome: Outcome, *, targets: AlertTargets, validators: Validators | None,
     seen: Seen | None = None,
     on_version: Callable[[int], None] | None = None,
 ) -> None:

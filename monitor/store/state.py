@@ -10,7 +10,7 @@ from pathlib import Path
 from monitor.core.errors import StoreError
 from monitor.core.model import Alert, Validators
 from monitor.decide.watchdog import FeedHealth
-from monitor.store.outbox import insert_alerts
+from monitor.store.outbox import AlertTargets, insert_alerts
 from monitor.store.rows import CycleRecord, HostState, now
 
 LAST_FINISHED = "last_cycle_finished"
@@ -40,7 +40,7 @@ class StateMixin:
 
     def record_feed(
         self, url: str, validators: Validators | None, error: str | None = None, *,
-        health: FeedHealth | None = None, alerts: tuple[Alert, ...] = (), targets: tuple[str, ...] = (),
+        health: FeedHealth | None = None, alerts: tuple[Alert, ...] = (), targets: AlertTargets = (),
     ) -> None:
         """The poll's outcome, the feed's operator state and any operator alert: one transaction."""
         with self.conn:

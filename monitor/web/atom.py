@@ -42,14 +42,17 @@ def _rfc3339(stamp: str) -> str:
     return when.isoformat(timespec="seconds")
 
 
-def atom_feed(entries: list[ChangeEntry], base_url: str) -> bytes:
-    """The feed document; `base_url` is this web view's root (no token in it: it is published)."""
+def atom_feed(entries: list[ChangeEntry], base_url: str, *, query: str = "", about: str = "") -> bytes:
+    """The feed document; `base_url` is this web view's root (no token in it: it is published). A subscription
+    (`query`, the filters only, and `about`, them in words) is a feed of its own: its own id, title and link."""
     feed = ET.Element("feed", {"xmlns": ATOM})
-    _add(feed, "title", "deeplinks-monitor: changes to tracked EFF Deeplinks articles")
-    _add(feed, "id", FEED_ID)
+    title = "deeplinks-monitor: changes to tracked EFF Deeplinks articles"
+    _add(feed, "title", f"{title} ({about})" if about else title)
+    _add(feed, "id", f"urn:uuid:{uuid.uuid5(ENTRY_NAMESPACE, 'changes?' + query)}" if query else FEED_ID)
     newest = max((e.created_at for e in entries), default=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     _add(feed, "updated", _rfc3339(newest))
-    _add(feed, "link", rel="self", type="application/atom+xml", href=base_url + "changes.atom")
+    _add(feed, "link", rel="self", type="application/atom+xml",
+         href=base_url + "changes.atom" + (f"?{query}" if query else ""))
     _add(feed, "link", rel="alternate", type="text/html", href=base_url)
     author = _add(feed, "author")
     _add(author, "name", "deeplinks-monitor")

@@ -95,9 +95,16 @@ def warc(request: Request) -> Response:
 
 
 def changes_atom(request: Request) -> Response:
+    """The feed of every change, or of a subscription: ?kind=…&site=…&article=…&q=…, matched as routes match."""
+    try:
+        wanted = views.subscription(request.query_params.multi_items())
+    except ValueError as exc:
+        return PlainTextResponse(f"{exc}\n", status_code=400)
     with reading(request) as store:
-        entries = views.changes(store, limit=100)
-    return Response(atom_feed(entries, base_url(request)), media_type="application/atom+xml; charset=utf-8")
+        entries = views.changes(store, limit=100, match=wanted.match if wanted else None)
+    document = atom_feed(entries, base_url(request), query=wanted.query if wanted else "",
+                         about=wanted.about if wanted else "")
+    return Response(document, media_type="application/atom+xml; charset=utf-8")
 
 
 def _limit(request: Request) -> int:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from monitor.app.status import status_rows
 from monitor.config import Settings
-from monitor.core.kinds import Origin, is_operator_kind, kind_label
+from monitor.core.kinds import ALERT_KINDS, Origin, is_operator_kind, kind_label
 from monitor.core.model import Alert
 from monitor.decide.compare import compare
+from monitor.decide.routes import Match
 from monitor.render import Mark, inline_marks, render
 from monitor.store.database import AlertRow, ArticleRow, Store, VersionRow
 from monitor.store.wacz import archived_versions
@@ -152,9 +154,44 @@ def wayback_diff(capture: str, before: str, after: str) -> str:
     return f"{base}/web/diff/{before}/{after}/{rest}" if rest else ""
 
 
-def changes(store: Store, *, limit: int = 100) -> list[ChangeEntry]:
-    """Reader-facing alerts (those about an article), newest first; all of them when `limit` is 0."""
-    return [change_entry(row) for row in store.article_alerts(limit or None)]
+def changes(store: Store, *, limit: int = 100, match: Match | None = None) -> list[ChangeEntry]:
+    """Reader-facing alerts (those about an article), newest first; all of them when `limit` is 0; with `match`,
+    only those it selects (the matching `[[route]]` tables use)."""
+    if match is None:
+        return [change_entry(row) for row in store.article_alerts(limit or None)]
+    chosen = [row for row in store.article_alerts() if match.selects(row.alert)]
+    return [change_entry(row) for row in chosen[:limit or None]]
+
+
+FILTERS = ("kind", "site", "article", "q")  # /changes.atom?kind=…&site=…&article=…&q=… (each repeatable)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A feed of some changes only: what it selects, its query as published (no token) and its words."""
+
+    match: Match
+    query: str
+    about: str
+
+
+def subscription(params: list[tuple[str, str]]) -> Subscription | None:
+    """The feed filters among the query's parameters (others, like a token, are ignored); None without any.
+    `kind` and `site` also take comma-separated lists. An unknown kind is a ValueError naming it."""
+    given: dict[str, list[str]] = {name: [] for name in FILTERS}
+    for name, raw in params:
+        if name in given:
+            values = raw.split(",") if name in ("kind", "site") else [raw]
+            given[name] += [v.strip() for v in values if v.strip()]
+    for kind in given["kind"]:
+        if kind not in ALERT_KINDS:
+            raise ValueError(f"unknown kind {kind[:40]!r} (known: {', '.join(ALERT_KINDS)})")
+    if not any(given.values()):
+        return None
+    match = Match(kinds=frozenset(given["kind"]), sites=tuple(given["site"]), articles=tuple(given["article"]),
+                  keywords=tuple(given["q"]))
+    pairs = [(name, value) for name in FILTERS for value in given[name]]
+    return Subscription(match, urlencode(pairs), "; ".join(f"{name} {value}" for name, value in pairs))
 
 
 def changes_for(store: Store, article_id: int) -> list[ChangeEntry]:
