@@ -10,12 +10,19 @@ from __future__ import annotations
 import functools
 import re
 import typing
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from monitor.config.site import Site
+from monitor.config.spec import KEYED as _KEYED
+from monitor.config.spec import SPEC as _SPEC
+from monitor.config.spec import TABLE as _TABLE
+from monitor.config.spec import Spec, keyed_table, setting, table
+from monitor.config.spec import http_urls as _http_urls
 from monitor.core.model import ALERT_KINDS
+from monitor.decide.chrome import CHROME_ARTICLES, CHROME_SHARE
 from monitor.decide.policy import RecheckPolicy
 from monitor.render.templates import Templates
 
@@ -39,47 +46,10 @@ HOUR, DAY = 3600.0, 86400.0
 MAX_DAYS = 1_000_000  # "never" for every day count, and still inside what `timedelta` can hold
 ENV_PREFIX = "MONITOR_"
 NOT_SETTINGS = ("MONITOR_CONFIG", "MONITOR_STATE_DIR", "MONITOR_FAULT")  # environment, read elsewhere
-_SPEC, _TABLE = "monitor.setting", "monitor.table"
 
-
-@dataclass(frozen=True)
-class Spec:
-    """What the annotation does not say about a setting."""
-
-    doc: str
-    ge: float | None = None
-    gt: float | None = None
-    le: float | None = None
-    must: str = ""  # what a value must be, in words, when the type and the limits do not say it
-    check: Callable[[Any], object] | None = None  # a further rule: raises ValueError("must be …" / "has …")
-    split: str = "spaces"  # a list in MONITOR_<KEY>: "spaces" (or a comma before a URL), "words", "commas"
-    secret: bool = False  # never shown: not in repr, not in an error
-    empty_ok: bool = False
-    shown_default: str = ""  # the README's wording of a default that is not a plain value
-
-
-def setting(default: Any = None, doc: str = "", *, required: bool = False, **spec: Any) -> Any:
-    """A dataclass field that is a setting; `spec` as in Spec."""
-    meta = {_SPEC: Spec(doc, **spec)}
-    if required:
-        return field(metadata=meta)
-    return field(default=default, repr=not spec.get("secret", False), metadata=meta)
-
-
-def table(keys: type, **kwargs: Any) -> Any:
-    """A dataclass field built from a TOML table whose keys (`keys`'s fields) are settings."""
-    return field(metadata={_TABLE: keys}, **kwargs)
-
+__all__ = ["Site", "Spec", "keyed_table", "setting", "table"]  # declared elsewhere, used with these
 
 # -- rules no type says -------------------------------------------------------------------------------------
-def _http_urls(urls: tuple[str, ...]) -> None:
-    for url in urls:
-        if not re.match(r"^https?://[^/\s]+", url):
-            scheme = url.partition("://")[0] if "://" in url else ""  # only the scheme: a URL may hold a token
-            shown = f"a {scheme[:20]!r} URL" if scheme else "no scheme"
-            raise ValueError(f"has an entry that is not an http(s) URL ({shown})")
-
-
 def _http_prefix(target: str) -> None:
     if not re.match(r"^https?://", target):
         raise ValueError("must be an http(s) URL prefix string")
@@ -178,10 +148,18 @@ class Settings:
         (), "Apprise URLs; prefer the environment variable (they carry secrets)", must="a list of Apprise URLs",
         secret=True, shown_default="none (print to stdout)")
     topic: TopicRules = table(TopicRules, default=TopicRules())
+    sites: tuple[Site, ...] = keyed_table(Site, default=())
+    chrome_articles: int = setting(
+        CHROME_ARTICLES, "what this many of one host's tracked articles (and `chrome_share` of them) show alike is "
+        "the site's, not an article's: a body paragraph they share is chrome, never an edit; changes of that many "
+        "in one cycle with one shape (text at the body's edges, notes moved, the title's template) are a redesign",
+        ge=2, le=100_000)
+    chrome_share: float = setting(CHROME_SHARE, "see `chrome_articles`: the share of the host's articles", gt=0, le=1)
     user_agent: str = setting(DEFAULT_USER_AGENT, "sent with every request; add your contact")
     timeout: float = setting(20.0, "seconds per request, whole (connect, headers and body)", gt=0, le=HOUR)
     allowed_hosts: tuple[str, ...] = setting(
-        ("www.eff.org", "eff.org"), "any other host (redirects, feed links) is refused", split="words")
+        ("www.eff.org", "eff.org"), "any other host (redirects, feed links) is refused, except the hosts of "
+        "`[sites]` tables and of configured feeds, listings and articles ([] allows every host)", split="words")
     host_delay: float = setting(2.0, "seconds between two requests to one host", ge=0, le=HOUR)
     host_concurrency: int = setting(
         1, "requests in flight to one host at once, each over its own keep-alive connection; raise it only for a "
@@ -241,6 +219,29 @@ class Settings:
     web_bind: str = setting(DEFAULT_WEB_BIND, "the web view's address", must=BIND_MUST, check=_bind, empty_ok=True)
     web_token: str | None = setting(None, "the token the web view requires off loopback", secret=True)
     source: str = "defaults"  # where the settings came from (the config file's path): not a setting
+
+    @property
+    def fetch_hosts(self) -> tuple[str, ...]:
+        """The hosts a cycle may fetch from: `allowed_hosts`, the `[sites]` hosts, and the hosts of every configured
+        feed, listing and article URL (what the config names, it means to read); () when `allowed_hosts` is [] (any)."""
+        if not self.allowed_hosts:
+            return ()
+        urls = [*self.feeds, *self.listings, *self.articles, *(u for s in self.sites for u in (*s.feeds, *s.listings))]
+        named = [s.host for s in self.sites] + [_host(u) for u in urls]
+        return tuple(dict.fromkeys([*self.allowed_hosts, *(h for h in named if h)]))
+
+
+def site_topic(site: Site, default: TopicRules) -> TopicRules:
+    """The topic rules of a site's feeds: its own keywords and categories, else the `[topic]` table's."""
+    if site.keywords is None and site.categories is None:
+        return default
+    return TopicRules(keywords=default.keywords if site.keywords is None else site.keywords,
+                      categories=default.categories if site.categories is None else site.categories)
+
+
+def _host(url: str) -> str:
+    match = re.match(r"^https?://([^/:?#@\s]+)", url)
+    return match.group(1).lower() if match else ""
 
 
 def default_state_dir(env: Mapping[str, str]) -> Path:
@@ -322,6 +323,21 @@ def declarations() -> tuple[Declared, ...]:
 
 
 @functools.cache
+def keyed_tables() -> dict[str, type]:
+    """The `[name."KEY"]` tables: name → the dataclass that declares each one's keys."""
+    return {f.name: f.metadata[_KEYED] for f in fields(Settings) if _KEYED in f.metadata}
+
+
+@functools.cache
+def keyed_declarations(name: str) -> tuple[Declared, ...]:
+    """The settings of one `[name."KEY"]` table, keyed by their name in it."""
+    cls = keyed_tables()[name]
+    hints = typing.get_type_hints(cls)
+    return tuple(Declared(f.name, hints[f.name], f.default, f.metadata[_SPEC])
+                 for f in fields(cls) if _SPEC in f.metadata)
+
+
+@functools.cache
 def tables() -> dict[str, type]:
     """The TOML tables of settings: table name → the dataclass that declares its keys."""
     return {f.name: f.metadata[_TABLE] for f in fields(Settings) if _TABLE in f.metadata}
@@ -367,4 +383,13 @@ def settings_table() -> str:
     for d in declarations():
         env = f"`{d.env}`" + (f", {env_format(d)}" if env_format(d) else "")
         rows.append(f"| `{d.key}` | {shown_default(d)} | {d.must} | {env} | {d.spec.doc} |")
+    return "\n".join(rows)
+
+
+def sites_table() -> str:
+    """The README's table of `[sites."HOST"]` keys (config file only: no environment variables)."""
+    rows = ["| key | default | value | meaning |", "| --- | --- | --- | --- |"]
+    for d in keyed_declarations("sites"):
+        must = d.spec.must or ("a list of strings (a CSS selector each)" if d.kind == "list" else d.must)
+        rows.append(f'| `sites."HOST".{d.key}` | {shown_default(d)} | {must} | {d.spec.doc} |')
     return "\n".join(rows)

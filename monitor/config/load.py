@@ -27,6 +27,7 @@ from monitor.config.declare import (
     Settings,
     declarations,
     default_state_dir,
+    keyed_tables,
     tables,
 )
 from monitor.core.errors import ConfigError
@@ -48,7 +49,13 @@ def _load(path: Path | None, env: Mapping[str, str]) -> Settings:
     base, where = Path.cwd(), "defaults"
     if _exists(path):
         where, base = str(path), path.resolve().parent
-        file_values = _validate(_flatten(_read_toml(path), where), lambda key: where)
+        raw = _read_toml(path)
+        keyed = {name: raw.pop(name) for name in keyed_tables() if name in raw}
+        file_values = _validate(_flatten(raw, where), lambda key: where)
+        if "sites" in keyed:
+            from monitor.config.sites import read_sites
+
+            file_values["sites"] = read_sites(keyed["sites"], where, _field_type)
     elif explicit:
         raise ConfigError(f"{path}: config file not found")
     env_raw = _from_env(env)
