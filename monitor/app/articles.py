@@ -107,8 +107,9 @@ def judge(cycle: Cycle, item: Read) -> None:
                        seen=seen, on_version=on_version)
     if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:
         cycle.layouts.setdefault(item.host, set()).add(seen.layout)
-        if outcome.relayout:  # a new layout, or (same layout) a shift many of the host's articles share
-            met = seen.layout if known.layout != seen.layout else f"shift {item.shape}"
+        moved = bool(known.layout and seen.layout and known.layout != seen.layout)  # whatever the text did
+        if moved or outcome.relayout:  # a new layout, or (same layout) a shift many of the host's articles share
+            met = seen.layout if moved else f"shift {item.shape}"
             layouts = cycle.relayouts.setdefault(item.host, {})
             layouts[met] = layouts.get(met, 0) + 1
     _count(cycle, row.url, outcome)
