@@ -88,10 +88,10 @@ def read_article(html: str, url: str, sites: Iterable[Site] = (), previous: Snap
         failure = exc
     try:  # a fresh tree: the profile removed nodes from the first
         reading = _read(LexborHTMLParser(html), url, "generic", site and replace(site, body=()), closed)
-    except ExtractError as exc:
-        raise ExtractError(f"{failure}; the generic reader found no article either ({exc})") from None
+    except ExtractError:
+        raise failure from None
     if not plausibly_same(previous, reading.snapshot):
-        raise ExtractError(f"{failure}; the generic reader found another page, not this article")
+        raise ExtractError(f"{failure} (the generic reader finds another page there, not this article)")
     return replace(reading, fallback=f"the {profile} profile could not read the page ({failure})")
 
 
