@@ -183,3 +183,28 @@ def test_a_site_profile_reads_what_its_selectors_name(tmp_path: Path) -> None:
     assert data["profile"] == "site" and data["title"] == TREATY.title and data["byline"] == "Ana Ruiz"
     assert data["published"] == TREATY.published and data["paragraphs"] == TREATY.paragraphs
     assert [n["text"] for n in data["notes"]] == post.notes and data["notes"][0]["date"] == "2026-02-01"
+
+
+def test_the_coalition_example_config_runs_on_a_replay(
+    tmp_path: Path, site: ReplaySite, other: ReplaySite, receiver: JsonReceiver
+) -> None:
+    """config/coalition.example.toml as shipped (only the state, the receiver and a replay for every host changed):
+    it loads, and a cycle polls every site's feed and listing without an error."""
+    from tests.conftest import REPO, SEEDS_DIR
+
+    example = (REPO / "config" / "coalition.example.toml").read_text(encoding="utf-8")
+    hosts = ["www.accessnow.org", "www.article19.org", "www.hrw.org", "privacyinternational.org"]
+    assert all(f'[sites."{h}"]' in example for h in hosts)
+    text = example.replace('seeds_dir = "../seeds"', f'seeds_dir = "{SEEDS_DIR}"').replace(
+        "notify = []", f'notify = ["{receiver.url()}"]\ndatabase = "{tmp_path / "m.sqlite3"}"\nhost_delay = 0')
+    rewrite = "\n".join(f'"https://{h}" = "{other.base_url}"' for h in hosts)
+    cfg = tmp_path / "coalition.toml"
+    cfg.write_text(f'{text}\n[rewrite]\n"{EFF}" = "{site.base_url}"\n{rewrite}\n', encoding="utf-8")
+    publish(other, [TREATY])
+    for path in ("/feed/", "/rss.xml"):  # one replay answers for every host: feeds without entries (their links
+        other.set(path, atom([]), content_type="application/atom+xml")  # would name another host than theirs)
+    other.set("/topic/technology-and-rights", f'<html><body><div class="views-row"><h3><a href="/news/{TREATY.slug}">'
+                                              f"{TREATY.title}</a></h3></div></body></html>")
+    result = check(cfg)
+    assert "and 5 feeds" in result.stdout and "1 new posts" in result.stdout and receiver.messages == [], result.stdout
+    assert other.hits(f"/news/{TREATY.slug}") == 1, "the listing's post is tracked and read"
