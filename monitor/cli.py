@@ -181,14 +181,18 @@ def routes(config_path: Path | None) -> None:
 @main.command()
 @click.argument("targets", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per page, one per line.")
-def extract(targets: tuple[str, ...], as_json: bool) -> None:
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Read with the [sites] profiles of this TOML config (default: none; env MONITOR_CONFIG).")
+@_friendly_errors
+def extract(targets: tuple[str, ...], as_json: bool, config_path: Path | None) -> None:
     """What the monitor reads on each page: title, byline, date, notes, body, profile and layout fingerprint."""
     from monitor.app.reading import format_reading, read_target
 
+    sites = load_settings(config_path).sites if config_path or os.environ.get("MONITOR_CONFIG") else ()
     failed = False
     for target in targets:
         try:
-            click.echo(format_reading(target, read_target(target), as_json=as_json))
+            click.echo(format_reading(target, read_target(target, sites), as_json=as_json))
         except MonitorError as exc:
             click.echo(f"error: {exc}", err=True)
             failed = True

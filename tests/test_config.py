@@ -303,3 +303,35 @@ def test_recheck_tiers_junk_is_in_range_or_one_line(tmp_path_factory: pytest.Tem
         assert_one_line_error(exc, "'recheck.tiers'")
         return
     assert loaded.recheck.tiers and all(math.isfinite(v) and v >= 0 for tier in loaded.recheck.tiers for v in tier)
+
+
+def test_the_readme_documents_the_sites_table() -> None:
+    from monitor.config.readme import sites_table
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    missing = [line for line in sites_table().splitlines() if line not in readme]
+    assert not missing, "README.md's [sites] table is out of date (monitor.config.readme.sites_table()):\n" + \
+        "\n".join(missing)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[sites."a b"]\nbody = ["main"]\n', 'sites."a b" must be named by a host'),
+    ('[sites."x.org"]\nbody = "p["\n', "'sites.\"x.org\".body' has an entry that is not a CSS selector"),
+    ('[sites."x.org"]\nfeeds = ["ftp://x.org/rss"]\n', "'sites.\"x.org\".feeds' has an entry that is not an http"),
+    ('[sites."x.org"]\nbodies = ["main"]\n', "sites.\"x.org\": unknown key 'bodies'"),
+    ('[sites."x.org"]\nkeywords = 3\n', "'sites.\"x.org\".keywords' must be a list of strings"),
+    ("sites = 3\n", "'sites' must be a table"),
+])
+def test_a_bad_sites_table_is_one_line(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, text), env={})
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_sites_tables_load_and_their_hosts_may_be_fetched(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, 'listings = ["https://news.example.net/topic"]\n'
+                                      '[sites."WWW.Example.org"]\nbody = ".post-body"\nkeywords = ["treaty"]\n'
+                                      'feeds = ["https://feeds.example.org/all.xml"]\n'), env={})
+    assert [site.host for site in s.sites] == ["www.example.org"] and s.sites[0].body == (".post-body",)
+    assert s.fetch_hosts == ("www.eff.org", "eff.org", "www.example.org", "news.example.net", "feeds.example.org")
+    assert load_settings(write(tmp_path, 'allowed_hosts = []\n[sites."a.org"]\n'), env={}).fetch_hosts == ()

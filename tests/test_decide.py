@@ -203,3 +203,55 @@ def test_a_page_cut_off_is_a_failed_check_once_its_pages_were_whole() -> None:
     never_closed = decide(replace(known, closed=False, latest=page(0)), Fetched(page(1), closed=False), Rules(),
                           now=NOW)
     assert never_closed.verdict == Verdict.CHANGED  # a site that never sends closing tags is still read
+
+
+# -- site-level judgements: chrome, a shift many articles share, the same article read another way ---------------
+TREATY_BODY = ("The treaty was adopted by the General Assembly after years of talks in Vienna and New York.",
+        "Its safeguards are left to each state, which invites abuse against journalists and activists.",
+        "States should decline to ratify it until binding protections for human rights are in place.")
+APPEAL = "Donate today: we are member-supported and every gift helps defend digital rights."
+
+
+def _snap(title: str = "Treaty adopted", paragraphs: tuple[str, ...] = TREATY_BODY, notes: tuple[UpdateNote, ...] = ()
+          ) -> Snapshot:
+    return Snapshot(url="https://example.org/a", title=title, notes=notes, paragraphs=paragraphs)
+
+
+def test_a_paragraph_many_articles_hold_is_chrome_on_both_sides_of_a_comparison() -> None:
+    from monitor.decide.chrome import learn_chrome, paragraph_key, paragraph_keys
+
+    readings = {i: paragraph_keys(_snap(paragraphs=(f"Article {i} has its own words here.", APPEAL)))
+                for i in range(4)}
+    chrome = learn_chrome(readings, articles=3, share=0.5)
+    assert chrome == {paragraph_key(APPEAL)} and learn_chrome(dict(list(readings.items())[:2])) == frozenset()
+    old = _snap(paragraphs=(*TREATY_BODY, APPEAL))  # stored before the appeal was known as chrome
+    known = replace(baseline(0), latest_hash=old.content_hash(), latest=old, layout="L", closed=True)
+    new = _snap()
+    assert decide(known, Fetched(new, layout="L", chrome=chrome), Rules(), now=NOW).alerts == ()
+    assert decide(known, Fetched(new, layout="L"), Rules(), now=NOW).alerts, "without the chrome it is an edit"
+
+
+def test_the_shape_of_a_layout_only_change_is_the_same_in_every_article() -> None:
+    from monitor.decide.layout import shift_shape
+
+    shapes = set()
+    for title, body in (("Treaty adopted", TREATY_BODY), ("Another post", TREATY_BODY[1:])):
+        old, new = _snap(title, body), _snap(f"{title} | EFF", (f"By Staff on {title}", *body))
+        shapes.add(shift_shape(compare(old, new), old, new))
+    assert len(shapes) == 1 and None not in shapes
+    edited = _snap(paragraphs=(TREATY_BODY[0].replace("Vienna", "Geneva"), *TREATY_BODY[1:]))
+    assert shift_shape(compare(_snap(), edited), _snap(), edited) is None, "replaced words are news"
+    shifted = decide(replace(baseline(0), latest_hash=_snap().content_hash(), latest=_snap(), layout="L"),
+                     Fetched(_snap("Treaty adopted | EFF"), layout="L", shifted=True), Rules(), now=NOW)
+    assert shifted.alerts == () and shifted.relayout
+
+
+def test_the_same_article_read_another_way_is_recognised_and_another_page_is_not() -> None:
+    from monitor.decide.layout import plausibly_same
+
+    stored = _snap()
+    assert plausibly_same(stored, _snap("Treaty adopted | EFF", ("Share this", *TREATY_BODY, "Related posts")))
+    assert plausibly_same(stored, _snap("Deeplinks", TREATY_BODY)), "all its sentences: whatever the title"
+    listing = _snap("Deeplinks Blog", (TREATY_BODY[0], "Another post's teaser, of another article entirely here."))
+    assert not plausibly_same(stored, listing)
+    assert not plausibly_same(stored, _snap("Treaty adopted", ("Page not found. Try searching our site.",)))

@@ -8,81 +8,30 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 from collections.abc import Callable, Coroutine
-from contextlib import nullcontext
-from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from monitor.app.articles import Read, judge, read
+from monitor.app.context import Cycle, log
+from monitor.app.feeds import poll_source, sources
 from monitor.app.report import CycleReport
+from monitor.app.sites import report_relayouts, see_sites_together
 from monitor.app.wayback import submit_to_wayback
 from monitor.config import Settings
-from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
-from monitor.core.exchange import Exchange
-from monitor.core.faults import crash_point
-from monitor.core.identity import fetch_url, identity_key
-from monitor.core.kinds import Kind, Origin
-from monitor.core.model import Alert, FeedEntry, Validators
-from monitor.core.text import digest
-from monitor.decide.article import (
-    Failed,
-    Fetched,
-    Gone,
-    Known,
-    NotModified,
-    Outcome,
-    Rules,
-    Seen,
-    Verdict,
-    decide,
-    needs_latest,
-    new_post_alert,
-)
+from monitor.core.errors import SeedError
+from monitor.core.kinds import Origin
 from monitor.decide.compare import compare
-from monitor.decide.policy import is_due, parse_when
-from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
+from monitor.decide.policy import is_due
 from monitor.notify.delivery import Target, deliver_pending
 from monitor.notify.routing import Routing
-from monitor.sources.extract import extract_teasers, read_article
-from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
-from monitor.store.archive import Archive, open_archive
-from monitor.store.database import ArticleRow, Store, article_facts, now
-from monitor.store.outbox import AlertTargets
-from monitor.store.outcomes import record_outcome
-from monitor.store.wayback import capture_of
+from monitor.store.archive import open_archive
+from monitor.store.database import Store, article_facts
+from monitor.store.sites import known_layouts
 
-log = logging.getLogger(__name__)
-
-
-@dataclass
-class _Cycle:
-    settings: Settings
-    store: Store
-    targets: list[Target]
-    report: CycleReport
-    admin_targets: list[Target] = field(default_factory=list)
-    relayouts: dict[str, set[str]] = field(default_factory=dict)  # host → new layouts met this cycle
-    archive: Archive | None = None  # WARC records of every capture that makes a version
-    routing: Routing | None = None  # [[route]] tables: each alert is written for the targets its routes name
-
-    @property
-    def target_keys(self) -> AlertTargets:
-        """The targets' keys (deliveries are stored by target identity, never by URL), or with routes, a function
-        from an alert to its targets' keys."""
-        return self.routing.keys_for if self.routing else tuple(t.key for t in self.targets)
-
-    @property
-    def admin_keys(self) -> AlertTargets:
-        """The same for operator alerts."""
-        return self.routing.keys_for if self.routing else tuple(t.key for t in self.admin_targets)
-
-    def error(self, where: str, exc: Exception | str) -> None:
-        message = f"{where}: {exc}"
-        self.report.errors.append(message)
-        log.info("%s", message)
+_Cycle = Cycle
 
 
 async def run_cycle(
@@ -103,18 +52,31 @@ async def run_cycle(
     async with Fetcher(settings) as fetcher:
         hosts = store.host_state()
         fetcher.restore_hosts(hosts.robots, hosts.blocked)
-        for url in settings.feeds:
-            await _guarded(cycle, f"feed {url}", _poll_source(cycle, fetcher, url, listing=False))
-        for url in settings.listings:
-            await _guarded(cycle, f"listing {url}", _poll_source(cycle, fetcher, url, listing=True))
+        for source in sources(settings):
+            kind = "listing" if source.listing else "feed"
+            await _guarded(cycle, f"{kind} {source.url}", poll_source(cycle, fetcher, source))
         rows = store.articles()
         if due_only:
             now = dt.datetime.now(dt.UTC)
             due = [r for r in rows if is_due(article_facts(r), now, settings.recheck)]
             cycle.report.not_due = len(rows) - len(due)
             rows = due
-        await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
-        _report_relayouts(cycle)
+        cycle.known_layouts = known_layouts(store)
+        for row in store.articles():
+            if row.layout:
+                cycle.known_layouts.setdefault((urlsplit(row.url).hostname or "").lower(), set()).add(row.layout)
+        # Every page is read before any is judged: a site's articles are seen together (chrome, redesigns).
+        reads = await asyncio.gather(*(read(cycle, fetcher, row) for row in rows), return_exceptions=True)
+        done = []
+        for row, item in zip(rows, reads, strict=True):
+            if isinstance(item, BaseException):
+                _unexpected(cycle, row.url, item)
+            else:
+                done.append(item)
+        see_sites_together(cycle, done)
+        for item in done:
+            await _guarded(cycle, item.row.url, _judged(cycle, item))
+        report_relayouts(cycle)
         cycle.report.errors.extend(cycle.archive.failures if cycle.archive else ())
         cycle.report.requests = fetcher.requests
         cycle.report.bytes_received = fetcher.bytes_received
@@ -137,8 +99,18 @@ async def _guarded(cycle: _Cycle, where: str, step: Coroutine[Any, Any, None]) -
     try:
         await step
     except Exception as exc:
-        log.debug("unexpected failure in %s", where, exc_info=True)
-        cycle.error(where, f"unexpected error ({type(exc).__name__}: {str(exc)[:200]})")
+        _unexpected(cycle, where, exc)
+
+
+def _unexpected(cycle: _Cycle, where: str, exc: BaseException) -> None:
+    if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit, a simulated crash: not ours to swallow
+        raise exc
+    log.debug("unexpected failure in %s", where, exc_info=exc)
+    cycle.error(where, f"unexpected error ({type(exc).__name__}: {str(exc)[:200]})")
+
+
+async def _judged(cycle: _Cycle, item: Read) -> None:
+    judge(cycle, item)
 
 
 def import_seeds(cycle: _Cycle) -> None:
@@ -171,180 +143,3 @@ def import_seeds(cycle: _Cycle) -> None:
         cycle.store.record_version(row.id, snapshot, change_kind=change.kind if change else None,
                                    minor=bool(change and change.minor))
         cycle.report.seeds_imported += 1
-
-
-async def _poll_source(cycle: _Cycle, fetcher: Fetcher, url: str, *, listing: bool) -> None:
-    """A feed (or listing page): new on-topic posts are tracked; after the first poll, each is announced."""
-    validators, baseline_done = cycle.store.feed_state(url)
-    try:
-        response = await fetcher.get(url, validators)
-        if response.not_modified:
-            _record_poll(cycle, url, response.validators, None, newest=None)
-            cycle.report.feeds_polled += 1
-            return
-        if listing:
-            entries = extract_teasers(response.text(), url)
-        else:
-            entries = parse_feed(response.body, url, response.content_type)
-    except (FetchError, FeedError) as exc:
-        _record_poll(cycle, url, None, str(exc), newest=None)
-        cycle.error(f"feed {url}", exc)
-        return
-    cycle.report.feeds_polled += 1
-    fresh = _new_entries(cycle, fetcher, url, entries, listing=listing)
-    limit = cycle.settings.max_new_posts
-    announce = baseline_done or cycle.settings.announce_existing
-    for entry in fresh[:limit]:
-        _new_post(cycle, entry, listing=listing, announce=announce)
-    newest = max(filter(None, (parse_when(e.published) for e in entries)), default=None)
-    flood = _flood_alert(cycle, url, fresh[limit:], limit) if len(fresh) > limit else None
-    _record_poll(cycle, url, response.validators, None, newest=newest, extra=flood)
-
-
-def _new_entries(cycle: _Cycle, fetcher: Fetcher, url: str, entries: list[FeedEntry], *,
-                 listing: bool) -> list[FeedEntry]:
-    """On-topic entries not tracked yet: one per article identity (or feed guid), allowed hosts only."""
-    fresh: dict[str, FeedEntry] = {}
-    for entry in entries:
-        entry = replace(entry, url=fetch_url(entry.url))
-        key = identity_key(entry.url)
-        if key in fresh or not (listing or matches_topic(entry, cycle.settings.topic)):
-            continue
-        if cycle.store.article(entry.url) or (entry.entry_id and not listing
-                                              and cycle.store.article_by_guid(entry.entry_id)):
-            continue
-        try:
-            fetcher.urls.check(entry.url)
-        except FetchError as exc:
-            cycle.error(f"feed {url} entry", exc)
-            continue
-        fresh[key] = entry
-    return list(fresh.values())
-
-
-def _new_post(cycle: _Cycle, entry: FeedEntry, *, listing: bool, announce: bool) -> None:
-    """Track a new post and write its announcement in the same transaction (tracked means told)."""
-    alert = new_post_alert(entry, _rules(cycle.settings), now=now()) if announce else None
-    cycle.store.track_new_post(entry.url, Origin.LISTING if listing else Origin.FEED, entry.title,
-                               guid="" if listing else entry.entry_id, alerts=(alert,) if alert else (),
-                               targets=cycle.target_keys)
-    crash_point("after_new_post")
-    cycle.report.new_posts += 1
-    cycle.report.alerts_created += int(alert is not None)
-
-
-def _flood_alert(cycle: _Cycle, url: str, rest: list[FeedEntry], limit: int) -> Alert:
-    """One operator alert for the posts past `max_new_posts`: a flood is reported, not replayed as N alerts."""
-    detail = (f"{len(rest)} more new on-topic entries than max_new_posts ({limit}) in one poll were not tracked; "
-              f"first of them: {rest[0].title[:120]!r}")
-    log.warning("operator: %s: %s", url, detail)
-    key = digest(url, Kind.FEED_FLOODED, *sorted(identity_key(e.url) for e in rest))
-    return Alert(kind=Kind.FEED_FLOODED, url=url, title=url, dedup_key=key, detail=detail, created_at=now())
-
-
-def _record_poll(
-    cycle: _Cycle, url: str, validators: Validators | None, error: str | None, *, newest: dt.datetime | None,
-    extra: Alert | None = None,
-) -> None:
-    """Record a poll; a feed that starts failing, goes quiet or recovers is one operator alert."""
-    health, event = next_feed_health(
-        cycle.store.feed_health(url), ok=error is None, newest_entry=newest, now=dt.datetime.now(dt.UTC),
-        fail_after=cycle.settings.admin_after, quiet_days=cycle.settings.quiet_days,
-    )
-    alerts: tuple[Alert, ...] = ()
-    if event is not None:
-        detail = _operator_detail(event, error, health, cycle.settings)
-        log.warning("operator: %s: %s", url, detail)
-        if cycle.admin_targets and event in cycle.settings.alert_kinds:
-            stamp = now()
-            alerts = (Alert(kind=event, url=url, title=url, dedup_key=digest(url, event, stamp), detail=detail,
-                            created_at=stamp),)
-            cycle.report.alerts_created += 1
-    if extra is not None and cycle.admin_targets and extra.kind in cycle.settings.alert_kinds:
-        alerts = (*alerts, extra)
-        cycle.report.alerts_created += 1
-    cycle.store.record_feed(url, validators, error, health=health, alerts=alerts,
-                            targets=cycle.admin_keys)
-
-
-def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings) -> str:
-    if event == FEED_FAILING:
-        return f"failed {health.failures} polls in a row; last error: {error}"
-    if event == FEED_QUIET:
-        newest = health.newest_entry.date().isoformat() if health.newest_entry else "unknown"
-        return f"no new entry for more than {settings.quiet_days:g} days (newest: {newest})"
-    return "polls succeed again" if health.state == "ok" else "answering again"
-
-
-def _rules(settings: Settings) -> Rules:
-    return Rules(alert_kinds=frozenset(settings.alert_kinds), alert_minor=settings.alert_minor,
-                 minor_similarity=settings.minor_similarity, removed_after=settings.removed_after)
-
-
-async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> None:
-    """Fetch and read the page (I/O), let `decide` judge it, write the outcome in one transaction."""
-    validators = row.validators if row.latest_source == "live" else Validators()
-    cycle.report.articles_checked += 1
-    seen: Seen
-    response_validators: Validators | None = None
-    exchange: Exchange | None = None
-    try:
-        response = await fetcher.get(row.url, validators)
-        crash_point("after_fetch")
-        response_validators, exchange = response.validators, response.exchange
-        if response.not_modified:
-            seen = NotModified()
-        else:
-            reading = read_article(response.text(), row.url)
-            snapshot = replace(reading.snapshot, source="live", captured_at=now())
-            seen = Fetched(snapshot, layout=reading.layout, closed=reading.closed)
-    except FetchError as exc:
-        seen = Gone(str(exc)) if exc.status in (404, 410) else Failed(str(exc))
-    except ExtractError as exc:
-        seen = Failed(str(exc))
-    rules = _rules(cycle.settings)
-    known = Known(url=row.url, title=row.title, latest_hash=row.latest_hash, missing_count=row.missing_count,
-                  removed=row.removed, transitions=row.transitions, layout=row.layout, closed=row.closed)
-    if needs_latest(known, seen, rules):  # only now: a snapshot to compare with, or to name an alert
-        latest = cycle.store.latest_version(row.id)
-        known = replace(known, latest=latest.snapshot if latest else None,
-                        archived=capture_of(cycle.store, latest.id) if latest else "")
-    outcome = decide(known, seen, rules, now=now())
-    # The capture's WARC records are written (fsync) before the version, indexed in its transaction.
-    capture = cycle.archive.capture(row.id, row.url, exchange, version=outcome.version is not None,
-                                    unchanged=outcome.verdict == Verdict.UNCHANGED) if cycle.archive else nullcontext()
-    with capture as on_version:
-        record_outcome(cycle.store, row.id, outcome, targets=cycle.target_keys, validators=response_validators,
-                       seen=seen, on_version=on_version)
-    if outcome.relayout and isinstance(seen, Fetched):
-        cycle.relayouts.setdefault(urlsplit(row.url).hostname or "", set()).add(seen.layout)
-    _count(cycle, row.url, outcome)
-
-
-def _report_relayouts(cycle: _Cycle) -> None:
-    """A site read in a new layout is one operator alert per host and layout, not one alert per article."""
-    for host, layouts in sorted(cycle.relayouts.items()):
-        detail = (f"{host}: articles are now read in a new page layout; what only the layout changed was "
-                  f"re-baselined quietly, changes a reader would see still alert. Check `monitor extract URL`.")
-        log.warning("operator: %s", detail)
-        if not (cycle.admin_targets and Kind.LAYOUT_CHANGED in cycle.settings.alert_kinds):
-            continue
-        alert = Alert(kind=Kind.LAYOUT_CHANGED, url=f"https://{host}/", title=host, detail=detail, created_at=now(),
-                      dedup_key=digest(host, Kind.LAYOUT_CHANGED, *sorted(layouts)))
-        cycle.store.record_operator_alerts((alert,), cycle.admin_keys)
-        cycle.report.alerts_created += 1
-
-
-def _count(cycle: _Cycle, url: str, outcome: Outcome) -> None:
-    report = cycle.report
-    report.alerts_created += len(outcome.alerts)
-    if outcome.verdict == Verdict.UNCHANGED:
-        report.unchanged += 1
-    elif outcome.verdict in (Verdict.CHANGED, Verdict.REMOVED):
-        report.changes += 1
-    elif outcome.verdict == Verdict.QUIET:
-        report.quiet_versions += 1  # recorded in history (a minor edit, or a kind nobody wants)
-    elif outcome.verdict == Verdict.FAILED:
-        cycle.error(url, outcome.error or "failed")
-    if outcome.version is not None or outcome.alerts:
-        crash_point("after_version")

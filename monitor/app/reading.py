@@ -14,6 +14,7 @@ import httpx
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.config import DEFAULT_USER_AGENT
+from monitor.config.site import Site
 from monitor.core.errors import MonitorError
 from monitor.sources.extract import Reading, page_url, read_article
 from monitor.sources.fetch import decode_body
@@ -41,10 +42,10 @@ def load_page(target: str, timeout: float = TIMEOUT) -> tuple[str, str]:
     return html, page_url(LexborHTMLParser(html)) or path.resolve().as_uri()
 
 
-def read_target(target: str) -> Reading:
+def read_target(target: str, sites: tuple[Site, ...] = ()) -> Reading:
     html, url = load_page(target)
     try:
-        return read_article(html, url)
+        return read_article(html, url, sites)
     except MonitorError as exc:
         raise MonitorError(f"{target}: {exc}") from None
 
@@ -55,6 +56,7 @@ def reading_dict(target: str, reading: Reading) -> dict[str, Any]:
         "source": target,
         "url": snap.url,
         "profile": reading.profile,
+        "fallback": reading.fallback,
         "layout": reading.layout,
         "title": snap.title,
         "byline": snap.byline,

@@ -22,8 +22,8 @@ from monitor.config.declare import (
     TopicRules,
     declarations,
     default_state_dir,
-    settings_table,
 )
+from monitor.config.readme import settings_table
 
 __all__ = [
     "DEFAULT_CATEGORIES", "DEFAULT_CONFIG", "DEFAULT_FEED", "DEFAULT_GRACE", "DEFAULT_KEYWORDS", "DEFAULT_USER_AGENT",

@@ -16,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config.routes import RouteKeys
-from monitor.config.spec import _ARRAY, _SPEC, _TABLE, Spec, array, setting, table
+from monitor.config.site import Site
+from monitor.config.spec import _ARRAY, _KEYED, _SPEC, _TABLE, Spec, array, keyed_table, setting, table
+from monitor.config.spec import http_url as _http_url
+from monitor.config.spec import http_urls as _http_urls
 from monitor.core.model import ALERT_KINDS
+from monitor.decide.chrome import CHROME_ARTICLES, CHROME_SHARE
 from monitor.decide.policy import RecheckPolicy
 from monitor.decide.routes import Route
 from monitor.render.templates import Templates
@@ -43,20 +47,9 @@ MAX_DAYS = 1_000_000  # "never" for every day count, and still inside what `time
 ENV_PREFIX = "MONITOR_"
 NOT_SETTINGS = ("MONITOR_CONFIG", "MONITOR_STATE_DIR", "MONITOR_FAULT")  # environment, read elsewhere
 
+__all__ = ["Site", "Spec", "keyed_table", "setting", "table"]  # declared elsewhere, used with these
 
 # -- rules no type says -------------------------------------------------------------------------------------
-def _http_urls(urls: tuple[str, ...]) -> None:
-    for url in urls:
-        if not re.match(r"^https?://[^/\s]+", url):
-            scheme = url.partition("://")[0] if "://" in url else ""  # only the scheme: a URL may hold a token
-            shown = f"a {scheme[:20]!r} URL" if scheme else "no scheme"
-            raise ValueError(f"has an entry that is not an http(s) URL ({shown})")
-
-
-def _http_url(url: str) -> None:
-    _http_urls((url,))
-
-
 def _http_prefix(target: str) -> None:
     if not re.match(r"^https?://", target):
         raise ValueError("must be an http(s) URL prefix string")
@@ -160,10 +153,18 @@ class Settings:
         paths=True, split="words")
     route: tuple[Route, ...] = array(RouteKeys, default=())  # [[route]] tables: see monitor.config.routes
     topic: TopicRules = table(TopicRules, default=TopicRules())
+    sites: tuple[Site, ...] = keyed_table(Site, default=())
+    chrome_articles: int = setting(
+        CHROME_ARTICLES, "what this many of one host's tracked articles (and `chrome_share` of them) show alike is "
+        "the site's, not an article's: a body paragraph they share is chrome, never an edit; changes of that many "
+        "in one cycle with one shape (text at the body's edges, notes moved, the title's template) are a redesign",
+        ge=2, le=100_000)
+    chrome_share: float = setting(CHROME_SHARE, "see `chrome_articles`: the share of the host's articles", gt=0, le=1)
     user_agent: str = setting(DEFAULT_USER_AGENT, "sent with every request; add your contact")
     timeout: float = setting(20.0, "seconds per request, whole (connect, headers and body)", gt=0, le=HOUR)
     allowed_hosts: tuple[str, ...] = setting(
-        ("www.eff.org", "eff.org"), "any other host (redirects, feed links) is refused", split="words")
+        ("www.eff.org", "eff.org"), "any other host (redirects, feed links) is refused, except the hosts of "
+        "`[sites]` tables and of configured feeds, listings and articles ([] allows every host)", split="words")
     host_delay: float = setting(2.0, "seconds between two requests to one host", ge=0, le=HOUR)
     host_concurrency: int = setting(
         1, "requests in flight to one host at once, each over its own keep-alive connection; raise it only for a "
@@ -230,6 +231,29 @@ class Settings:
     web_bind: str = setting(DEFAULT_WEB_BIND, "the web view's address", must=BIND_MUST, check=_bind, empty_ok=True)
     web_token: str | None = setting(None, "the token the web view requires off loopback", secret=True)
     source: str = "defaults"  # where the settings came from (the config file's path): not a setting
+
+    @property
+    def fetch_hosts(self) -> tuple[str, ...]:
+        """The hosts a cycle may fetch from: `allowed_hosts`, the `[sites]` hosts, and the hosts of every configured
+        feed, listing and article URL (what the config names, it means to read); () when `allowed_hosts` is [] (any)."""
+        if not self.allowed_hosts:
+            return ()
+        urls = [*self.feeds, *self.listings, *self.articles, *(u for s in self.sites for u in (*s.feeds, *s.listings))]
+        named = [s.host for s in self.sites] + [_host(u) for u in urls]
+        return tuple(dict.fromkeys([*self.allowed_hosts, *(h for h in named if h)]))
+
+
+def site_topic(site: Site, default: TopicRules) -> TopicRules:
+    """The topic rules of a site's feeds: its own keywords and categories, else the `[topic]` table's."""
+    if site.keywords is None and site.categories is None:
+        return default
+    return TopicRules(keywords=default.keywords if site.keywords is None else site.keywords,
+                      categories=default.categories if site.categories is None else site.categories)
+
+
+def _host(url: str) -> str:
+    match = re.match(r"^https?://([^/:?#@\s]+)", url)
+    return match.group(1).lower() if match else ""
 
 
 def default_state_dir(env: Mapping[str, str]) -> Path:
@@ -321,57 +345,21 @@ def array_declarations() -> tuple[Declared, ...]:
     """The keys of each array's tables, as "route.tags" (file only: they have no MONITOR_* variable)."""
     return tuple(Declared(f"{name}.{f.name}", typing.get_type_hints(keys)[f.name], f.default, f.metadata[_SPEC])
                  for name, keys in arrays().items() for f in fields(keys))
+def keyed_tables() -> dict[str, type]:
+    """The `[name."KEY"]` tables: name → the dataclass that declares each one's keys."""
+    return {f.name: f.metadata[_KEYED] for f in fields(Settings) if _KEYED in f.metadata}
+
+
+@functools.cache
+def keyed_declarations(name: str) -> tuple[Declared, ...]:
+    """The settings of one `[name."KEY"]` table, keyed by their name in it."""
+    cls = keyed_tables()[name]
+    hints = typing.get_type_hints(cls)
+    return tuple(Declared(f.name, hints[f.name], f.default, f.metadata[_SPEC])
+                 for f in fields(cls) if _SPEC in f.metadata)
 
 
 @functools.cache
 def tables() -> dict[str, type]:
     """The TOML tables of settings: table name → the dataclass that declares its keys."""
     return {f.name: f.metadata[_TABLE] for f in fields(Settings) if _TABLE in f.metadata}
-
-
-def shown_default(d: Declared) -> str:
-    """A default as the README shows it."""
-    if d.spec.shown_default:
-        return d.spec.shown_default
-    value = d.default
-    if value is None or value == ():
-        return "none"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, float | int):
-        return f"`{_number(value)}`"
-    if d.kind == "pairs":
-        return "`[" + ", ".join(f"[{_number(a)}, {_number(b)}]" for a, b in value) + "]`"
-    if isinstance(value, tuple):
-        return ", ".join(f"`{v}`" for v in value)
-    return f"`{value}`"
-
-
-_ENV_FORMAT = {
-    "spaces": "space-separated (a comma works before a URL)", "words": "space- or comma-separated",
-    "commas": "comma-separated",
-}
-
-
-def env_format(d: Declared) -> str:
-    """How MONITOR_<KEY> is written, when it is not the plain value."""
-    if d.kind == "list":
-        return _ENV_FORMAT[d.spec.split]
-    return {
-        "flag": "1/0, true/false, yes/no, on/off", "pairs": "`DAYS:SECONDS,…`, e.g. `2:0,30:3600`",
-        "map": "`PREFIX=TARGET …`",
-    }.get(d.kind, "")
-
-
-def settings_table() -> str:
-    """The README's settings table, one row per declared setting."""
-    rows = ["| key | default | value | environment | meaning |", "| --- | --- | --- | --- | --- |"]
-    for d in declarations():
-        env = f"`{d.env}`" + (f", {env_format(d)}" if env_format(d) else "")
-        rows.append(f"| `{d.key}` | {shown_default(d)} | {d.must} | {env} | {d.spec.doc} |")
-    for name in arrays():
-        rows += ["", f"Each `[[{name}]]` table (in the file only):", "", "| key | default | value | meaning |",
-                 "| --- | --- | --- | --- |"]
-        rows += [f"| `{d.key}` | {shown_default(d)} | {d.must} | {d.spec.doc} |" for d in array_declarations()
-                 if d.key.startswith(name + ".")]
-    return "\n".join(rows)

@@ -29,6 +29,7 @@ from monitor.config.declare import (
     arrays,
     declarations,
     default_state_dir,
+    keyed_tables,
     tables,
 )
 from monitor.core.errors import ConfigError
@@ -52,8 +53,13 @@ def _load(path: Path | None, env: Mapping[str, str]) -> Settings:
         where, base = str(path), path.resolve().parent
         raw = _read_toml(path)
         listed = {name: raw.pop(name) for name in arrays() if name in raw}  # [[route]]: checked table by table
+        keyed = {name: raw.pop(name) for name in keyed_tables() if name in raw}
         file_values = _validate(_flatten(raw, where), lambda key: where)
         file_values.update({name: _array(name, items, where) for name, items in listed.items()})
+        if "sites" in keyed:
+            from monitor.config.sites import read_sites
+
+            file_values["sites"] = read_sites(keyed["sites"], where, _field_type)
     elif explicit:
         raise ConfigError(f"{path}: config file not found")
     env_raw = _from_env(env)

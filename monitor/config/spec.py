@@ -1,16 +1,19 @@
-"""How a setting is declared: `setting()` fields carrying a Spec, `table()` for a `[table]` of settings and
-`array()` for an `[[array]]` of tables (each of them a dataclass whose fields are settings).
+"""The parts every declaration is made of: a setting's Spec, the `setting` / `table` / `array` / `keyed_table`
+fields, and the rules no type says that more than one declaring module shares (http(s) URLs, CSS selectors).
 
-Kept apart from `declare` so that the declarations of a table (`routes`) can live in their own module.
+Kept apart from `declare` so that the declarations of a table (`routes`, `sites`) can live in their own module.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-_SPEC, _TABLE, _ARRAY = "monitor.setting", "monitor.table", "monitor.array"
+# field metadata keys
+SPEC, TABLE, ARRAY, KEYED = "monitor.setting", "monitor.table", "monitor.array", "monitor.keyed"
+_SPEC, _TABLE, _ARRAY, _KEYED = SPEC, TABLE, ARRAY, KEYED
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Spec:
 
 def setting(default: Any = None, doc: str = "", *, required: bool = False, **spec: Any) -> Any:
     """A dataclass field that is a setting; `spec` as in Spec."""
-    meta = {_SPEC: Spec(doc, **spec)}
+    meta = {SPEC: Spec(doc, **spec)}
     if required:
         return field(metadata=meta)
     return field(default=default, repr=not spec.get("secret", False), metadata=meta)
@@ -40,10 +43,39 @@ def setting(default: Any = None, doc: str = "", *, required: bool = False, **spe
 
 def table(keys: type, **kwargs: Any) -> Any:
     """A dataclass field built from a TOML table whose keys (`keys`'s fields) are settings."""
-    return field(metadata={_TABLE: keys}, **kwargs)
+    return field(metadata={TABLE: keys}, **kwargs)
 
 
 def array(keys: type, **kwargs: Any) -> Any:
     """A dataclass field built from a TOML array of tables (`[[name]]`), each checked as `keys` declares;
     `keys` has a `build(where, name)` that makes the value of one table. File only: no MONITOR_* variable."""
-    return field(metadata={_ARRAY: keys}, **kwargs)
+    return field(metadata={ARRAY: keys}, **kwargs)
+
+
+def keyed_table(keys: type, **kwargs: Any) -> Any:
+    """A dataclass field built from `[name."KEY"]` tables (one per key, each with `keys`'s settings): a tuple of
+    `keys` instances, each with its key in a `key` field. Read from the config file only."""
+    return field(metadata={KEYED: keys}, **kwargs)
+
+
+def http_urls(urls: tuple[str, ...]) -> None:
+    for url in urls:
+        if not re.match(r"^https?://[^/\s]+", url):
+            scheme = url.partition("://")[0] if "://" in url else ""  # only the scheme: a URL may hold a token
+            shown = f"a {scheme[:20]!r} URL" if scheme else "no scheme"
+            raise ValueError(f"has an entry that is not an http(s) URL ({shown})")
+
+
+def http_url(url: str) -> None:
+    http_urls((url,))
+
+
+def css_selectors(selectors: tuple[str, ...]) -> None:
+    from selectolax.lexbor import LexborHTMLParser  # only when a [sites] table is checked
+
+    probe = LexborHTMLParser("<p></p>")
+    for selector in selectors:
+        try:
+            probe.css(selector)
+        except Exception:  # selectolax raises its own SelectolaxError
+            raise ValueError(f"has an entry that is not a CSS selector ({selector[:40]!r})") from None

@@ -17,6 +17,7 @@ from enum import StrEnum
 from monitor.core.kinds import CHANGE_KINDS, Kind
 from monitor.core.model import Alert, Change, FeedEntry, Snapshot
 from monitor.core.text import digest
+from monitor.decide.chrome import strip_chrome
 from monitor.decide.compare import MINOR_SIMILARITY, compare
 from monitor.decide.layout import across_layout
 
@@ -54,6 +55,8 @@ class Fetched:
     snapshot: Snapshot
     layout: str = ""
     closed: bool = True  # the page ended with its closing </body> or </html>
+    chrome: frozenset[str] = frozenset()  # paragraph keys of the site's chrome (decide.chrome), gone from snapshot
+    shifted: bool = False  # many of the host's articles changed this cycle with this one's shape: a redesign
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,9 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
     alerts: list[Alert] = []
     if known.removed and Kind.RESTORED in rules.alert_kinds:
         alerts.append(_alert(Kind.RESTORED, known, snapshot, None, number, "online", now))
+    latest = strip_chrome(latest, seen.chrome)
     change = compare(latest, snapshot, minor_similarity=rules.minor_similarity)
-    relayout = bool(known.layout and seen.layout and known.layout != seen.layout)
+    relayout = bool(known.layout and seen.layout and known.layout != seen.layout) or seen.shifted
     news = across_layout(change, latest, snapshot) if relayout else change
     kind = headline(news, rules)
     if news is not None and kind is not None:

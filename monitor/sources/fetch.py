@@ -112,7 +112,7 @@ class Fetcher:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.urls = UrlMap(settings.rewrite, settings.allowed_hosts)
+        self.urls = UrlMap(settings.rewrite, settings.fetch_hosts)
         self._lanes = Lanes(settings)
         self._host_gates: dict[str, asyncio.Lock] = {}
         self._host_last: dict[str, float] = {}

@@ -3,29 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from monitor.core.model import UpdateNote
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE_WORDS = rf"(?:on\s+)?{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?"
-_NOTE = re.compile(
-    r"^\W{0,3}(?P<label>"
-    r"(?:updated?|note on the update|editor['’]s note|correction|clarification)"
-    r"(?:\s*\((?P<paren>[^)]{1,40})\)|,?\s+(?P<words>" + _DATE_WORDS + r"|\d{1,2}/\d{1,2}/\d{2,4}))?"
-    r")\s*[:.\u2014\u2013-]\s+(?P<rest>\S.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
+_LABELS = r"updated?|note on the update|editor['’]s note|correction|clarification"
+
+
+@functools.lru_cache(maxsize=64)
+def _note_pattern(labels: str) -> re.Pattern[str]:
+    return re.compile(
+        r"^\W{0,3}(?P<label>"
+        r"(?:" + labels + r")"
+        r"(?:\s*\((?P<paren>[^)]{1,40})\)|,?\s+(?P<words>" + _DATE_WORDS + r"|\d{1,2}/\d{1,2}/\d{2,4}))?"
+        r")\s*[:.\u2014\u2013-]\s+(?P<rest>\S.*)$",
+        re.IGNORECASE | re.DOTALL,
+    )
+
+
+_NOTE = _note_pattern(_LABELS)
 _FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y")
 
 
-def parse_note(paragraph: str, published: str = "") -> UpdateNote | None:
+def parse_note(paragraph: str, published: str = "", markers: tuple[str, ...] = ()) -> UpdateNote | None:
     """An UpdateNote when the paragraph opens with a note label and a colon, else None.
 
     `published` (ISO date) supplies the year of a yearless date ("Update, Dec. 24:"): the
-    first such date on or after publication.
+    first such date on or after publication. `markers`: a site's own labels, besides the built-in ones.
     """
-    match = _NOTE.match(paragraph)
+    pattern = _note_pattern("|".join([_LABELS, *(re.escape(m.strip()) for m in markers if m.strip())])) if markers \
+        else _NOTE
+    match = pattern.match(paragraph)
     if not match:
         return None
     label = match.group("label").strip()

@@ -8,6 +8,28 @@ from monitor.core.errors import StoreError
 from monitor.store.identities import merge_duplicate_articles
 
 SCHEMA_VERSION = 2
+# What is learnt of each site across its articles (monitor.store.sites): new tables, no new schema version.
+SITES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS site_paragraphs (
+    article_id INTEGER PRIMARY KEY,  -- articles(id); the keys of its latest reading, chrome included
+    host TEXT NOT NULL,
+    keys TEXT NOT NULL  -- decide.chrome.paragraph_key of each body paragraph, space-separated
+);
+CREATE INDEX IF NOT EXISTS site_paragraphs_host ON site_paragraphs(host);
+CREATE TABLE IF NOT EXISTS site_chrome (
+    host TEXT NOT NULL,
+    key TEXT NOT NULL,  -- a paragraph found in many of the host's articles: the site's, never an article's
+    learned TEXT NOT NULL,
+    PRIMARY KEY (host, key)
+);
+CREATE TABLE IF NOT EXISTS site_layouts (
+    host TEXT NOT NULL,
+    layout TEXT NOT NULL,  -- a layout fingerprint articles of the host were read in
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (host, layout)
+);
+"""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -91,7 +113,7 @@ CREATE TABLE IF NOT EXISTS service_state (
     key TEXT PRIMARY KEY,
     value TEXT
 );
-"""
+""" + SITES_SCHEMA
 
 
 def check_ours(conn: sqlite3.Connection) -> None:

@@ -1,28 +1,33 @@
 """HTML → Snapshot with selectolax (Lexbor): a site profile where one fits, the generic reader elsewhere.
 
-Profiles: "eff" (eff.org's Drupal 7 selectors, chosen by the article's host) and "generic"
-(any other page: the body is found by where its text is). Both read only the article (title,
-byline, date, update notes, body paragraphs); a page that does not look like one raises
-ExtractError: an error, never a change.
+Profiles: "site" (a configured `[sites."HOST"]` table's selectors), "eff" (eff.org's Drupal 7 selectors,
+built in, chosen by the article's host) and "generic" (any other page: the body is found by where its
+text is). All read only the article (title, byline, date, update notes, body paragraphs); a page that
+does not look like one raises ExtractError: an error, never a change.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from monitor.config.site import Site
 from monitor.core.errors import ExtractError
 from monitor.core.model import Snapshot, UpdateNote
 from monitor.core.text import clean_text
+from monitor.decide.layout import plausibly_same
 from monitor.sources.extract.dom import first_text, layout_fingerprint, linked_data, meta, page_url
 from monitor.sources.extract.eff import MIN_BODY_WORDS, extract_teasers, read_eff
 from monitor.sources.extract.generic import read_body
+from monitor.sources.extract.site import extract_links, prepare, read_site_body, site_date, site_for
 from monitor.sources.notes import parse_note
 
-__all__ = ["MIN_BODY_WORDS", "Reading", "extract_article", "extract_teasers", "page_url", "profile_for", "read_article"]
+__all__ = ["MIN_BODY_WORDS", "Reading", "extract_article", "extract_links", "extract_teasers", "page_url",
+           "profile_for", "read_article", "site_for"]
 
 _TITLE_SELECTORS = ("h1",)
 _BYLINE_SELECTORS = ("[itemprop=author] [itemprop=name]", "[itemprop=author]", "[rel=author]", ".byline", ".author")
@@ -44,6 +49,7 @@ class Reading:
     profile: str
     layout: str
     closed: bool = True  # the page ends with its closing </body> or </html>: it was not cut off
+    fallback: str = ""  # why the generic reader read it instead of the site's profile (a redesign), or ""
 
 
 _CLOSING = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
@@ -56,23 +62,45 @@ def page_is_closed(html: str) -> bool:
     return _CLOSING.search(html, max(0, len(html) - _TAIL)) is not None
 
 
-def profile_for(url: str) -> str:
-    """The profile that reads pages of this URL: "eff" for eff.org, else "generic"."""
+def profile_for(url: str, sites: Iterable[Site] = ()) -> str:
+    """The profile that reads pages of this URL: "site" for a configured site, "eff" for eff.org, else "generic"."""
+    if site_for(url, sites) is not None:
+        return "site"
     host = (urlsplit(url).hostname or "").lower()
     return "eff" if host == "eff.org" or host.endswith(".eff.org") else "generic"
 
 
-def read_article(html: str, url: str) -> Reading:
-    """Read the article on a page with its site's profile; raise ExtractError when there is none."""
-    tree = LexborHTMLParser(html)
+def read_article(html: str, url: str, sites: Iterable[Site] = (), previous: Snapshot | None = None) -> Reading:
+    """Read the article on a page with its site's profile; raise ExtractError when there is none.
+
+    A page the site's profile cannot read is an error (a listing a removed post redirects to, a consent page),
+    never a quietly accepted version, unless `previous` (the article's latest version) is given and the generic
+    reader finds that same article on the page: a redesign the profile does not know yet.
+    """
+    site = site_for(url, sites)
+    profile = "site" if site is not None else profile_for(url)
     closed = page_is_closed(html)
-    if profile_for(url) == "eff":
-        # No fall-back to the generic reader: a page the profile cannot read (a listing a removed post
-        # redirects to, a consent page) is an error, never a quietly accepted version.
+    try:
+        return _read(LexborHTMLParser(html), url, profile, site, closed)
+    except ExtractError as exc:
+        if previous is None or (profile == "generic" or (site is not None and not site.body)):
+            raise
+        failure = exc
+    try:  # a fresh tree: the profile removed nodes from the first
+        reading = _read(LexborHTMLParser(html), url, "generic", site and replace(site, body=()), closed)
+    except ExtractError:
+        raise failure from None
+    if not plausibly_same(previous, reading.snapshot):
+        raise ExtractError(f"{failure} (the generic reader finds another page there, not this article)")
+    return replace(reading, fallback=f"the {profile} profile could not read the page ({failure})")
+
+
+def _read(tree: LexborHTMLParser, url: str, profile: str, site: Site | None, closed: bool) -> Reading:
+    if profile == "eff":
         snapshot, body = read_eff(tree, url)
         return Reading(snapshot, "eff", layout_fingerprint("eff", body), closed)
-    reading = _read_generic(tree, url)
-    return Reading(reading.snapshot, reading.profile, reading.layout, closed)
+    reading = _read_generic(tree, url, site)
+    return replace(reading, closed=closed)
 
 
 def extract_article(html: str, url: str) -> Snapshot:
@@ -80,35 +108,43 @@ def extract_article(html: str, url: str) -> Snapshot:
     return read_article(html, url).snapshot
 
 
-def _read_generic(tree: LexborHTMLParser, url: str) -> Reading:
-    blocks, container = read_body(tree)
-    if container is None:
-        raise ExtractError("no article body found on the page (not an article page?)")
-    paragraphs = [p for p in (clean_text(b) for b in blocks) if p]
+def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) -> Reading:
+    """The generic reader, or a configured site's body selectors (with its noise, note elements and markers)."""
+    ld_published, ld_author = linked_data(tree)
+    published = ((site_date(tree, site) if site else "") or meta(tree, *_DATE_SELECTORS) or ld_published)[:10]
+    notes: list[UpdateNote] = prepare(tree, site, published) if site else []
+    if site is not None and site.body:
+        paragraphs, container = read_site_body(tree, site)
+        profile = "site"
+    else:
+        blocks, found = read_body(tree)
+        if found is None:
+            raise ExtractError("no article body found on the page (not an article page?)")
+        paragraphs, container, profile = [p for p in (clean_text(b) for b in blocks) if p], found, "generic"
     words = sum(len(p.split()) + len(_IDEOGRAPHS.findall(p)) for p in paragraphs)
     if words < MIN_BODY_WORDS:
         raise ExtractError(f"article body too short ({words} words): an error or consent page, not the article")
     title = (
-        first_text(tree, _TITLE_SELECTORS)
+        (first_text(tree, site.title) if site else "")
+        or first_text(tree, _TITLE_SELECTORS)
         or meta(tree, "meta[property='og:title']", "meta[name='twitter:title']")
         or first_text(tree, ("title",))
     )
     if not title:
         raise ExtractError("article has no title")
-    ld_published, ld_author = linked_data(tree)
-    published = (meta(tree, *_DATE_SELECTORS) or ld_published)[:10]
-    notes: list[UpdateNote] = []
+    markers = site.note_markers if site else ()
     text: list[str] = []
     for paragraph in paragraphs:
-        note = parse_note(paragraph, published)
+        note = parse_note(paragraph, published, markers)
         if note is not None:
             notes.append(note)
         else:
             text.append(paragraph)
     if text and title and text[0] == title:
         text = text[1:]
-    byline = first_text(tree, _BYLINE_SELECTORS) or ld_author or meta(tree, "meta[name=author]")
+    byline = ((first_text(tree, site.byline) if site else "") or first_text(tree, _BYLINE_SELECTORS) or ld_author
+              or meta(tree, "meta[name=author]"))
     byline = byline[3:].strip() if byline.lower().startswith("by ") else byline
     snapshot = Snapshot(url=url, title=title, notes=tuple(notes), paragraphs=tuple(text), byline=byline,
                         published=published)
-    return Reading(snapshot, "generic", layout_fingerprint("generic", container))
+    return Reading(snapshot, profile, layout_fingerprint(profile, container))

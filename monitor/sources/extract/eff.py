@@ -53,9 +53,7 @@ def read_eff(tree: LexborHTMLParser, url: str) -> tuple[Snapshot, LexborNode]:
     for node in body.css(_NOISE):
         node.decompose()
     drop_hidden(body)
-    for br in body.css("br"):
-        br.replace_with(" ")
-    paragraphs = [p for p in (clean_text(t) for t in _paragraphs(body, _block_holders(body))) if p]
+    paragraphs = body_paragraphs(body)
     words = sum(len(p.split()) for p in paragraphs)
     if words < MIN_BODY_WORDS:
         raise ExtractError(f"article body too short ({words} words): an error or consent page, not the article")
@@ -82,6 +80,13 @@ def read_eff(tree: LexborHTMLParser, url: str) -> tuple[Snapshot, LexborNode]:
         published=published,
     )
     return snapshot, body
+
+
+def body_paragraphs(body: LexborNode) -> list[str]:
+    """The clean block-level texts of a body container, in reading order (what every selector profile reads)."""
+    for br in body.css("br"):
+        br.replace_with(" ")
+    return [p for p in (clean_text(t) for t in _paragraphs(body, _block_holders(body))) if p]
 
 
 def extract_teasers(html: str, base_url: str) -> list[FeedEntry]:

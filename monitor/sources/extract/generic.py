@@ -38,8 +38,9 @@ _STRONG_CHROME = frozenset(
     ("share", "sharing", "sharebar", "social", "related", "recommended", "recommendations", "comment", "comments",
      "newsletter", "subscribe", "promo", "sponsor", "sponsored", "cookie", "cookies", "consent", "gdpr",
      "breadcrumb", "breadcrumbs", "footer", "masthead", "navbar", "nav", "menu", "popup", "modal", "outbrain",
-     "taboola", "byline", "signup", "toolbar", "pagination", "disclaimer", "tags", "tag", "author", "bio",
-     "caption", "credit", "sr", "visually", "screenreader", "skip", "banner", "clock", "generated")
+     "taboola", "byline", "donate", "donation", "fundraising", "signup", "toolbar", "pagination", "disclaimer",
+     "tags", "tag", "author", "bio", "caption", "credit", "sr", "visually", "screenreader", "skip", "banner", "clock",
+     "generated")
 )
 _WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
                           "topics", "subscription"))

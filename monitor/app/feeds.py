@@ -1,0 +1,153 @@
+"""Feeds and listing pages: new on-topic posts are tracked and, after a source's first poll, announced.
+
+Sources are the top-level `feeds` and `listings` (with the `[topic]` rules and Drupal teasers) and each
+`[sites."HOST"]` table's own feeds and listings (with its topic rules and teaser selectors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from monitor.app.context import Cycle, log, rules
+from monitor.config import Settings, TopicRules
+from monitor.config.declare import site_topic
+from monitor.core.errors import FeedError, FetchError
+from monitor.core.faults import crash_point
+from monitor.core.identity import fetch_url, identity_key
+from monitor.core.kinds import Kind, Origin
+from monitor.core.model import Alert, FeedEntry, Validators
+from monitor.core.text import digest
+from monitor.decide.article import new_post_alert
+from monitor.decide.policy import parse_when
+from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
+from monitor.sources.extract import extract_links, extract_teasers
+from monitor.sources.feeds import matches_topic, parse_feed
+from monitor.sources.fetch import Fetcher
+from monitor.store.database import now
+
+
+@dataclass(frozen=True)
+class Source:
+    """One feed or listing page to poll, with the rules that choose its posts."""
+
+    url: str
+    listing: bool
+    topic: TopicRules
+    teasers: tuple[str, ...] | None = None  # a listing's link selectors; None: Drupal teasers
+
+
+def sources(settings: Settings) -> list[Source]:
+    """Every configured source, each once (the first declaration of a URL wins)."""
+    found = [Source(u, False, settings.topic) for u in settings.feeds]
+    found += [Source(u, True, settings.topic) for u in settings.listings]
+    for site in settings.sites:
+        topic = site_topic(site, settings.topic)
+        found += [Source(u, False, topic) for u in site.feeds]
+        found += [Source(u, True, topic, site.teasers) for u in site.listings]
+    return list({s.url: s for s in reversed(found)}.values())[::-1]
+
+
+async def poll_source(cycle: Cycle, fetcher: Fetcher, source: Source) -> None:
+    """A feed (or listing page): new on-topic posts are tracked; after the first poll, each is announced."""
+    url, listing = source.url, source.listing
+    validators, baseline_done = cycle.store.feed_state(url)
+    try:
+        response = await fetcher.get(url, validators)
+        if response.not_modified:
+            _record_poll(cycle, url, response.validators, None, newest=None)
+            cycle.report.feeds_polled += 1
+            return
+        if listing and source.teasers is not None:
+            entries = extract_links(response.text(), url, source.teasers)
+        elif listing:
+            entries = extract_teasers(response.text(), url) or extract_links(response.text(), url, ())
+        else:
+            entries = parse_feed(response.body, url, response.content_type)
+    except (FetchError, FeedError) as exc:
+        _record_poll(cycle, url, None, str(exc), newest=None)
+        cycle.error(f"feed {url}", exc)
+        return
+    cycle.report.feeds_polled += 1
+    fresh = _new_entries(cycle, fetcher, source, entries)
+    limit = cycle.settings.max_new_posts
+    announce = baseline_done or cycle.settings.announce_existing
+    for entry in fresh[:limit]:
+        _new_post(cycle, entry, listing=listing, announce=announce)
+    newest = max(filter(None, (parse_when(e.published) for e in entries)), default=None)
+    flood = _flood_alert(cycle, url, fresh[limit:], limit) if len(fresh) > limit else None
+    _record_poll(cycle, url, response.validators, None, newest=newest, extra=flood)
+
+
+def _new_entries(cycle: Cycle, fetcher: Fetcher, source: Source, entries: list[FeedEntry]) -> list[FeedEntry]:
+    """On-topic entries not tracked yet: one per article identity (or feed guid), allowed hosts only."""
+    fresh: dict[str, FeedEntry] = {}
+    listing = source.listing
+    for entry in entries:
+        entry = replace(entry, url=fetch_url(entry.url))
+        key = identity_key(entry.url)
+        if key in fresh or not (listing or matches_topic(entry, source.topic)):
+            continue
+        if cycle.store.article(entry.url) or (entry.entry_id and not listing
+                                              and cycle.store.article_by_guid(entry.entry_id)):
+            continue
+        try:
+            fetcher.urls.check(entry.url)
+        except FetchError as exc:
+            cycle.error(f"feed {source.url} entry", exc)
+            continue
+        fresh[key] = entry
+    return list(fresh.values())
+
+
+def _new_post(cycle: Cycle, entry: FeedEntry, *, listing: bool, announce: bool) -> None:
+    """Track a new post and write its announcement in the same transaction (tracked means told)."""
+    alert = new_post_alert(entry, rules(cycle.settings), now=now()) if announce else None
+    cycle.store.track_new_post(entry.url, Origin.LISTING if listing else Origin.FEED, entry.title,
+                               guid="" if listing else entry.entry_id, alerts=(alert,) if alert else (),
+                               targets=cycle.target_keys)
+    crash_point("after_new_post")
+    cycle.report.new_posts += 1
+    cycle.report.alerts_created += int(alert is not None)
+
+
+def _flood_alert(cycle: Cycle, url: str, rest: list[FeedEntry], limit: int) -> Alert:
+    """One operator alert for the posts past `max_new_posts`: a flood is reported, not replayed as N alerts."""
+    detail = (f"{len(rest)} more new on-topic entries than max_new_posts ({limit}) in one poll were not tracked; "
+              f"first of them: {rest[0].title[:120]!r}")
+    log.warning("operator: %s: %s", url, detail)
+    key = digest(url, Kind.FEED_FLOODED, *sorted(identity_key(e.url) for e in rest))
+    return Alert(kind=Kind.FEED_FLOODED, url=url, title=url, dedup_key=key, detail=detail, created_at=now())
+
+
+def _record_poll(
+    cycle: Cycle, url: str, validators: Validators | None, error: str | None, *, newest: dt.datetime | None,
+    extra: Alert | None = None,
+) -> None:
+    """Record a poll; a feed that starts failing, goes quiet or recovers is one operator alert."""
+    health, event = next_feed_health(
+        cycle.store.feed_health(url), ok=error is None, newest_entry=newest, now=dt.datetime.now(dt.UTC),
+        fail_after=cycle.settings.admin_after, quiet_days=cycle.settings.quiet_days,
+    )
+    alerts: tuple[Alert, ...] = ()
+    if event is not None:
+        detail = _operator_detail(event, error, health, cycle.settings)
+        log.warning("operator: %s: %s", url, detail)
+        if cycle.admin_targets and event in cycle.settings.alert_kinds:
+            stamp = now()
+            alerts = (Alert(kind=event, url=url, title=url, dedup_key=digest(url, event, stamp), detail=detail,
+                            created_at=stamp),)
+            cycle.report.alerts_created += 1
+    if extra is not None and cycle.admin_targets and extra.kind in cycle.settings.alert_kinds:
+        alerts = (*alerts, extra)
+        cycle.report.alerts_created += 1
+    cycle.store.record_feed(url, validators, error, health=health, alerts=alerts, targets=cycle.admin_keys)
+
+
+def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings) -> str:
+    if event == FEED_FAILING:
+        return f"failed {health.failures} polls in a row; last error: {error}"
+    if event == FEED_QUIET:
+        newest = health.newest_entry.date().isoformat() if health.newest_entry else "unknown"
+        return f"no new entry for more than {settings.quiet_days:g} days (newest: {newest})"
+    return "polls succeed again" if health.state == "ok" else "answering again"
