@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from monitor.app.report import CycleReport
 from monitor.config import Settings
-from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
+from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError, StoreError
 from monitor.core.exchange import Exchange
 from monitor.core.faults import crash_point
 from monitor.core.identity import fetch_url, identity_key
@@ -84,6 +84,8 @@ async def run_cycle(
     tracked article is fetched (a one-off `check` means "look now").
     """
     cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [], archive=open_archive(settings, store))
+    cycle.report.budget = settings.cycle_budget or settings.feed_interval
+    deadline = asyncio.get_running_loop().time() + cycle.report.budget
     import_seeds(cycle)
     store.track_all(settings.articles, "config")
     async with Fetcher(settings) as fetcher:
@@ -99,8 +101,7 @@ async def run_cycle(
             due = [r for r in rows if is_due(article_facts(r), now, settings.recheck)]
             cycle.report.not_due = len(rows) - len(due)
             rows = due
-        await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
-        _report_relayouts(cycle)
+        await _check_within_budget(cycle, fetcher, rows, deadline)
         cycle.report.errors.extend(cycle.archive.failures if cycle.archive else ())
         cycle.report.requests = fetcher.requests
         cycle.report.bytes_received = fetcher.bytes_received
@@ -114,10 +115,33 @@ async def run_cycle(
     return cycle.report
 
 
+async def _check_within_budget(cycle: _Cycle, fetcher: Fetcher, rows: list[ArticleRow], deadline: float) -> None:
+    """Check the articles until the cycle's budget runs out; those not done by then are left for the next cycle
+    (cancelled between two transactions: nothing half-written, not a failure). A storage fault ends the cycle."""
+    tasks = [asyncio.ensure_future(_guarded(cycle, row.url, _check_article(cycle, fetcher, row))) for row in rows]
+    if not tasks:
+        return
+    remaining = max(0.0, deadline - asyncio.get_running_loop().time())
+    done, late = await asyncio.wait(tasks, timeout=remaining, return_when=asyncio.FIRST_EXCEPTION)
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
+    for task in done:
+        if task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+    cycle.report.articles_checked += len(done)
+    cycle.report.deferred = len(late)
+    if late:
+        log.warning("cycle budget of %g s spent: %d articles left for the next cycle", cycle.report.budget, len(late))
+
+
 async def _guarded(cycle: _Cycle, where: str, step: Coroutine[Any, Any, None]) -> None:
-    """One feed or article that fails in a way nobody foresaw is an error line, not the end of the cycle."""
+    """One feed or article that fails in a way nobody foresaw is an error line, not the end of the cycle;
+    a storage fault (full disk, a lock held past `lock_wait`) ends it: nothing more could be recorded."""
     try:
         await step
+    except StoreError:
+        raise
     except Exception as exc:
         log.debug("unexpected failure in %s", where, exc_info=True)
         cycle.error(where, f"unexpected error ({type(exc).__name__}: {str(exc)[:200]})")
@@ -247,6 +271,10 @@ def _record_poll(
         cycle.report.alerts_created += 1
     cycle.store.record_feed(url, validators, error, health=health, alerts=alerts,
                             targets=tuple(t.key for t in cycle.admin_targets))
+    if event is not None:
+        crash_point("after_feed_state")
+    if extra is not None:
+        crash_point("after_feed_flooded")
 
 
 def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings) -> str:
@@ -266,7 +294,6 @@ def _rules(settings: Settings) -> Rules:
 async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> None:
     """Fetch and read the page (I/O), let `decide` judge it, write the outcome in one transaction."""
     validators = row.validators if row.latest_source == "live" else Validators()
-    cycle.report.articles_checked += 1
     seen: Seen
     response_validators: Validators | None = None
     exchange: Exchange | None = None
@@ -294,26 +321,38 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
     # The capture's WARC records are written (fsync) before the version, indexed in its transaction.
     capture = cycle.archive.capture(row.id, row.url, exchange, version=outcome.version is not None,
                                     unchanged=outcome.verdict == Verdict.UNCHANGED) if cycle.archive else nullcontext()
-    with capture as on_version:
+    relayout = _relayout_alert(cycle, row, seen) if outcome.relayout and isinstance(seen, Fetched) else None
+    with capture as on_version, cycle.store.write():  # one transaction: the outcome and the operator's alert
         record_outcome(cycle.store, row.id, outcome, targets=cycle.target_keys, validators=response_validators,
                        seen=seen, on_version=on_version)
-    if outcome.relayout and isinstance(seen, Fetched):
-        cycle.relayouts.setdefault(urlsplit(row.url).hostname or "", set()).add(seen.layout)
+        if relayout is not None:
+            cycle.store.record_operator_alerts((relayout,), tuple(t.key for t in cycle.admin_targets))
+    if relayout is not None:
+        crash_point("after_layout_changed")
+        cycle.report.alerts_created += 1
+    if outcome.verdict == Verdict.REMOVED:
+        crash_point("after_removed")
+    elif any(a.kind == Kind.RESTORED for a in outcome.alerts):
+        crash_point("after_restored")
     _count(cycle, row.url, outcome)
 
 
-def _report_relayouts(cycle: _Cycle) -> None:
-    """A site read in a new layout is one operator alert per host and layout, not one alert per article."""
-    for host, layouts in sorted(cycle.relayouts.items()):
-        detail = (f"{host}: articles are now read in a new page layout; what only the layout changed was "
-                  f"re-baselined quietly, changes a reader would see still alert. Check `monitor extract URL`.")
-        log.warning("operator: %s", detail)
-        if not (cycle.admin_targets and Kind.LAYOUT_CHANGED in cycle.settings.alert_kinds):
-            continue
-        alert = Alert(kind=Kind.LAYOUT_CHANGED, url=f"https://{host}/", title=host, detail=detail, created_at=now(),
-                      dedup_key=digest(host, Kind.LAYOUT_CHANGED, *sorted(layouts)))
-        cycle.store.record_operator_alerts((alert,), tuple(t.key for t in cycle.admin_targets))
-        cycle.report.alerts_created += 1
+def _relayout_alert(cycle: _Cycle, row: ArticleRow, seen: Fetched) -> Alert | None:
+    """A site read in a new layout is one operator alert per host and layout (not one per article), written
+    with the first article re-baselined in it: once that is stored, the next run no longer sees a new layout."""
+    host = urlsplit(row.url).hostname or ""
+    layouts = cycle.relayouts.setdefault(host, set())
+    if seen.layout in layouts:
+        return None
+    layouts.add(seen.layout)
+    detail = (f"{host}: articles are now read in a new page layout; what only the layout changed was "
+              f"re-baselined quietly, changes a reader would see still alert. Check `monitor extract URL`.")
+    log.warning("operator: %s", detail)
+    if not (cycle.admin_targets and Kind.LAYOUT_CHANGED in cycle.settings.alert_kinds):
+        return None
+    stamp = now()  # the day names the transition: a crash and re-run the same day cannot announce it twice
+    return Alert(kind=Kind.LAYOUT_CHANGED, url=f"https://{host}/", title=host, detail=detail, created_at=stamp,
+                 dedup_key=digest(host, Kind.LAYOUT_CHANGED, row.layout, seen.layout, stamp[:10]))
 
 
 def _count(cycle: _Cycle, url: str, outcome: Outcome) -> None:
