@@ -338,21 +338,23 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
 
 
 def _relayout_alert(cycle: _Cycle, row: ArticleRow, seen: Fetched) -> Alert | None:
-    """A site read in a new layout is one operator alert per host and layout (not one per article), written
+    """A site read in a new layout is one operator alert per host (not one per article or page type), written
     with the first article re-baselined in it: once that is stored, the next run no longer sees a new layout."""
     host = urlsplit(row.url).hostname or ""
     layouts = cycle.relayouts.setdefault(host, set())
-    if seen.layout in layouts:
-        return None
     layouts.add(seen.layout)
+    if len(layouts) > 1:
+        return None
     detail = (f"{host}: articles are now read in a new page layout; what only the layout changed was "
               f"re-baselined quietly, changes a reader would see still alert. Check `monitor extract URL`.")
     log.warning("operator: %s", detail)
     if not (cycle.admin_targets and Kind.LAYOUT_CHANGED in cycle.settings.alert_kinds):
         return None
-    stamp = now()  # the day names the transition: a crash and re-run the same day cannot announce it twice
+    # The day names the transition: the run that a crash cut short, run again that day, re-baselines the
+    # other articles (page types may each have their own layout) without a second alert.
+    stamp = now()
     return Alert(kind=Kind.LAYOUT_CHANGED, url=f"https://{host}/", title=host, detail=detail, created_at=stamp,
-                 dedup_key=digest(host, Kind.LAYOUT_CHANGED, row.layout, seen.layout, stamp[:10]))
+                 dedup_key=digest(host, Kind.LAYOUT_CHANGED, stamp[:10]))
 
 
 def _count(cycle: _Cycle, url: str, outcome: Outcome) -> None:
