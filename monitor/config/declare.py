@@ -97,7 +97,7 @@ BIND_MUST = 'HOST:PORT, e.g. "127.0.0.1:8650" ("" disables the web view)'
 def _bind(bind: str) -> None:
     """HOST:PORT for the web view, or "" for none; the host is checked against `web_token` when it starts."""
     host, sep, port = bind.rpartition(":")
-    if bind and (not sep or not host or not port.isdigit() or not 0 < int(port) < 65536):
+    if bind and (not sep or not host or not re.fullmatch(r"[0-9]{1,5}", port) or not 0 < int(port) < 65536):
         raise ValueError(f"must be {BIND_MUST}")
 
 
