@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from monitor.app.report import CycleReport
 from monitor.config import Settings
+from monitor.core.caps import cap_entry, cap_snapshot
 from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError, StoreError
 from monitor.core.exchange import Exchange
 from monitor.core.faults import crash_point
@@ -212,9 +213,12 @@ def _new_entries(cycle: _Cycle, fetcher: Fetcher, url: str, entries: list[FeedEn
     """On-topic entries not tracked yet: one per article identity (or feed guid), allowed hosts only."""
     fresh: dict[str, FeedEntry] = {}
     for entry in entries:
-        entry = replace(entry, url=fetch_url(entry.url))
+        entry = cap_entry(replace(entry, url=fetch_url(entry.url)))
         key = identity_key(entry.url)
-        if key in fresh or not (listing or matches_topic(entry, cycle.settings.topic)):
+        if key in fresh:  # another spelling of a link already met: keep the better one to fetch
+            fresh[key] = max(fresh[key], entry, key=lambda e: _spelling_rank(e.url, url))
+            continue
+        if not (listing or matches_topic(entry, cycle.settings.topic)):
             continue
         if cycle.store.article(entry.url) or (entry.entry_id and not listing
                                               and cycle.store.article_by_guid(entry.entry_id)):
@@ -226,6 +230,12 @@ def _new_entries(cycle: _Cycle, fetcher: Fetcher, url: str, entries: list[FeedEn
             continue
         fresh[key] = entry
     return list(fresh.values())
+
+
+def _spelling_rank(link: str, source: str) -> tuple[bool, bool, bool]:
+    """Of several spellings of one article's link: https first, then the feed's own host, then no trailing slash."""
+    parts, origin = urlsplit(link), urlsplit(source)
+    return parts.scheme == "https", parts.hostname == origin.hostname, not parts.path.endswith("/")
 
 
 def _new_post(cycle: _Cycle, entry: FeedEntry, *, listing: bool, announce: bool) -> None:
@@ -305,7 +315,7 @@ async def _check_article(cycle: _Cycle, fetcher: Fetcher, row: ArticleRow) -> No
             seen = NotModified()
         else:
             reading = read_article(response.text(), row.url)
-            snapshot = replace(reading.snapshot, source="live", captured_at=now())
+            snapshot = replace(cap_snapshot(reading.snapshot), source="live", captured_at=now())
             seen = Fetched(snapshot, layout=reading.layout, closed=reading.closed)
     except FetchError as exc:
         seen = Gone(str(exc)) if exc.status in (404, 410) else Failed(str(exc))
