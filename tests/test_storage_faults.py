@@ -121,6 +121,8 @@ def test_a_lock_held_by_another_program_ends_the_run_in_bounded_time_and_loses_n
         assert locked.returncode == 1, locked.stdout + locked.stderr
         line = one_error_line(locked.stderr)
         assert "locked" in line and str(db) in line, line
+        if moment == "mid-cycle":
+            assert "locked by another program (waited 3 s in all this run, lock_wait 3 s)" in line, line
         assert took < 20, f"lock_wait 3 s is a budget for the whole run, yet the run took {took:.0f} s"
         assert not first.messages and not second.messages, "nothing was recorded, so nothing may be sent"
 

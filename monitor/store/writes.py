@@ -84,6 +84,6 @@ class Writer:
             self.conn.execute(f"PRAGMA busy_timeout = {int(budget.remaining() * 1000)}")
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise storage_error(self.path, exc, budget) from None
-        finally:
             budget.spent += time.monotonic() - started
+            raise storage_error(self.path, exc, budget) from None
+        budget.spent += time.monotonic() - started
