@@ -24,6 +24,7 @@ from monitor.config import DEFAULT_GRACE, load_settings
 from monitor.core.errors import MonitorError
 from monitor.core.kinds import ALERT_KINDS, is_operator_kind
 from monitor.core.logs import configure_logging
+from monitor.core.numbers import seconds_value, whole_number
 from monitor.core.secrets import redact
 from monitor.notify.delivery import deliver_pending, send_samples, sends_in_flight, stdout_target
 from monitor.notify.routing import Routing, describe, settings_targets, tag_samples
@@ -72,7 +73,8 @@ def check(config_path: Path | None, dry_run: bool, due_only: bool) -> None:
     settings = load_settings(config_path)
     targets, admins = ([stdout_target()], []) if dry_run else settings_targets(settings)
     with (nullcontext() if dry_run else cycle_lock(settings.database),
-          _dry_run_store(settings.database) if dry_run else open_store(settings.database) as store):
+          _dry_run_store(settings.database) if dry_run else open_store(settings.database,
+                                                                       timeout=settings.lock_wait) as store):
         report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only, admin_targets=admins))
         record_cycle(store, report)
     _print_errors(report.errors)
@@ -91,14 +93,15 @@ def history(url: str, config_path: Path | None) -> None:
 
 @main.command()
 @click.argument("url")
-@click.argument("a", type=int, required=False)
-@click.argument("b", type=int, required=False)
+@click.argument("a", required=False)
+@click.argument("b", required=False)
 @config_option
 @_friendly_errors
-def diff(url: str, a: int | None, b: int | None, config_path: Path | None) -> None:
+def diff(url: str, a: str | None, b: str | None, config_path: Path | None) -> None:
     """Show what changed between versions A and B of an article (default: the last two)."""
+    first, second = (None if v is None else whole_number(v, "a version number") for v in (a, b))
     with open_store(load_settings(config_path).database, read_only=True) as store:
-        click.echo(diff_versions(store, url, a, b))
+        click.echo(diff_versions(store, url, first, second))
 
 
 @main.command()
@@ -125,13 +128,12 @@ def notify(config_path: Path | None, retry: bool, replay: str | None, due: bool)
     settings = load_settings(config_path)
     readers, admins = settings_targets(settings)
     targets = [*readers, *admins]
-    with cycle_lock(settings.database), open_store(settings.database) as store:
+    which = None if replay in (None, "all") else whole_number(replay, "--replay takes an alert id or 'all'")
+    with cycle_lock(settings.database), open_store(settings.database, timeout=settings.lock_wait) as store:
         queued = 0
         if replay is not None:
-            if replay != "all" and not replay.isdigit():
-                raise MonitorError(f"--replay takes an alert id or 'all', not {replay!r}")
             store.adopt_targets([(t.key, t.legacy_key, t.label) for t in targets])
-            queued = store.replay(None if replay == "all" else int(replay), readers=[t.key for t in readers],
+            queued = store.replay(which, readers=[t.key for t in readers],
                                   admins=[t.key for t in admins])
         report = asyncio.run(deliver_pending(store, targets, give_up_after=settings.max_attempts,
                                              backoff=settings.delivery_backoff,
@@ -261,19 +263,21 @@ def _dry_run_store(path: Path) -> Store:
 @config_option
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Log lines on stderr: text, or one JSON object per line (for containers).")
-@click.option("--grace", type=float, default=DEFAULT_GRACE, show_default=True,
+@click.option("--grace", default=str(DEFAULT_GRACE), show_default=True,
               help="Seconds a running cycle may take to finish after SIGTERM/SIGINT before it is cancelled.")
 @click.pass_context
 @_friendly_errors
-def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: float) -> None:
+def run(ctx: click.Context, config_path: Path | None, log_format: str, grace: str) -> None:
     """Run a cycle now and then every feed_interval seconds (+ jitter) until SIGTERM or Ctrl-C."""
     from monitor.service import run_service  # APScheduler, uvicorn, Starlette: only the service needs them
+
+    seconds = seconds_value(grace, "--grace takes seconds")
 
     verbose = int(ctx.find_root().params.get("verbose") or 0)
     configure_logging(log_format, logging.DEBUG if verbose >= 2 else logging.INFO)
     settings = load_settings(config_path)
     readers, admins = settings_targets(settings)
-    run_service(settings, readers, grace=grace, admin_targets=admins)
+    run_service(settings, readers, grace=seconds, admin_targets=admins)
     if sends_in_flight():
         # Apprise may hold non-daemon worker threads of its own; the store is closed and the
         # unfinished delivery is still pending in it, so leave now rather than wait them out.

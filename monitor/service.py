@@ -67,11 +67,15 @@ class Service:
             except StoreError as exc:
                 log.warning("cycle skipped: %s", exc, extra={"event": "cycle.skipped"})
                 return
+            self.store.lock_wait(self.settings.lock_wait)  # each cycle has its own wait budget
             try:
                 report = await run_cycle(self.settings, self.store, self.targets, due_only=True,
                                          admin_targets=self.admin_targets)
                 record_cycle(self.store, report)
                 self.cycles += 1
+            except StoreError as exc:  # a full disk, a lock held past lock_wait: one line; the next cycle redoes it
+                log.error("cycle failed: %s", exc, extra={"event": "cycle.failed"})
+                return
             except Exception:
                 log.exception("cycle failed", extra={"event": "cycle.failed"})
                 return
@@ -202,6 +206,6 @@ def run_service(
 ) -> None:
     """The blocking entry point for `monitor run`: open the store, serve, always close the store."""
     web_address(settings)  # refuse an unguarded public web_bind before the database is even opened
-    with open_store(settings.database) as store:
+    with open_store(settings.database, timeout=settings.lock_wait) as store:
         asyncio.run(serve(settings, store, targets, grace=grace, admin_targets=admin_targets))
     log.info("service stopped", extra={"event": "service.stopped"})

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from monitor.core.faults import POINTS
 from tests.conftest import REPO, run_monitor, write_config
-from tests.fixtures.articles import SEEDED, STILL_FLAWED
+from tests.fixtures.articles import ON_TOPIC, SEEDED, STILL_FLAWED
 from tests.receivers import JsonReceiver, squash
 from tests.replay import ReplaySite
-from tests.site import add_note, article_page, publish
+from tests.site import FEED_PATH, add_note, article_page, publish
 
 NOTE = "Update (4/4/2026): The first states deposited their instruments of ratification."
 
@@ -34,29 +38,94 @@ def _live_versions(db: Path, url: str) -> int:
         ).fetchone()[0])
 
 
-@pytest.mark.parametrize("point", ["after_fetch", "after_version", "before_send", "after_mark"])
+# -- the kill table: every crash point, each after a step a later run reads as "already handled" ------------
+
+Step = Callable[[ReplaySite], None]
+EXTRA = [dataclasses.replace(ON_TOPIC, path=f"{ON_TOPIC.path}-{i}", title=f"{ON_TOPIC.title} ({i})",
+                             node_id=ON_TOPIC.node_id + i) for i in range(1, 4)]
+
+
+def _remove(site: ReplaySite) -> None:
+    site.remove(STILL_FLAWED.path)
+
+
+def _new_posts(n: int) -> Step:
+    return lambda site: publish(site, [*SEEDED, *EXTRA[:n]])
+
+
+def _feed_fails(site: ReplaySite) -> None:
+    site.set(FEED_PATH, "down", status=500, content_type="text/plain")
+
+
+def _relayout(site: ReplaySite) -> None:
+    """A redesign: the body sits under other containers, and gains a line of chrome at its end."""
+    for a in SEEDED:
+        moved = dataclasses.replace(a, paragraphs=[*a.paragraphs, "Share this article with your friends."])
+        site.set(a.path, article_page(moved).replace('<body class="html ', '<body class="html redesign-two '))
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """What the site does before the killed run (after `earlier` steps, each followed by a quiet-enough check)."""
+
+    change: Step
+    said: tuple[str, ...]  # what each receiver holds at the end, in order (a word of each message)
+    config: dict[str, Any] = dataclasses.field(default_factory=dict)
+    earlier: tuple[Step, ...] = ()
+    admin: bool = False  # the receivers are notify_admin targets (operator alerts)
+
+
+NOTE_ADDED = Scenario(_add_note, (NOTE,))
+KILLS: dict[str, Scenario] = {
+    "after_fetch": NOTE_ADDED, "mid_warc": NOTE_ADDED, "after_warc": NOTE_ADDED, "after_version": NOTE_ADDED,
+    "before_send": NOTE_ADDED, "after_mark": NOTE_ADDED,
+    "after_new_post": Scenario(_new_posts(1), ("New post",)),
+    "after_removed": Scenario(_remove, ("Removed",), {"removed_after": 1}),
+    "after_restored": Scenario(lambda site: publish(site, SEEDED), ("Removed", "Back online"), {"removed_after": 1},
+                               earlier=(_remove,)),
+    "after_feed_state": Scenario(_feed_fails, ("Feed failing",), {"admin_after": 1}, admin=True),
+    "after_feed_flooded": Scenario(_new_posts(3), ("Feed flooded",), {"max_new_posts": 1}, admin=True),
+    "after_layout_changed": Scenario(_relayout, ("Layout changed",), admin=True),
+}
+
+
+def test_the_kill_table_covers_every_crash_point() -> None:
+    assert set(KILLS) == set(POINTS)
+
+
+@pytest.mark.parametrize("point", list(KILLS))
 def test_kill_9_anywhere_loses_nothing_and_sends_nothing_twice(tmp_path: Path, site: ReplaySite, point: str) -> None:
+    scenario = KILLS[point]
     first, second = JsonReceiver(), JsonReceiver()
     try:
-        cfg = write_config(tmp_path, site, [first.url("a"), second.url("b")])
+        urls = [first.url("a"), second.url("b")]
+        cfg = write_config(tmp_path, site, [] if scenario.admin else urls, quiet_days=100_000,
+                           **({"notify_admin": urls} if scenario.admin else {}), **scenario.config)
         assert run_monitor("check", config=cfg).returncode == 0
-        _add_note(site)
+        for step in scenario.earlier:
+            step(site)
+            assert run_monitor("check", config=cfg).returncode == 0
+        told = len(first.messages)
+        scenario.change(site)
 
         crashed = run_monitor("check", config=cfg, extra_env={"MONITOR_FAULT": point})
-        assert crashed.returncode == -9, f"the fault point {point} was reached and killed the process"
+        assert crashed.returncode == -9, f"the fault point {point} was not reached:\n{crashed.stdout}{crashed.stderr}"
         if point == "after_mark":
-            assert len(first.messages) + len(second.messages) == 1, "died right after the first recorded send"
+            assert len(first.messages) + len(second.messages) == told * 2 + 1, "died right after the first send"
 
         again = run_monitor("check", config=cfg)
         assert again.returncode == 0, again.stderr
-        assert len(first.messages) == 1 and len(second.messages) == 1, "each target got the alert exactly once"
-        assert NOTE in squash(first.messages[0]["message"]) and NOTE in squash(second.messages[0]["message"])
-        assert _live_versions(tmp_path / "monitor.sqlite3", STILL_FLAWED.url) == 2, "baseline + note, no duplicate"
+        for receiver in (first, second):
+            heard = [squash(m["title"] + " " + m["message"]) for m in receiver.messages]
+            assert len(heard) == len(scenario.said), f"each target hears each alert exactly once: {heard}"
+            assert all(word in text for word, text in zip(scenario.said, heard, strict=True)), heard
+        if scenario is NOTE_ADDED:
+            assert _live_versions(tmp_path / "monitor.sqlite3", STILL_FLAWED.url) == 2, "baseline + note, no duplicate"
         with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
         assert run_monitor("check", config=cfg).returncode == 0
-        assert len(first.messages) == 1 and len(second.messages) == 1
+        assert len(first.messages) == len(second.messages) == len(scenario.said), "and nothing later either"
     finally:
         first.close()
         second.close()

@@ -11,10 +11,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from monitor.app.context import Cycle, rules
+from monitor.app.context import Cycle, layout_alert, rules
+from monitor.core.caps import cap_snapshot
 from monitor.core.errors import ExtractError, FetchError
 from monitor.core.exchange import Exchange
 from monitor.core.faults import crash_point
+from monitor.core.kinds import Kind
 from monitor.core.model import Validators
 from monitor.decide.article import (
     Failed,
@@ -54,7 +56,6 @@ class Read:
 async def read(cycle: Cycle, fetcher: Fetcher, row: ArticleRow) -> Read:
     """Fetch and read one article's page (I/O only: nothing is decided or written)."""
     validators = row.validators if row.latest_source == "live" else Validators()
-    cycle.report.articles_checked += 1
     item = Read(row, Failed("not fetched"))
     try:
         response = await fetcher.get(row.url, validators)
@@ -75,7 +76,7 @@ async def read(cycle: Cycle, fetcher: Fetcher, row: ArticleRow) -> Read:
             reading = read_article(html, row.url, cycle.settings.sites, previous=latest.snapshot if latest else None)
         if reading.fallback:
             cycle.fallbacks[item.host] = cycle.fallbacks.get(item.host, 0) + 1
-        snapshot = replace(reading.snapshot, source="live", captured_at=now())
+        snapshot = replace(cap_snapshot(reading.snapshot), source="live", captured_at=now())
         item.seen = Fetched(snapshot, layout=reading.layout, closed=reading.closed)
     except FetchError as exc:
         item.seen = Gone(str(exc)) if exc.status in (404, 410) else Failed(str(exc))
@@ -104,9 +105,7 @@ def judge(cycle: Cycle, item: Read) -> None:
     # The capture's WARC records are written (fsync) before the version, indexed in its transaction.
     capture = cycle.archive.capture(row.id, row.url, item.exchange, version=outcome.version is not None,
                                     unchanged=outcome.verdict == Verdict.UNCHANGED) if cycle.archive else nullcontext()
-    with capture as on_version:
-        record_outcome(cycle.store, row.id, outcome, targets=cycle.target_keys, validators=item.validators,
-                       seen=seen, on_version=on_version)
+    met = ""
     if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:
         cycle.layouts.setdefault(item.host, set()).add(seen.layout)
         moved = bool(known.layout and seen.layout and known.layout != seen.layout)  # whatever the text did
@@ -114,6 +113,19 @@ def judge(cycle: Cycle, item: Read) -> None:
             met = seen.layout if moved else f"shift {item.shape}"
             layouts = cycle.relayouts.setdefault(item.host, {})
             layouts[met] = layouts.get(met, 0) + 1
+    relayout = layout_alert(cycle, item.host, met) if met else None
+    with capture as on_version, cycle.store.write():  # one transaction: the outcome and the operator's alert
+        record_outcome(cycle.store, row.id, outcome, targets=cycle.target_keys, validators=item.validators,
+                       seen=seen, on_version=on_version)
+        if relayout is not None:
+            cycle.store.record_operator_alerts((relayout,), cycle.admin_keys)
+    if relayout is not None:
+        crash_point("after_layout_changed")
+        cycle.report.alerts_created += 1
+    if outcome.verdict == Verdict.REMOVED:
+        crash_point("after_removed")
+    elif any(a.kind == Kind.RESTORED for a in outcome.alerts):
+        crash_point("after_restored")
     _count(cycle, row.url, outcome)
 
 

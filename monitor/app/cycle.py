@@ -19,7 +19,7 @@ from monitor.app.report import CycleReport
 from monitor.app.sites import report_relayouts, see_sites_together
 from monitor.app.wayback import submit_to_wayback
 from monitor.config import Settings
-from monitor.core.errors import SeedError
+from monitor.core.errors import SeedError, StoreError
 from monitor.core.kinds import Origin
 from monitor.decide.compare import compare
 from monitor.decide.policy import is_due
@@ -28,7 +28,7 @@ from monitor.notify.routing import Routing
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
 from monitor.store.archive import open_archive
-from monitor.store.database import Store, article_facts
+from monitor.store.database import ArticleRow, Store, article_facts
 from monitor.store.sites import known_layouts
 
 _Cycle = Cycle
@@ -47,6 +47,8 @@ async def run_cycle(
     admins = routing.operator_targets() if routing else admin_targets or []
     cycle = _Cycle(settings, store, targets, CycleReport(), admins, archive=open_archive(settings, store),
                    routing=routing)
+    cycle.report.budget = settings.cycle_budget or settings.feed_interval
+    deadline = asyncio.get_running_loop().time() + cycle.report.budget
     import_seeds(cycle)
     store.track_all(settings.articles, Origin.CONFIG)
     async with Fetcher(settings) as fetcher:
@@ -66,13 +68,7 @@ async def run_cycle(
             if row.layout:
                 cycle.known_layouts.setdefault((urlsplit(row.url).hostname or "").lower(), set()).add(row.layout)
         # Every page is read before any is judged: a site's articles are seen together (chrome, redesigns).
-        reads = await asyncio.gather(*(read(cycle, fetcher, row) for row in rows), return_exceptions=True)
-        done = []
-        for row, item in zip(rows, reads, strict=True):
-            if isinstance(item, BaseException):
-                _unexpected(cycle, row.url, item)
-            else:
-                done.append(item)
+        done = await _read_within_budget(cycle, fetcher, rows, deadline)
         see_sites_together(cycle, done)
         for item in done:
             await _guarded(cycle, item.row.url, _judged(cycle, item))
@@ -94,6 +90,32 @@ async def run_cycle(
     return cycle.report
 
 
+async def _read_within_budget(cycle: _Cycle, fetcher: Fetcher, rows: list[ArticleRow], deadline: float) -> list[Read]:
+    """Read the articles until the cycle's budget runs out; those not read by then are left for the next cycle
+    (nothing is written while reading: cancelling costs nothing, and it is not a failure)."""
+    tasks = [asyncio.ensure_future(read(cycle, fetcher, row)) for row in rows]
+    if not tasks:
+        return []
+    remaining = max(0.0, deadline - asyncio.get_running_loop().time())
+    _, late = await asyncio.wait(tasks, timeout=remaining)
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
+    done: list[Read] = []
+    for row, task in zip(rows, tasks, strict=True):
+        if task in late:
+            continue
+        if (error := task.exception()) is not None:
+            _unexpected(cycle, row.url, error)
+        else:
+            done.append(task.result())
+    cycle.report.deferred = len(late)
+    cycle.report.articles_checked += len(tasks) - len(late)
+    if late:
+        log.warning("cycle budget of %g s spent: %d articles left for the next cycle", cycle.report.budget, len(late))
+    return done
+
+
 async def _guarded(cycle: _Cycle, where: str, step: Coroutine[Any, Any, None]) -> None:
     """One feed or article that fails in a way nobody foresaw is an error line, not the end of the cycle."""
     try:
@@ -103,7 +125,9 @@ async def _guarded(cycle: _Cycle, where: str, step: Coroutine[Any, Any, None]) -
 
 
 def _unexpected(cycle: _Cycle, where: str, exc: BaseException) -> None:
-    if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit, a simulated crash: not ours to swallow
+    # KeyboardInterrupt, SystemExit, a simulated crash: not ours to swallow; a storage fault (full disk, a lock
+    # held past lock_wait) ends the cycle: nothing more could be recorded.
+    if not isinstance(exc, Exception) or isinstance(exc, StoreError):
         raise exc
     log.debug("unexpected failure in %s", where, exc_info=exc)
     cycle.error(where, f"unexpected error ({type(exc).__name__}: {str(exc)[:200]})")

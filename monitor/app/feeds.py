@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from monitor.app.context import Cycle, log, rules
 from monitor.config import Settings, TopicRules
 from monitor.config.declare import site_topic
+from monitor.core.caps import cap_entry
 from monitor.core.errors import FeedError, FetchError
 from monitor.core.faults import crash_point
 from monitor.core.identity import fetch_url, identity_key
@@ -84,9 +86,12 @@ def _new_entries(cycle: Cycle, fetcher: Fetcher, source: Source, entries: list[F
     fresh: dict[str, FeedEntry] = {}
     listing = source.listing
     for entry in entries:
-        entry = replace(entry, url=fetch_url(entry.url))
+        entry = cap_entry(replace(entry, url=fetch_url(entry.url)))
         key = identity_key(entry.url)
-        if key in fresh or not (listing or matches_topic(entry, source.topic)):
+        if key in fresh:  # another spelling of a link already met: keep the better one to fetch
+            fresh[key] = max(fresh[key], entry, key=lambda e: _spelling_rank(e.url, source.url))
+            continue
+        if not (listing or matches_topic(entry, source.topic)):
             continue
         if cycle.store.article(entry.url) or (entry.entry_id and not listing
                                               and cycle.store.article_by_guid(entry.entry_id)):
@@ -142,6 +147,16 @@ def _record_poll(
         alerts = (*alerts, extra)
         cycle.report.alerts_created += 1
     cycle.store.record_feed(url, validators, error, health=health, alerts=alerts, targets=cycle.admin_keys)
+    if event is not None:
+        crash_point("after_feed_state")
+    if extra is not None:
+        crash_point("after_feed_flooded")
+
+
+def _spelling_rank(link: str, source: str) -> tuple[bool, bool, bool]:
+    """Of several spellings of one article's link: https first, then the feed's own host, then no trailing slash."""
+    parts, origin = urlsplit(link), urlsplit(source)
+    return parts.scheme == "https", parts.hostname == origin.hostname, not parts.path.endswith("/")
 
 
 def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings) -> str:

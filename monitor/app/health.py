@@ -29,9 +29,17 @@ def health_status(
     return age <= limit, f"last cycle finished {age:.0f} s ago (limit {limit:.0f} s)"
 
 
+OVERRAN = "overran"
+
+
 def cycle_outcome(report: CycleReport) -> str:
-    """A cycle that ran is alive even with errors (eff.org down is not our fault); the count says how it went."""
-    return "ok" if not report.errors else f"{len(report.errors)} errors"
+    """A cycle that ran is alive even with errors (eff.org down is not our fault); the count says how it went.
+    A cycle that ran out of its time budget says so first: that is the operator's to look at."""
+    outcome = "ok" if not report.errors else f"{len(report.errors)} errors"
+    if report.deferred:
+        return (f"{OVERRAN} its {report.budget:g} s cycle_budget, {report.deferred} articles left for the next "
+                f"cycle; {outcome}")
+    return outcome
 
 
 def record_cycle(store: Store, report: CycleReport, finished: dt.datetime | None = None) -> None:
@@ -58,4 +66,6 @@ def check_health(settings: Settings, now: dt.datetime | None = None) -> tuple[bo
         return False, str(exc)
     finished, outcome = (record.finished, record.outcome) if record else (None, None)
     ok, reason = health_status(finished, now or dt.datetime.now(dt.UTC), settings.feed_interval, settings.jitter)
+    if outcome and outcome.startswith(OVERRAN):  # alive, but not keeping up: unhealthy until a cycle fits again
+        ok = False
     return ok, f"{reason}, outcome {outcome}" if outcome else reason

@@ -22,10 +22,14 @@ class CycleReport:
     alerts_failed: int = 0
     requests: int = 0
     bytes_received: int = 0
+    deferred: int = 0  # articles left for the next cycle: the cycle's time budget ran out first
+    budget: float = 0.0  # that budget, in seconds
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         later = f" ({self.not_due} not due yet)" if self.not_due else ""
+        if self.deferred:
+            later += f" ({self.deferred} left for the next cycle: over the {self.budget:g} s cycle_budget)"
         return (
             f"checked {self.articles_checked} articles{later} and {self.feeds_polled} feeds: "
             f"{self.changes} changes, {self.new_posts} new posts, {self.alerts_created} alerts created, "

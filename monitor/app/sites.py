@@ -10,16 +10,12 @@ from dataclasses import replace
 
 from monitor.app.articles import Read, known_of
 from monitor.app.context import Cycle, log
-from monitor.core.kinds import Kind
-from monitor.core.model import Alert
-from monitor.core.text import digest
 from monitor.decide.article import Failed, Fetched
 from monitor.decide.chrome import learn_chrome, paragraph_keys, strip_chrome
 from monitor.decide.compare import compare
 from monitor.decide.layout import shift_shape
 from monitor.sources.extract import MIN_BODY_WORDS
 from monitor.store import sites as store_sites
-from monitor.store.database import now
 
 CHROME_ONLY = "the page holds only what many of the site's pages hold (its chrome), not this article's text"
 
@@ -33,6 +29,9 @@ def see_sites_together(cycle: Cycle, reads: list[Read]) -> None:
     for host, items in sorted(hosts.items()):
         _drop_chrome(cycle, host, items)
         _mark_shifts(cycle, [i for i in items if isinstance(i.seen, Fetched)])
+        # How many of the host's articles this cycle met in a new layout (the operator's alert names it).
+        cycle.moving[host] = sum(1 for i in items if isinstance(i.seen, Fetched) and (i.shape or (
+            i.row.layout and i.seen.layout and i.seen.layout != i.row.layout)))
 
 
 def _drop_chrome(cycle: Cycle, host: str, items: list[Read]) -> None:
@@ -97,13 +96,7 @@ def report_relayouts(cycle: Cycle) -> None:
                if generic else "")
         detail = (f"{host}: {total} articles are now read in a new page layout{how}; what only the layout changed "
                   f"was re-baselined quietly, changes a reader would see still alert. Check `monitor extract URL`.")
-        log.warning("operator: %s", detail)
-        if not (cycle.admin_targets and Kind.LAYOUT_CHANGED in cycle.settings.alert_kinds):
-            continue
-        alert = Alert(kind=Kind.LAYOUT_CHANGED, url=f"https://{host}/", title=host, detail=detail, created_at=now(),
-                      dedup_key=digest(host, Kind.LAYOUT_CHANGED, *sorted(new)))
-        cycle.store.record_operator_alerts((alert,), cycle.admin_keys)
-        cycle.report.alerts_created += 1
+        log.warning("operator: %s", detail)  # the alert itself went out with the first such article
     for host, layouts in sorted(cycle.layouts.items()):
         if layouts - cycle.known_layouts.get(host, set()):
             store_sites.save_layouts(cycle.store, host, layouts)

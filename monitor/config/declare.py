@@ -67,7 +67,7 @@ BIND_MUST = 'HOST:PORT, e.g. "127.0.0.1:8650" ("" disables the web view)'
 def _bind(bind: str) -> None:
     """HOST:PORT for the web view, or "" for none; the host is checked against `web_token` when it starts."""
     host, sep, port = bind.rpartition(":")
-    if bind and (not sep or not host or not port.isdigit() or not 0 < int(port) < 65536):
+    if bind and (not sep or not host or not re.fullmatch(r"[0-9]{1,5}", port) or not 0 < int(port) < 65536):
         raise ValueError(f"must be {BIND_MUST}")
 
 
@@ -174,6 +174,13 @@ class Settings:
     max_host_wait: float | None = setting(
         None, "seconds one cycle may spend waiting on one host's spacing (`host_delay`, Crawl-delay); past it the "
         "host's remaining pages wait for the next cycle", shown_default="`feed_interval`", gt=0, le=7 * DAY)
+    cycle_budget: float | None = setting(
+        None, "seconds one cycle may spend checking articles; past it the articles not done yet are left for the "
+        "next cycle (not failures), and `monitor health` reports the overrun", shown_default="`feed_interval`",
+        gt=0, le=7 * DAY)
+    lock_wait: float = setting(
+        30.0, "seconds a run (a `check`, one service cycle) may wait, in total, for another program's lock on the "
+        "database; past it the run ends with one `error:` line and the next run redoes the work", gt=0, le=HOUR)
     retry_backoff: float = setting(
         2.0, "seconds before the one retry, within a cycle, of a 5xx, timeout or network error", ge=0, le=HOUR)
     delivery_backoff: float = setting(

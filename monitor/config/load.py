@@ -130,6 +130,8 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
 def _env_value(d: Declared, value: str, where: str) -> Any:
     text = value.strip()
     if d.kind in ("number", "count"):
+        if not text.isascii():  # "٣" or "²": int() and float() would take or choke on them; the model refuses
+            return text
         try:
             return int(text)
         except ValueError:  # not a whole number (or one of more than 4300 digits)

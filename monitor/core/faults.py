@@ -9,7 +9,13 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("after_fetch", "mid_warc", "after_warc", "after_version", "before_send", "after_mark")
+# Each point follows a step that makes a later run believe "already handled" (or sits inside one), so a
+# kill there proves that step commits with its alerts: tests/test_reliability.py kills at every one.
+POINTS = (
+    "after_fetch", "mid_warc", "after_warc", "after_version", "before_send", "after_mark",
+    "after_new_post", "after_removed", "after_restored", "after_feed_state", "after_feed_flooded",
+    "after_layout_changed",
+)
 
 
 def crash_point(name: str) -> None:

@@ -100,12 +100,16 @@ async def deliver_pending(
         for batch in batches:
             crash_point("before_send")
             message = batch[0][1] if len(batch) == 1 else digest_message([m for _, m in batch])
-            ok, error = await _send(target, message, echo)
-            for pending, _ in batch:
-                retry_at = None if ok else _later(min(backoff * 2 ** pending.attempts, MAX_BACKOFF))
-                store.mark_delivery(pending.alert_id, pending.target, ok=ok, error=error,
-                                    give_up_after=give_up_after, retry_at=retry_at)
-                crash_point("after_mark")
+            # The write lock is ours before the message leaves: a lock another program holds (past lock_wait)
+            # ends the run before the send, never between a send and its record, so nothing goes out twice.
+            with store.write():
+                ok, error = await _send(target, message, echo)
+                for pending, _ in batch:
+                    retry_at = None if ok else _later(min(backoff * 2 ** pending.attempts, MAX_BACKOFF))
+                    store.mark_delivery(pending.alert_id, pending.target, ok=ok, error=error,
+                                        give_up_after=give_up_after, retry_at=retry_at)
+            crash_point("after_mark")
+            for _ in batch:
                 if ok:
                     report.sent += 1
                 else:

@@ -269,7 +269,7 @@ class Archive:
                 except OSError as exc:
                     log.error("archive: could not write a revisit of %s (%s)", url, exc)
         try:
-            with self.conn:
+            with self.store.write():
                 self._index(placed, article_id, version_id, "unchanged")
                 self.conn.execute(
                     "INSERT INTO archive_unchanged (version_id, checks, last_checked) VALUES (?, 1, ?)"

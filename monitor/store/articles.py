@@ -15,9 +15,10 @@ from monitor.core.model import Alert, Snapshot, Validators
 from monitor.core.serial import snapshot_from_json, to_json
 from monitor.store.outbox import AlertTargets, insert_alerts
 from monitor.store.rows import ArticleRow, VersionRow, article_row, now
+from monitor.store.writes import Writer
 
 
-class ArticlesMixin:
+class ArticlesMixin(Writer):
     """The Store's articles and versions; every write method is one transaction."""
 
     conn: sqlite3.Connection
@@ -53,7 +54,7 @@ class ArticlesMixin:
     ) -> ArticleRow:
         """A post first seen in a feed and its announcement, in one transaction: tracked means told."""
         stamp = now()
-        with self.conn:
+        with self.write():
             cur = self.conn.execute(
                 "INSERT OR IGNORE INTO articles (url, identity, title, origin, first_seen, guid)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -68,7 +69,7 @@ class ArticlesMixin:
     def track_all(self, urls: tuple[str, ...], origin: str, title: str = "") -> None:
         """Track URLs not tracked yet, in one transaction (the config's list: one commit, not one per URL)."""
         stamp = now()
-        with self.conn:
+        with self.write():
             self.conn.executemany(
                 "INSERT OR IGNORE INTO articles (url, identity, title, origin, first_seen) VALUES (?, ?, ?, ?, ?)",
                 ((fetch_url(url), identity_key(url), title, origin, stamp) for url in urls),
@@ -78,7 +79,7 @@ class ArticlesMixin:
         self, article_id: int, *, validators: Validators | None = None, error: str | None = None,
         missing_count: int | None = None, layout: str | None = None, closed: bool | None = None,
     ) -> None:
-        with self.conn:
+        with self.write():
             _note_reading(self.conn, article_id, layout, closed)
             self.conn.execute(
                 "UPDATE articles SET last_checked = ?, last_error = ?,"
@@ -148,7 +149,7 @@ class ArticlesMixin:
     ) -> int:
         """The new version, its alerts and their pending deliveries, and the check itself: all or nothing."""
         stamp = now()
-        with self.conn:
+        with self.write():
             _note_reading(self.conn, article_id, layout, closed)
             seq = self.conn.execute(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE article_id = ?", (article_id,)
@@ -191,7 +192,7 @@ class ArticlesMixin:
     ) -> None:
         """Alerts without a new version (new post, removed, restored), with the article's state."""
         stamp = now()
-        with self.conn:
+        with self.write():
             insert_alerts(self.conn, article_id, None, alerts, targets, stamp)
             self.conn.execute(
                 "UPDATE articles SET last_checked = ?, removed = COALESCE(?, removed),"

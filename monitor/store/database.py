@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,7 @@ from monitor.store.rows import (
 )
 from monitor.store.schema import check_ours, migrate
 from monitor.store.state import StateMixin
+from monitor.store.writes import DEFAULT_LOCK_WAIT, WaitBudget
 
 __all__ = [
     "AlertRow", "ArticleRow", "CycleRecord", "FailedDelivery", "HostState", "OrphanedDelivery", "PendingDelivery",
@@ -44,9 +46,10 @@ __all__ = [
 class Store(ArticlesMixin, OutboxMixin, StateMixin):
     """The open database; every write method is one transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, wait: WaitBudget | None = None) -> None:
         self.conn = conn
         self.path = path
+        self.wait = wait or WaitBudget()
 
     def close(self) -> None:
         self.conn.close()
@@ -60,14 +63,16 @@ class Store(ArticlesMixin, OutboxMixin, StateMixin):
         self.close()
 
 
-def open_store(path: Path, *, read_only: bool = False, timeout: float = 30) -> Store:
+def open_store(path: Path, *, read_only: bool = False, timeout: float = DEFAULT_LOCK_WAIT) -> Store:
     """Open (creating if needed) the database; StoreError with a one-line reason when we cannot.
 
     A file that is not ours is refused before anything (even the journal mode) is written to it.
-    `timeout`: seconds to wait for a lock another process holds.
+    `timeout`: seconds this run may wait, in total, for locks another process holds (opening included).
     """
     if read_only and not path.exists():
         raise StoreError(f"{path}: database not found (run `monitor check` first)")
+    wait = WaitBudget(timeout)
+    started = time.monotonic()
     try:
         if read_only:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
@@ -88,7 +93,8 @@ def open_store(path: Path, *, read_only: bool = False, timeout: float = 30) -> S
         raise StoreError(f"{path}: cannot use database ({exc})") from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot create database ({exc.strerror})") from None
-    return Store(conn, path)
+    wait.spent = time.monotonic() - started
+    return Store(conn, path, wait)
 
 
 def memory_copy(store: Store) -> Store:
@@ -102,9 +108,12 @@ def memory_copy(store: Store) -> Store:
 @contextmanager
 def cycle_lock(db_path: Path) -> Iterator[None]:
     """One cycle per database at a time: a second `monitor check` says so instead of racing."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = db_path.with_name(db_path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # an unwritable directory, a path through a file: one line, not a traceback
+        raise StoreError(f"{lock_path}: cannot create the cycle lock ({exc.strerror or exc})") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

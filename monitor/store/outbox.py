@@ -17,6 +17,7 @@ from monitor.core.model import Alert
 from monitor.core.secrets import scrub
 from monitor.core.serial import alert_from_json, to_json
 from monitor.store.rows import AlertRow, FailedDelivery, OrphanedDelivery, PendingDelivery, now
+from monitor.store.writes import Writer
 
 MAX_RETRY_WAIT = 6 * 3600.0  # the longest delivery backoff (notify.delivery caps it there)
 
@@ -63,7 +64,7 @@ def _alert_row(row: sqlite3.Row) -> AlertRow:
 _ALERT_COLUMNS = "SELECT id, created_at, article_id, payload FROM alerts"
 
 
-class OutboxMixin:
+class OutboxMixin(Writer):
     """The Store's alerts and deliveries; every write method is one transaction."""
 
     conn: sqlite3.Connection
@@ -71,7 +72,7 @@ class OutboxMixin:
     # -- alerts --------------------------------------------------------------------------
     def record_operator_alerts(self, alerts: tuple[Alert, ...], targets: AlertTargets) -> None:
         """Operator alerts about no one article (a site's new layout), each written once (dedup key)."""
-        with self.conn:
+        with self.write():
             insert_alerts(self.conn, None, None, alerts, targets, now())
 
     def alerts(self) -> list[AlertRow]:
@@ -107,7 +108,7 @@ class OutboxMixin:
     def adopt_targets(self, targets: Sequence[tuple[str, str, str]]) -> None:
         """Record the configured targets as (key, legacy key, label); deliveries stored under a legacy key
         (a hash of the exact URL, before identities) move to the target's key, in one transaction."""
-        with self.conn:
+        with self.write():
             for key, legacy, label in targets:
                 _keys([key])
                 if legacy != key:
@@ -142,7 +143,7 @@ class OutboxMixin:
     def mark_delivery(self, alert_id: int, target: str, *, ok: bool, error: str | None = None,
                       give_up_after: int = 10, retry_at: str | None = None) -> None:
         """One attempt's outcome: sent, pending again from `retry_at`, or failed for good after enough tries."""
-        with self.conn:
+        with self.write():
             self.conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt = ?,"
                 " status = CASE WHEN ? THEN 'sent' WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,"
@@ -158,7 +159,7 @@ class OutboxMixin:
         current = _keys([*readers, *admins])
         marks = ",".join("?" * len(current))
         which = " AND (? IS NULL OR d.alert_id = ?)"
-        with self.conn:
+        with self.write():
             queued = self.conn.execute(
                 "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt = NULL"
                 f" WHERE status = 'failed' AND target IN ({marks})" + which.replace("d.", ""),

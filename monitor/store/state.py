@@ -12,12 +12,13 @@ from monitor.core.model import Alert, Validators
 from monitor.decide.watchdog import FeedHealth
 from monitor.store.outbox import AlertTargets, insert_alerts
 from monitor.store.rows import CycleRecord, HostState, now
+from monitor.store.writes import Writer
 
 LAST_FINISHED = "last_cycle_finished"
 LAST_OUTCOME = "last_cycle_outcome"
 
 
-class StateMixin:
+class StateMixin(Writer):
     """The Store's feeds, hosts and service record; every write method is one transaction."""
 
     conn: sqlite3.Connection
@@ -43,7 +44,7 @@ class StateMixin:
         health: FeedHealth | None = None, alerts: tuple[Alert, ...] = (), targets: AlertTargets = (),
     ) -> None:
         """The poll's outcome, the feed's operator state and any operator alert: one transaction."""
-        with self.conn:
+        with self.write():
             insert_alerts(self.conn, None, None, alerts, targets, now())
             self.conn.execute(
                 "INSERT INTO feeds (url, etag, last_modified, last_fetched, baseline_done, last_error)"
@@ -75,7 +76,7 @@ class StateMixin:
         return state
 
     def save_host_state(self, robots: dict[str, tuple[str, float]], blocked: dict[str, float]) -> None:
-        with self.conn:
+        with self.write():
             for host in set(robots) | set(blocked):
                 body, fetched = robots.get(host, (None, None))
                 self.conn.execute(
@@ -89,7 +90,7 @@ class StateMixin:
     # -- the service's record of its cycles -------------------------------------------------
     def record_cycle(self, finished: dt.datetime, outcome: str) -> None:
         """When the last cycle finished and how it went, in one transaction of its own."""
-        with self.conn:
+        with self.write():
             self.conn.executemany(
                 "INSERT INTO service_state (key, value) VALUES (?, ?)"
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +21,21 @@ from monitor.web import routes
 from monitor.web.security import SecurityHeaders, TokenGate
 
 HERE = Path(__file__).resolve().parent
+
+
+class RowId(Convertor[int]):
+    """An id in a path: up to 18 ASCII digits (any SQLite integer), so a 25-digit id is a 404, never a 500."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+register_url_convertor("rowid", RowId())
 
 
 def _templates() -> Jinja2Templates:
@@ -41,9 +57,9 @@ def create_app(settings: Settings, *, cycles: Callable[[], int] | None = None) -
     app = Starlette(
         routes=[
             Route("/", routes.index, name="index"),
-            Route("/article/{id:int}", routes.article, name="article"),
-            Route("/article/{id:int}/diff/{a:int}/{b:int}", routes.diff, name="diff"),
-            Route("/article/{id:int}/version/{seq:int}.warc.gz", routes.warc, name="warc"),
+            Route("/article/{id:rowid}", routes.article, name="article"),
+            Route("/article/{id:rowid}/diff/{a:rowid}/{b:rowid}", routes.diff, name="diff"),
+            Route("/article/{id:rowid}/version/{seq:rowid}.warc.gz", routes.warc, name="warc"),
             Route("/changes.atom", routes.changes_atom, name="atom"),
             Route("/api/changes", routes.api_changes, name="api_changes"),
             Route("/api/articles", routes.api_articles, name="api_articles"),

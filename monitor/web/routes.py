@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 from monitor.app.health import check_health
 from monitor.config import Settings
 from monitor.core.kinds import ORIGIN_LABELS
+from monitor.core.numbers import NumberError, whole_number
 from monitor.store.archive import archive_dir
 from monitor.store.database import Store, open_store
 from monitor.store.wacz import version_warc
@@ -108,13 +109,21 @@ def changes_atom(request: Request) -> Response:
 
 
 def _limit(request: Request) -> int:
-    raw = request.query_params.get("limit", "100")
-    return max(1, min(int(raw), 1000)) if raw.isdigit() else 100
+    """?limit=N: ASCII digits from 1 to 1000 (NumberError otherwise, a 400: "²" or "١٠" is not a limit)."""
+    return whole_number(request.query_params.get("limit", "100"), "limit must be", low=1, high=1000)
+
+
+def bad_request(exc: NumberError) -> Response:
+    return JSONResponse({"error": str(exc)}, status_code=400)
 
 
 def api_changes(request: Request) -> Response:
+    try:
+        limit = _limit(request)
+    except NumberError as exc:
+        return bad_request(exc)
     with reading(request) as store:
-        entries = views.changes(store, limit=_limit(request))
+        entries = views.changes(store, limit=limit)
     return JSONResponse({"changes": [dataclasses.asdict(e) for e in entries]})
 
 

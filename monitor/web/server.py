@@ -31,7 +31,7 @@ def web_address(settings: Settings, bind: str | None = None) -> tuple[str, int] 
         return None
     host, _, port = value.rpartition(":")
     host = host.strip("[]")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not host or not (port.isascii() and port.isdigit()) or len(port) > 5 or not 0 < int(port) < 65536:
         raise ConfigError(f"{settings.source}: 'web_bind' must be HOST:PORT, e.g. 127.0.0.1:8650")
     if not is_loopback(host) and not settings.web_token:
         raise ConfigError(f"{settings.source}: web_bind {value} is not a loopback address: set web_token "
