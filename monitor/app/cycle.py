@@ -13,6 +13,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from monitor.app.plan import answer_plan, articles_to_check, record_feed_signals
+from monitor.app.progress import Progress, counted
 from monitor.app.report import CycleReport
 from monitor.config import Settings
 from monitor.core.errors import ExtractError, FeedError, FetchError, SeedError
@@ -36,14 +38,14 @@ from monitor.decide.article import (
     new_post_alert,
 )
 from monitor.decide.compare import compare
-from monitor.decide.policy import is_due, parse_when
+from monitor.decide.policy import parse_when
 from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
 from monitor.notify.delivery import Target, deliver_pending
 from monitor.sources.extract import extract_article, extract_teasers
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
-from monitor.store.database import ArticleRow, Store, article_facts, now
+from monitor.store.database import ArticleRow, Store, now
 from monitor.store.outcomes import record_outcome
 
 log = logging.getLogger(__name__)
@@ -69,13 +71,14 @@ class _Cycle:
 
 async def run_cycle(
     settings: Settings, store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None,
-    due_only: bool = False, admin_targets: list[Target] | None = None,
+    due_only: bool = False, admin_targets: list[Target] | None = None, progress: Progress | None = None,
 ) -> CycleReport:
     """Run one full cycle; errors of single feeds or articles are reported, never raised.
 
-    `due_only` applies the re-check policy (the service, `check --due`); otherwise every
-    tracked article is fetched (a one-off `check` means "look now").
+    `due_only` applies the re-check schedule and the host budget (the service, `check --due`);
+    otherwise every tracked article is fetched (a one-off `check` means "look now").
     """
+    started = dt.datetime.now(dt.UTC)
     cycle = _Cycle(settings, store, targets, CycleReport(), admin_targets or [])
     import_seeds(cycle)
     store.track_all(settings.articles, "config")
@@ -88,13 +91,16 @@ async def run_cycle(
             await _guarded(cycle, f"feed {url}", _poll_source(cycle, fetcher, url, listing=False))
         for url in settings.listings:
             await _guarded(cycle, f"listing {url}", _poll_source(cycle, fetcher, url, listing=True))
-        rows = store.articles()
-        if due_only:
-            now = dt.datetime.now(dt.UTC)
-            due = [r for r in rows if is_due(article_facts(r), now, settings.recheck)]
-            cycle.report.not_due = len(rows) - len(due)
-            rows = due
-        await asyncio.gather(*(_guarded(cycle, row.url, _check_article(cycle, fetcher, row)) for row in rows))
+        # -- the schedule (monitor/app/plan.py): which articles, in what order, within each host's budget --
+        before = dict(fetcher.requests_by_host)
+        rows, cycle.report.not_due = articles_to_check(store, settings, before, due_only=due_only)
+        progress = progress or Progress()
+        progress.start([r.url for r in rows], lambda host: max(settings.host_delay, fetcher.robots.crawl_delay(host))
+                       / settings.host_concurrency)
+        await asyncio.gather(*(counted(progress, row.url, _guarded(cycle, row.url, _check_article(cycle, fetcher, row)))
+                               for row in rows))
+        answer_plan(store, rows, started, before, fetcher.requests_by_host)
+        # -- end of the schedule --
         cycle.report.requests = fetcher.requests
         cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(fetcher.robots.bodies, fetcher.blocked_until)
@@ -174,6 +180,7 @@ async def _poll_source(cycle: _Cycle, fetcher: Fetcher, url: str, *, listing: bo
     newest = max(filter(None, (parse_when(e.published) for e in entries)), default=None)
     flood = _flood_alert(cycle, url, fresh[limit:], limit) if len(fresh) > limit else None
     _record_poll(cycle, url, response.validators, None, newest=newest, extra=flood)
+    record_feed_signals(cycle.store, url, entries)  # a tracked entry whose text changed: its page is due now
 
 
 def _new_entries(cycle: _Cycle, fetcher: Fetcher, url: str, entries: list[FeedEntry], *,

@@ -11,6 +11,7 @@ eff.org identities.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import email.utils
@@ -112,6 +113,7 @@ class Fetcher:
         self._robots_unavailable: set[str] = set()
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self.requests = 0
+        self.requests_by_host: collections.Counter[str] = collections.Counter()  # the host budget's spending
         self.bytes_received = 0
 
     async def __aenter__(self) -> Fetcher:
@@ -189,6 +191,7 @@ class Fetcher:
     async def _request(self, client: httpx.AsyncClient, url: str, host: str, headers: dict[str, str]) -> Response | str:
         fetch_url = self.urls.to_fetch(url)
         self.requests += 1
+        self.requests_by_host[host] += 1
         try:
             async with client.stream("GET", fetch_url, headers=headers) as resp:
                 status = resp.status_code

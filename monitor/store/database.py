@@ -32,6 +32,7 @@ from monitor.store.rows import (
     target_id,
 )
 from monitor.store.schema import check_ours, migrate
+from monitor.store.signals import SignalsMixin
 from monitor.store.state import StateMixin
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 
-class Store(ArticlesMixin, OutboxMixin, StateMixin):
+class Store(ArticlesMixin, OutboxMixin, StateMixin, SignalsMixin):
     """The open database; every write method is one transaction."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
