@@ -62,6 +62,8 @@ def _reason(why: Why, c: Candidate, now: float, settings: Settings) -> str:
         Why.HOT: f"changed {age} ago: {_every(interval)}",
         Why.FRESH: f"published {age} ago: {_every(interval)}",
         Why.BOUND: f"the promise: at least {_every(settings.recheck.max_interval)}",
+        Why.AHEAD: f"the promise ({_every(settings.recheck.max_interval)}), a cycle early: the next has more due",
+        Why.OVERDUE: f"twice past the promise: {c.host} has more articles than host_budget_per_hour allows",
         Why.BUDGET: f"due, but {c.host} has had its share of host_budget_per_hour: a later cycle",
         Why.RETIRED: f"last sign of life {age} ago, past retire_after_days",
     }[why]
