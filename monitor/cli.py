@@ -19,6 +19,7 @@ from monitor import __version__
 from monitor.app.cycle import run_cycle
 from monitor.app.health import check_health, record_cycle
 from monitor.app.history import diff_versions, format_history
+from monitor.app.progress import erase, terminal
 from monitor.app.status import format_status, status_json
 from monitor.config import DEFAULT_GRACE, load_settings
 from monitor.core.errors import MonitorError
@@ -66,16 +67,24 @@ def main(verbose: int) -> None:
 @config_option
 @click.option("--dry-run", is_flag=True, help="Fetch and compare, print the alerts; write nothing, send nothing.")
 @click.option("--due", "due_only", is_flag=True,
-              help="Only the articles the re-check policy says are due (for cron); default: all of them.")
+              help="Only the articles the re-check schedule says are due, within the host budget (for cron); "
+                   "default: all of them.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (shown only on a terminal anyway).")
 @_friendly_errors
-def check(config_path: Path | None, dry_run: bool, due_only: bool) -> None:
+def check(config_path: Path | None, dry_run: bool, due_only: bool, quiet: bool) -> None:
     """Run one cycle (seeds, feeds, tracked articles, alerts) and exit."""
     settings = load_settings(config_path)
     targets, admins = ([stdout_target()], []) if dry_run else settings_targets(settings)
+    shown = not quiet and sys.stderr.isatty()
     with (nullcontext() if dry_run else cycle_lock(settings.database),
           _dry_run_store(settings.database) if dry_run else open_store(settings.database,
                                                                        timeout=settings.lock_wait) as store):
-        report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only, admin_targets=admins))
+        try:
+            report = asyncio.run(run_cycle(settings, store, targets, due_only=due_only, admin_targets=admins,
+                                           progress=terminal(sys.stderr) if shown else None))
+        finally:
+            if shown:
+                erase(sys.stderr)
         record_cycle(store, report)
     _print_errors(report.errors)
     click.echo(("dry run, nothing written: " if dry_run else "") + report.summary())

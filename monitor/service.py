@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.app.cycle import run_cycle
 from monitor.app.health import record_cycle
+from monitor.app.progress import log_every
 from monitor.config import DEFAULT_GRACE, Settings
 from monitor.core.errors import ConfigError, StoreError
 from monitor.notify.delivery import Target, deliver_pending
@@ -70,7 +71,7 @@ class Service:
             self.store.lock_wait(self.settings.lock_wait)  # each cycle has its own wait budget
             try:
                 report = await run_cycle(self.settings, self.store, self.targets, due_only=True,
-                                         admin_targets=self.admin_targets)
+                                         admin_targets=self.admin_targets, progress=log_every(60.0))
                 record_cycle(self.store, report)
                 self.cycles += 1
             except StoreError as exc:  # a full disk, a lock held past lock_wait: one line; the next cycle redoes it

@@ -264,8 +264,8 @@ def _in_range(d: Any, value: float) -> bool:
 
 
 def _value(settings_: Settings, key: str) -> float:
-    if key == "recheck.retire_after_days":
-        return settings_.recheck.retire_after_days
+    if key.startswith("recheck."):
+        return float(getattr(settings_.recheck, key.removeprefix("recheck.")))
     value = getattr(settings_, key)
     assert isinstance(value, int | float)
     return value

@@ -115,7 +115,8 @@ def integrity(db: Path) -> str:
 def test_run_alerts_once_for_a_new_note_and_stops_cleanly_on_sigterm(
     tmp_path: Path, site: ReplaySite, receiver: JsonReceiver, start: Any
 ) -> None:
-    cfg = write_config(tmp_path, site, [receiver.url()], feed_interval=1, jitter=0, recheck=EVERY_CYCLE)
+    cfg = write_config(tmp_path, site, [receiver.url()], feed_interval=1, jitter=0, recheck=EVERY_CYCLE,
+                       host_budget_per_hour=0)
     service = start(cfg)
     service.wait_for("cycle.finished")
     assert last_cycle(tmp_path / "monitor.sqlite3") is not None, "the finished cycle is recorded for health"
@@ -142,7 +143,8 @@ def test_run_alerts_once_for_a_new_note_and_stops_cleanly_on_sigterm(
 def test_a_cycle_is_skipped_while_a_check_holds_the_lock(
     tmp_path: Path, site: ReplaySite, receiver: JsonReceiver, start: Any
 ) -> None:
-    cfg = write_config(tmp_path, site, [receiver.url()], feed_interval=1, jitter=0, recheck=EVERY_CYCLE)
+    cfg = write_config(tmp_path, site, [receiver.url()], feed_interval=1, jitter=0, recheck=EVERY_CYCLE,
+                       host_budget_per_hour=0)
     with cycle_lock(tmp_path / "monitor.sqlite3"):  # what a concurrent `monitor check` holds
         service = start(cfg)
         service.wait_for("cycle.skipped")
@@ -204,7 +206,8 @@ def test_sigterm_is_not_stuck_behind_a_hanging_notification_service(
     stalling = _Stalling()
     try:
         hook = f"json://127.0.0.1:{stalling.base_url.rsplit(':', 1)[1]}/hook"
-        cfg = write_config(tmp_path, site, [hook], feed_interval=1, jitter=0, recheck=EVERY_CYCLE)
+        cfg = write_config(tmp_path, site, [hook], feed_interval=1, jitter=0, recheck=EVERY_CYCLE,
+                       host_budget_per_hour=0)
         service = start(cfg, "--grace", "1")
         service.wait_for("cycle.finished")
         publish(site, [add_note(STILL_FLAWED, NOTE) if a.path == STILL_FLAWED.path else a for a in SEEDED])

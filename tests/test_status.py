@@ -20,7 +20,8 @@ def test_status_table_and_json(tmp_path: Path, site: ReplaySite, receiver: JsonR
     assert table.returncode == 0, table.stderr
     assert "Still Flawed and Lacking Safeguards" in table.stdout
     assert "4 tracked articles; deliveries: 0 sent, 0 pending, 0 failed" in table.stdout
-    assert "re-check policy: younger than 2 d: every cycle" in table.stdout
+    assert "re-check policy: younger than 1 d (since publication or a change): every cycle" in table.stdout
+    assert "every article at least every 1 h" in table.stdout and "never retired" in table.stdout
 
     data = json.loads(run_monitor("status", "--json", config=cfg).stdout)
     by_url = {a["url"]: a for a in data["articles"]}
@@ -28,7 +29,9 @@ def test_status_table_and_json(tmp_path: Path, site: ReplaySite, receiver: JsonR
     still_flawed = by_url[STILL_FLAWED.url]
     assert still_flawed["versions"] == 3, "two seeds and the first full live reading"
     assert still_flawed["origin"] == "seed" and still_flawed["last_checked"]
-    assert all(a["next_check"] not in ("due", "retired") for a in data["articles"]), "old pinned posts: daily"
+    assert all(a["next_check"] not in ("due", "retired") for a in data["articles"]), "all read just now"
+    assert {a["why"] for a in data["articles"]} == {"bound"}, "old posts: the hourly promise"
+    assert all("in a feed" in a["reason"] for a in data["articles"]), "the feed lists them: its text is watched"
 
 
 def test_status_on_a_missing_database_is_a_one_line_error(tmp_path: Path, site: ReplaySite) -> None:
@@ -44,12 +47,13 @@ def test_check_due_skips_articles_the_policy_says_can_wait(
     first = run_monitor("check", "--due", config=cfg)
     assert first.returncode == 0 and "checked 4 articles" in first.stdout, "never-checked articles are due"
 
+    # The page changes, its feed entry does not: nothing signals it, and it was read a moment ago.
     publish(site, [add_note(a, "Update (3/1/2026): A late note.") if a.path == STILL_FLAWED.path else a
-                   for a in SEEDED])
+                   for a in SEEDED], feed_items=sorted(SEEDED, key=lambda a: a.published, reverse=True))
     hits = {a.path: site.hits(a.path) for a in SEEDED}
     due = run_monitor("check", "--due", config=cfg)
     assert due.returncode == 0 and "4 not due yet" in due.stdout
-    assert {a.path: site.hits(a.path) for a in SEEDED} == hits, "no old article fetched again within a day"
+    assert {a.path: site.hits(a.path) for a in SEEDED} == hits, "no article fetched again within the hour"
     assert receiver.messages == []
 
     assert run_monitor("check", config=cfg).returncode == 0, "a plain check looks at everything"
@@ -71,3 +75,30 @@ def test_alert_kinds_chooses_what_alerts_and_the_rest_is_still_recorded(
     bad = write_config(tmp_path, site, [receiver.url()], alert_kinds=["note_added", "everything"])
     result = run_monitor("check", config=bad)
     assert result.returncode == 1 and "unknown kind 'everything'" in result.stderr
+
+
+def test_a_changed_feed_entry_gets_its_page_fetched_in_the_same_cycle(
+    tmp_path: Path, site: ReplaySite, receiver: JsonReceiver
+) -> None:
+    cfg = write_config(tmp_path, site, [receiver.url()])
+    assert "checked 4 articles" in run_monitor("check", "--due", config=cfg).stdout, "first readings"
+    noted = [add_note(a, "Update (3/1/2026): A late note.") if a.path == STILL_FLAWED.path else a for a in SEEDED]
+    publish(site, noted)  # the page and its feed description both carry the note
+    hits = {a.path: site.hits(a.path) for a in SEEDED}
+    due = run_monitor("check", "--due", config=cfg)
+    assert due.returncode == 0 and "checked 1 articles (3 not due yet)" in due.stdout, due.stdout
+    assert {p: site.hits(p) - n for p, n in hits.items()} == {a.path: int(a.path == STILL_FLAWED.path)
+                                                               for a in SEEDED}, "that page, and only it"
+    assert len(receiver.messages) == 1 and "A late note." in receiver.messages[0]["message"]
+    status = {a["url"]: a for a in json.loads(run_monitor("status", "--json", config=cfg).stdout)["articles"]}
+    assert status[STILL_FLAWED.url]["why"] == "hot", "the signal is answered; it just changed, so it stays hot"
+    assert {a["why"] for u, a in status.items() if u != STILL_FLAWED.url} == {"bound"}
+
+
+def test_nothing_is_retired_by_default(tmp_path: Path, site: ReplaySite, receiver: JsonReceiver) -> None:
+    cfg = write_config(tmp_path, site, [receiver.url()])
+    assert run_monitor("check", config=cfg).returncode == 0
+    data = json.loads(run_monitor("status", "--json", config=cfg).stdout)
+    assert "retired" not in {a["next_check"] for a in data["articles"]}
+    retiring = write_config(tmp_path, site, [receiver.url()], recheck={"retire_after_days": 30})
+    assert "retire" in run_monitor("status", config=retiring).stdout, "retirement only when asked"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +16,8 @@ from urllib.parse import urlsplit
 from monitor.app.articles import Read, judge, read
 from monitor.app.context import Cycle, log
 from monitor.app.feeds import poll_source, sources
+from monitor.app.plan import answer_plan, articles_to_check
+from monitor.app.progress import Progress
 from monitor.app.report import CycleReport
 from monitor.app.sites import report_relayouts, see_sites_together
 from monitor.app.wayback import submit_to_wayback
@@ -22,13 +25,12 @@ from monitor.config import Settings
 from monitor.core.errors import SeedError, StoreError
 from monitor.core.kinds import Origin
 from monitor.decide.compare import compare
-from monitor.decide.policy import is_due
 from monitor.notify.delivery import Target, deliver_pending
 from monitor.notify.routing import Routing
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
 from monitor.store.archive import open_archive
-from monitor.store.database import ArticleRow, Store, article_facts
+from monitor.store.database import ArticleRow, Store
 from monitor.store.sites import known_layouts
 
 _Cycle = Cycle
@@ -36,13 +38,14 @@ _Cycle = Cycle
 
 async def run_cycle(
     settings: Settings, store: Store, targets: list[Target], *, echo: Callable[[str], None] | None = None,
-    due_only: bool = False, admin_targets: list[Target] | None = None,
+    due_only: bool = False, admin_targets: list[Target] | None = None, progress: Progress | None = None,
 ) -> CycleReport:
     """Run one full cycle; errors of single feeds or articles are reported, never raised.
 
-    `due_only` applies the re-check policy (the service, `check --due`); otherwise every
-    tracked article is fetched (a one-off `check` means "look now").
+    `due_only` applies the re-check schedule and the host budget (the service, `check --due`);
+    otherwise every tracked article is fetched (a one-off `check` means "look now").
     """
+    started = dt.datetime.now(dt.UTC)
     routing = Routing.build(settings, targets, admin_targets or []) if settings.route else None
     admins = routing.operator_targets() if routing else admin_targets or []
     cycle = _Cycle(settings, store, targets, CycleReport(), admins, archive=open_archive(settings, store),
@@ -57,21 +60,23 @@ async def run_cycle(
         for source in sources(settings):
             kind = "listing" if source.listing else "feed"
             await _guarded(cycle, f"{kind} {source.url}", poll_source(cycle, fetcher, source))
-        rows = store.articles()
-        if due_only:
-            now = dt.datetime.now(dt.UTC)
-            due = [r for r in rows if is_due(article_facts(r), now, settings.recheck)]
-            cycle.report.not_due = len(rows) - len(due)
-            rows = due
+        # -- the schedule (monitor/app/plan.py): which articles, in what order, within each host's budget --
+        before = dict(fetcher.requests_by_host)
+        rows, cycle.report.not_due = articles_to_check(store, settings, before, due_only=due_only)
+        progress = progress or Progress()
+        progress.start([r.url for r in rows], lambda host: max(settings.host_delay, fetcher.robots.crawl_delay(host))
+                       / settings.host_concurrency)
         cycle.known_layouts = known_layouts(store)
         for row in store.articles():
             if row.layout:
                 cycle.known_layouts.setdefault((urlsplit(row.url).hostname or "").lower(), set()).add(row.layout)
         # Every page is read before any is judged: a site's articles are seen together (chrome, redesigns).
-        done = await _read_within_budget(cycle, fetcher, rows, deadline)
+        done = await _read_within_budget(cycle, fetcher, rows, deadline, progress)
         see_sites_together(cycle, done)
         for item in done:
             await _guarded(cycle, item.row.url, _judged(cycle, item))
+        answer_plan(store, [item.row for item in done], started, before, fetcher.requests_by_host)
+        # -- end of the schedule --
         report_relayouts(cycle)
         cycle.report.errors.extend(cycle.archive.failures if cycle.archive else ())
         cycle.report.requests = fetcher.requests
@@ -90,10 +95,13 @@ async def run_cycle(
     return cycle.report
 
 
-async def _read_within_budget(cycle: _Cycle, fetcher: Fetcher, rows: list[ArticleRow], deadline: float) -> list[Read]:
+async def _read_within_budget(cycle: _Cycle, fetcher: Fetcher, rows: list[ArticleRow], deadline: float,
+                              progress: Progress) -> list[Read]:
     """Read the articles until the cycle's budget runs out; those not read by then are left for the next cycle
     (nothing is written while reading: cancelling costs nothing, and it is not a failure)."""
     tasks = [asyncio.ensure_future(read(cycle, fetcher, row)) for row in rows]
+    for row, task in zip(rows, tasks, strict=True):
+        task.add_done_callback(functools.partial(_count_read, progress, row.url))
     if not tasks:
         return []
     remaining = max(0.0, deadline - asyncio.get_running_loop().time())
@@ -114,6 +122,10 @@ async def _read_within_budget(cycle: _Cycle, fetcher: Fetcher, rows: list[Articl
     if late:
         log.warning("cycle budget of %g s spent: %d articles left for the next cycle", cycle.report.budget, len(late))
     return done
+
+
+def _count_read(progress: Progress, url: str, _: object) -> None:
+    progress.done(url)
 
 
 async def _guarded(cycle: _Cycle, where: str, step: Coroutine[Any, Any, None]) -> None:

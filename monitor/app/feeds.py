@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from monitor.app.context import Cycle, log, rules
+from monitor.app.plan import record_feed_signals
 from monitor.config import Settings, TopicRules
 from monitor.config.declare import site_topic
 from monitor.core.caps import cap_entry
@@ -79,6 +80,7 @@ async def poll_source(cycle: Cycle, fetcher: Fetcher, source: Source) -> None:
     newest = max(filter(None, (parse_when(e.published) for e in entries)), default=None)
     flood = _flood_alert(cycle, url, fresh[limit:], limit) if len(fresh) > limit else None
     _record_poll(cycle, url, response.validators, None, newest=newest, extra=flood)
+    record_feed_signals(cycle.store, url, entries)  # a tracked entry whose text changed: its page is due now
 
 
 def _new_entries(cycle: Cycle, fetcher: Fetcher, source: Source, entries: list[FeedEntry]) -> list[FeedEntry]:

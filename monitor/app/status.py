@@ -1,4 +1,5 @@
-"""`monitor status`: what is tracked, when it was and will be checked, and the outbox, for people or scripts."""
+"""`monitor status`: what is tracked, when it was and will be checked and why, and the outbox, for people or
+scripts."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import dataclasses
 import datetime as dt
 import json
 
+from monitor.app.plan import budget_of, candidates, host_of
 from monitor.config import Settings
 from monitor.core.errors import ConfigError
-from monitor.decide.policy import RecheckPolicy, next_check
+from monitor.decide.policy import DAY, HOUR
+from monitor.decide.schedule import Candidate, HostSpend, Why, next_due, plan_checks
 from monitor.notify.routing import settings_targets
 from monitor.notify.targets import Target
-from monitor.store.database import OrphanedDelivery, Store, article_facts
+from monitor.store.database import OrphanedDelivery, Store
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,18 +27,30 @@ class StatusRow:
     last_checked: str | None
     next_check: str  # ISO time, "due" or "retired"
     last_error: str | None
+    why: str = ""  # feed, new, retry, hot, fresh, bound, budget or retired (decide.schedule.Why)
+    reason: str = ""  # the same in words
 
 
 def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[StatusRow]:
     counts = store.version_counts()
+    articles = store.articles()
+    signaled, in_feed = store.feed_signals()
+    cands = candidates(articles, signaled=signaled, in_feed=in_feed)
+    budget, at = budget_of(settings), now.timestamp()
+    history = store.host_spend(at)
+    spend = {h: HostSpend(history.get(h, ())) for h in {c.host for c in cands}}
+    deferred = {d.key for d in plan_checks(cands, at, settings.recheck, budget, spend).deferred}
     rows = []
-    for article in store.articles():
-        when = next_check(article_facts(article), now, settings.recheck)
-        shown = "retired" if when is None else "due" if when <= now else when.isoformat(timespec="minutes")
+    for article, c in zip(articles, cands, strict=True):
+        when, why = next_due(c, at, settings.recheck, budget.lookahead)
+        if c.key in deferred:
+            why = Why.BUDGET
+        shown = "retired" if when is None else "due" if when <= at else dt.datetime.fromtimestamp(
+            when, dt.UTC).isoformat(timespec="minutes")
         rows.append(StatusRow(
             url=article.url, title=article.title, origin=article.origin, versions=counts.get(article.id, 0),
             last_change=article.last_changed, last_checked=article.last_checked, next_check=shown,
-            last_error=article.last_error,
+            last_error=article.last_error, why=str(why), reason=_reason(why, c, at, settings),
         ))
     return sorted(rows, key=lambda r: r.last_change or "", reverse=True)
 
@@ -65,14 +80,65 @@ def outbox(store: Store, settings: Settings) -> Outbox:
     return Outbox(counts, targets, orphaned)
 
 
-def describe_policy(policy: RecheckPolicy) -> str:
+def _reason(why: Why, c: Candidate, now: float, settings: Settings) -> str:
+    age = _duration(now - c.freshness)
+    interval = settings.recheck.interval_for(max(now - c.freshness, 0.0) / DAY, c.pinned) or 0.0
+    text = {
+        Why.FEED: "its feed entry changed: fetched in the next cycle",
+        Why.NEW: "never read yet",
+        Why.RETRY: f"its last check failed ({c.failures} in a row): retried after a growing backoff",
+        Why.HOT: f"changed {age} ago: {_every(interval)}",
+        Why.FRESH: f"published {age} ago: {_every(interval)}",
+        Why.BOUND: f"the promise: at least {_every(settings.recheck.max_interval)}",
+        Why.AHEAD: f"the promise ({_every(settings.recheck.max_interval)}), a cycle early: the next has more due",
+        Why.OVERDUE: f"twice past the promise: {c.host} has more articles than host_budget_per_hour allows",
+        Why.BUDGET: f"due, but {c.host} has had its share of host_budget_per_hour: a later cycle",
+        Why.RETIRED: f"last sign of life {age} ago, past retire_after_days",
+    }[why]
+    if c.in_feed and why not in (Why.FEED, Why.RETIRED):
+        text += "; in a feed, so a change to its entry is fetched at once"
+    return text
+
+
+def describe_policy(settings: Settings) -> str:
     """The re-check schedule in one line of words."""
-    parts = []
-    for days, seconds in policy.tiers:
-        parts.append(f"younger than {days:g} d: {_every(seconds)}")
-    parts.append(f"older: seeded/configured {_every(policy.pinned_interval)}, "
-                 f"discovered {_every(policy.tiers[-1][1])} until {policy.retire_after_days:g} d, then retired")
+    policy = settings.recheck
+    parts = [f"younger than {days:g} d (since publication or a change): {_every(seconds)}"
+             for days, seconds in policy.tiers]
+    parts.append(f"every article at least {_every(policy.max_interval)}" if policy.max_interval
+                 else "older: seeded/configured daily, discovered " + _every(policy.tiers[-1][1] if policy.tiers
+                                                                            else DAY))
+    parts.append("a feed entry whose text changed: in the next cycle")
+    if settings.host_budget_per_hour:
+        parts.append(f"at most {settings.host_budget_per_hour:g} requests per host per hour, spread evenly")
+    parts.append(f"discovered articles retired after {policy.retire_after_days:g} d" if policy.retire_after_days
+                 else "never retired")
     return "; ".join(parts)
+
+
+def budget_warnings(store: Store, settings: Settings, now: dt.datetime) -> list[str]:
+    """Hosts whose articles need more requests per hour than the budget: there the promise cannot hold."""
+    if not settings.host_budget_per_hour:
+        return []
+    at, cadence = now.timestamp(), settings.feed_interval
+    need: dict[str, float] = {host_of(url): HOUR / cadence for url in (*settings.feeds, *settings.listings)}
+    for c in candidates(store.articles()):
+        interval = settings.recheck.interval_for(max(at - c.freshness, 0.0) / DAY, c.pinned)
+        if interval is not None:
+            need[c.host] = need.get(c.host, 0.0) + HOUR / max(interval, cadence)
+    budget = settings.host_budget_per_hour
+    return [f"{host} needs about {rate:.0f} requests per hour to keep these intervals, more than "
+            f"host_budget_per_hour ({budget:g}): its articles wait about {rate / budget:.1f}× longer"
+            for host, rate in sorted(need.items()) if rate > budget]
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(seconds, 0.0)
+    if seconds < 2 * HOUR:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * DAY:
+        return f"{seconds / HOUR:.0f} h"
+    return f"{seconds / DAY:.0f} d"
 
 
 def _every(seconds: float) -> str:
@@ -85,10 +151,10 @@ def _every(seconds: float) -> str:
 
 def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     rows = status_rows(store, settings, now)
-    header = ("title", "origin", "versions", "last change", "last checked", "next check")
+    header = ("title", "origin", "versions", "last change", "last checked", "next check", "why")
     table = [header] + [
         (_clip(r.title or r.url, 48), r.origin, str(r.versions), _short(r.last_change), _short(r.last_checked),
-         r.next_check if r.next_check in ("due", "retired") else _short(r.next_check))
+         r.next_check if r.next_check in ("due", "retired") else _short(r.next_check), _clip(r.reason, 70))
         for r in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
@@ -99,7 +165,8 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     orphans = f", {counts['orphaned']} orphaned" if counts.get("orphaned") else ""
     lines.append(f"{len(rows)} tracked articles; deliveries: {counts.get('sent', 0)} sent, "
                  f"{counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed{orphans}")
-    lines.append(f"re-check policy: {describe_policy(settings.recheck)}")
+    lines.append(f"re-check policy: {describe_policy(settings)}")
+    lines += [f"  ! {warning}" for warning in budget_warnings(store, settings, now)]
     lines.append("targets: " + (f"not read ({box.problem})" if box.problem else
                                 ", ".join(f"{t.label}{' (operator)' if t.role != 'notify' else ''}"
                                           for t in box.targets)))
@@ -128,7 +195,8 @@ def status_json(store: Store, settings: Settings, now: dt.datetime) -> str:
             "deliveries": box.counts,
             "targets": [{"id": t.key, "label": t.label, "role": t.role} for t in box.targets],
             "orphaned": [dataclasses.asdict(o) for o in box.orphaned],
-            "recheck_policy": describe_policy(settings.recheck),
+            "recheck_policy": describe_policy(settings),
+            "budget_warnings": budget_warnings(store, settings, now),
         },
         indent=2,
         ensure_ascii=False,

@@ -102,15 +102,20 @@ class RecheckKeys:
     """The `[recheck]` table, which becomes a RecheckPolicy."""
 
     tiers: tuple[tuple[float, float], ...] = setting(
-        DEFAULT_POLICY.tiers, "re-check policy for `run` and `check --due`: an article whose last sign of life (a "
-        "change we saw, else its publication) is younger than *days* is checked every *seconds* (0 = every cycle); "
-        "older seeded/configured articles daily; an article whose checks fail is retried after 5 min, 10 min, "
-        "20 min … (at most 6 h)", ge=0, must=TIERS_MUST, check=_tiers)
+        DEFAULT_POLICY.tiers, "how often a fresh article is checked: an article whose last sign of life (a change "
+        "we saw, else its publication) is younger than *days* is due every *seconds* (0 = every cycle); older ones "
+        "every `max_interval`; an article whose checks fail is retried after 5 min, 10 min, 20 min … (at most "
+        "`max_interval`)", ge=0, must=TIERS_MUST, check=_tiers)
+    max_interval: float = setting(
+        DEFAULT_POLICY.max_interval, "the promise: every tracked article, whatever its age, is checked at least this "
+        "often (seconds; 0 = no promise, the tiers alone), as long as `host_budget_per_hour` allows it (`monitor "
+        "status` says when it does not)", ge=0, le=365 * DAY)
     retire_after_days: float = setting(
-        DEFAULT_POLICY.retire_after_days, "older discovered articles are no longer checked", ge=0, le=MAX_DAYS)
+        DEFAULT_POLICY.retire_after_days, "0: never; else discovered articles older than this (since their last "
+        "change) are no longer checked (seeded and configured ones always are)", ge=0, le=MAX_DAYS)
 
     def build(self, where: str) -> RecheckPolicy:
-        return RecheckPolicy(tiers=self.tiers, retire_after_days=self.retire_after_days)
+        return RecheckPolicy(tiers=self.tiers, retire_after_days=self.retire_after_days, max_interval=self.max_interval)
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,12 @@ class Settings:
     host_concurrency: int = setting(
         1, "requests in flight to one host at once, each over its own keep-alive connection; raise it only for a "
         "host you run (a local replay)", ge=1, le=64)
+    host_budget_per_hour: float = setting(
+        240.0, "requests per host per hour at most, feeds and articles together (0 = no budget); `monitor run` and "
+        "`check --due` spread them evenly (each cycle its share of the time since that host's previous cycle, at "
+        "most `feed_interval` + `jitter`; for `check --due` from cron, set `feed_interval` to the cron interval) "
+        "and spend them on the checks worth most: a feed entry whose text changed, a new post, then the due "
+        "articles, freshest and longest unchecked first", ge=0, le=1_000_000)
     max_bytes: int = setting(5_000_000, "larger responses (decoded, however many encodings) are refused, read as a "
                              "stream", ge=1, le=1_000_000_000)
     max_host_wait: float | None = setting(
@@ -211,7 +222,7 @@ class Settings:
     max_new_posts: int = setting(
         20, "new posts tracked (and announced) per feed poll at most; the rest is one operator alert "
         "(`feed_flooded`)", ge=1, le=10_000)
-    feed_interval: float = setting(900.0, "`monitor run`: seconds between cycles (health allows 2 × this + jitter)",
+    feed_interval: float = setting(300.0, "`monitor run`: seconds between cycles (health allows 2 × this + jitter)",
                                    gt=0, le=7 * DAY)
     jitter: float = setting(60.0, "`monitor run`: up to this many seconds of random delay per cycle", ge=0, le=DAY)
     recheck: RecheckPolicy = table(RecheckKeys, default=DEFAULT_POLICY)

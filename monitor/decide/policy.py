@@ -1,8 +1,12 @@
-"""When to re-check a tracked article: often while it is fresh, less and less as it ages.
+"""How often to re-check a tracked article: often while it is fresh, at least once per `max_interval`.
 
 A pure function of the article's facts and the clock, so the schedule can be tested
-as a table and shown in `monitor status`. Seeded and configured articles are pinned:
-they slow down with age but are never retired.
+as a table and shown in `monitor status`. `tiers` give the interval by age (since the
+last change we saw, else publication): a change makes an article fresh again (hot).
+`max_interval` is the promise that caps every interval; retirement happens only when
+the user asks for it (`retire_after_days`), and never to seeded or configured articles.
+Which due articles a cycle actually fetches, within a host's request budget, is
+`decide.schedule`'s job.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from monitor.core.kinds import Origin
 
 DAY = 86400.0
+HOUR = 3600.0
 MAX_BACKOFF = 6 * 3600.0
 
 
@@ -20,19 +25,31 @@ MAX_BACKOFF = 6 * 3600.0
 class RecheckPolicy:
     """`tiers`: (age in days below which it applies, seconds between checks), youngest first."""
 
-    tiers: tuple[tuple[float, float], ...] = ((2.0, 0.0), (30.0, 3600.0), (365.0, DAY))
-    retire_after_days: float = 365.0
-    pinned_interval: float = DAY  # pinned articles older than every tier
+    tiers: tuple[tuple[float, float], ...] = ((1.0, 0.0),)
+    retire_after_days: float = 0.0  # 0: never; else discovered articles older than this are no longer checked
+    max_interval: float = HOUR  # the promise: no tracked article waits longer (0: no promise, the tiers alone)
+    pinned_interval: float = DAY  # pinned articles older than every tier (capped by max_interval)
     failure_backoff: float = 300.0  # after a failed check: this, doubling per failure, capped at MAX_BACKOFF
 
     def interval_for(self, age_days: float, pinned: bool) -> float | None:
         """Seconds between checks at this age; None when the article is retired."""
         for limit, interval in self.tiers:
             if age_days < limit:
-                return interval
+                return self._capped(interval)
         if pinned:
-            return self.pinned_interval
-        return None if age_days >= self.retire_after_days else self.tiers[-1][1]
+            return self._capped(self.pinned_interval)
+        if self.retire_after_days and age_days >= self.retire_after_days:
+            return None
+        if self.max_interval:  # older than every tier: the promise alone
+            return self.max_interval
+        return self.tiers[-1][1] if self.tiers else DAY
+
+    def backoff(self, failures: int) -> float:
+        """Seconds before retrying after `failures` failed checks in a row: doubling, never past the promise."""
+        return self._capped(min(self.failure_backoff * 2 ** min(failures - 1, 30), MAX_BACKOFF))
+
+    def _capped(self, interval: float) -> float:
+        return min(interval, self.max_interval) if self.max_interval else interval
 
 
 @dataclass(frozen=True)
@@ -84,7 +101,11 @@ def parse_when(value: str | None) -> dt.datetime | None:
 
 
 def next_check(facts: ArticleFacts, now: dt.datetime, policy: RecheckPolicy) -> dt.datetime | None:
-    """When the article is next due (now or in the past = due); None when retired."""
+    """When the article is next due by its interval alone (now or in the past = due); None when retired.
+
+    The cycle's choice (`decide.schedule.plan_checks`) adds the host budget, the feed signal and
+    the look-ahead that keeps `max_interval` a promise.
+    """
     age_days = max((now - facts.freshness).total_seconds(), 0.0) / DAY
     interval = policy.interval_for(age_days, facts.pinned)
     if interval is None:
@@ -92,8 +113,7 @@ def next_check(facts: ArticleFacts, now: dt.datetime, policy: RecheckPolicy) -> 
     if facts.last_checked is None:
         return now
     if facts.failures:
-        backoff = min(policy.failure_backoff * 2 ** (facts.failures - 1), MAX_BACKOFF)
-        return facts.last_checked + dt.timedelta(seconds=backoff)
+        return facts.last_checked + dt.timedelta(seconds=policy.backoff(facts.failures))
     return facts.last_checked + dt.timedelta(seconds=interval)
 
 

@@ -1,17 +1,15 @@
 """The one way we fetch: polite, bounded, and strict about where it goes.
 
-Conditional GET (ETag / Last-Modified → 304), a User-Agent, per-host spacing and
-concurrency (one keep-alive connection per slot, see Lanes),
-Retry-After on 429/503 (the host is skipped for the rest of the cycle, never slept on), a
-total deadline per request (`timeout` covers connect, headers and the whole body), a size
-cap on decoded bytes as the body streams (see decoding), incomplete bodies refused,
-redirects followed by hand so each hop is checked against `allowed_hosts`, and a
-fetch-only URL rewrite so a local replay of the site keeps eff.org identities.
-"""
+Conditional GET, a User-Agent, per-host spacing and concurrency (one keep-alive connection per slot, see
+Lanes), Retry-After on 429/503 (the host is skipped for the rest of the cycle, never slept on), a total
+deadline per request (connect, headers and body), a cap on decoded bytes as the body streams (see decoding),
+incomplete bodies refused, redirects followed by hand so each hop is checked against `allowed_hosts`, and a
+fetch-only URL rewrite so a local replay of the site keeps eff.org identities."""
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import email.utils
@@ -126,6 +124,7 @@ class Fetcher:
         self._robots_unavailable: set[str] = set()
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self.requests = 0
+        self.requests_by_host: collections.Counter[str] = collections.Counter()  # the host budget's spending
         self.bytes_received = 0
 
     async def __aenter__(self) -> Fetcher:
@@ -229,6 +228,7 @@ class Fetcher:
         fetch_url = self.urls.to_fetch(url)
         self.requests += 1
         started = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        self.requests_by_host[host] += 1
         try:
             async with client.stream("GET", fetch_url, headers=headers) as resp:
                 status = resp.status_code

@@ -33,6 +33,7 @@ from monitor.store.rows import (
     now,
 )
 from monitor.store.schema import check_ours, migrate
+from monitor.store.signals import SignalsMixin
 from monitor.store.state import StateMixin
 from monitor.store.writes import DEFAULT_LOCK_WAIT, WaitBudget
 
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 
-class Store(ArticlesMixin, OutboxMixin, StateMixin):
+class Store(ArticlesMixin, OutboxMixin, StateMixin, SignalsMixin):
     """The open database; every write method is one transaction."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, wait: WaitBudget | None = None) -> None:

@@ -109,6 +109,19 @@ CREATE TABLE IF NOT EXISTS hosts (
     robots_fetched REAL,
     blocked_until REAL
 );
+CREATE TABLE IF NOT EXISTS feed_entries (  -- what each feed last said of each tracked article it lists
+    feed TEXT NOT NULL,
+    article_id INTEGER NOT NULL,  -- no foreign key: merging duplicate articles may drop ids
+    digest TEXT NOT NULL,  -- of the entry's title and description text
+    signaled TEXT,  -- when that text changed, until the page is next fetched
+    PRIMARY KEY (feed, article_id)
+);
+CREATE TABLE IF NOT EXISTS host_requests (  -- requests per host per cycle over the last hour: the budget
+    host TEXT NOT NULL,
+    started REAL NOT NULL,  -- when the cycle started
+    ended REAL NOT NULL,  -- when its last request went: it counts against the hour until an hour after
+    requests INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS service_state (
     key TEXT PRIMARY KEY,
     value TEXT

@@ -1,0 +1,515 @@
+"""Benchmark: how late we hear of an edit, and what it costs the site, in virtual time.
+
+    python bench/latency.py [--n 200 5000] [--days 90] [--seed 1] [--quick]
+
+A simulated site (no network, no sleeping: an injected clock) with N tracked articles of
+realistic ages (publication dates over four years, recent ones denser; those published
+during the run are discovered through the feed) and edits over `--days` days (most in the
+first days after publication, a long tail up to years, some articles edited several
+times, some in bursts of corrections). The REAL scheduling code picks what each cycle
+fetches: before, the previous fixed tiers (`policy.is_due` with the old defaults, as the
+cycle called it); after, `decide.schedule.plan_checks` with the product's defaults (the
+function `run_cycle` calls), with the feed signal. An edit is detected when the article
+is fetched after it; the feed holds the site's newest 50 posts and is polled every cycle.
+
+Prints per age band (article age at the edit) p50/p95/max detection latency and missed
+edits, per host requests per hour (mean, peak over any sliding hour), bytes and CPU seconds
+per day, before and after side by side, for each N; then the trade-off curve budget → p95.
+Costs per request are the README's measured figures (bench/cycle.py): a 304 ≈ 300 B and
+1.2 ms CPU, a changed page ≈ 55 KB and 4 ms, the real 50-item feed ≈ 118 KB gzipped; the
+scheduler's own CPU is measured here (process time of its calls).
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import datetime as dt
+import heapq
+import math
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from monitor.app.plan import budget_of  # noqa: E402
+from monitor.config.declare import Settings  # noqa: E402
+from monitor.decide.policy import ArticleFacts, RecheckPolicy, is_due, next_check  # noqa: E402
+from monitor.decide.schedule import Candidate, HostSpend, next_due, plan_checks  # noqa: E402
+
+DAY, HOUR, YEAR = 86400.0, 3600.0, 365 * 86400.0
+EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()  # virtual time 0
+WARMUP = 2 * DAY  # simulated before edits are counted: every policy reaches its steady state
+DRAIN = 2 * DAY  # simulated after the last edit, so late detections are not counted as missed
+HOST = "www.eff.org"
+FEED_ITEMS = 50
+SITE_POSTS_PER_DAY = 4.0  # eff.org's whole output (Deeplinks + press releases), tracked or not
+BYTES_304, BYTES_PAGE, BYTES_FEED = 300, 55_000, 118_000
+CPU_304, CPU_PAGE, CPU_FEED = 0.0012, 0.004, 0.060  # seconds; the feed's parse is measured in main()
+BANDS = (("< 2 d", 2), ("< 30 d", 30), ("< 90 d", 90), ("< 365 d", 365), ("older", math.inf))
+OLD_POLICY = RecheckPolicy(tiers=((2.0, 0.0), (30.0, 3600.0), (365.0, DAY)), retire_after_days=365.0,
+                           max_interval=0.0)  # main before this work: fixed tiers, discovered retired at 1 year
+
+
+# -- the simulated site ------------------------------------------------------------------------------------
+@dataclass
+class Article:
+    key: int
+    published: float  # virtual seconds (negative: before the run)
+    pinned: bool
+    edits: list[float]
+    leaves_feed: float  # when 50 newer posts have pushed it out of the feed
+    tracked: bool = False
+    last_checked: float | None = None
+    last_changed: float | None = None
+    detected: int = 0  # edits[:detected] were seen
+    signaled: bool = False
+
+
+@dataclass
+class Site:
+    articles: list[Article]
+    posts: list[float]  # every post of the site, sorted: the feed changes when one appears
+
+
+def make_site(n: int, days: float, rng: random.Random) -> Site:
+    """N tracked articles published over four years before the run and during it, recent denser."""
+    span, scale = 4 * YEAR + days * DAY, 1.5 * YEAR  # density ∝ exp(t / 1.5 y)
+    top = days * DAY
+    articles = []
+    for key in range(n):
+        u = rng.random()
+        published = top + scale * math.log(1 - u * (1 - math.exp(-span / scale)))
+        articles.append(Article(key, published, pinned=rng.random() < 0.1, edits=_edits(published, top, rng),
+                                leaves_feed=math.inf))
+    ours = sorted(a.published for a in articles if a.published > -30 * DAY)
+    rate = max(SITE_POSTS_PER_DAY, 2 * len(ours) / (days + 30)) / DAY  # the site posts more than we track
+    others, t = [], -30 * DAY
+    while t < top + DRAIN:
+        t += rng.expovariate(rate)
+        others.append(t)
+    posts = sorted(others + ours)
+    for a in articles:
+        after = bisect.bisect_right(posts, a.published)
+        a.leaves_feed = posts[after + FEED_ITEMS - 1] if after + FEED_ITEMS - 1 < len(posts) else math.inf
+    return Site(articles, posts)
+
+
+def _edits(published: float, top: float, rng: random.Random) -> list[float]:
+    """Edit times: a rate c / (age + a0) per day (most right after publication, a long tail), and bursts."""
+    c, a0 = 0.25, 0.3
+    start = max(published, -WARMUP)
+    age = (start - published) / DAY
+    out = []
+    while True:  # inverse of the cumulative rate c·ln((age + a0) / (age0 + a0))
+        age = (age + a0) * math.exp(rng.expovariate(1.0) / c) - a0
+        t = published + age * DAY
+        if t > top:
+            break
+        out.append(t)
+        while rng.random() < 0.35 and t < top:  # a correction follows within minutes to hours
+            t += rng.expovariate(1 / 1800.0)
+            if t <= top:
+                out.append(t)
+    return sorted(out)
+
+
+# -- the two schedulers ------------------------------------------------------------------------------------
+class Scheduler:
+    """Which tracked articles a cycle fetches; an index of lower bounds skips those surely not due
+    (the real code is asked about every other one, so the choice is exactly the real code's)."""
+
+    name = ""
+    signal = False
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[float, int]] = []
+        self.cpu = 0.0
+
+    def add(self, a: Article, now: float) -> None:
+        heapq.heappush(self.heap, (now, a.key))
+
+    def _ready(self, now: float) -> set[int]:
+        keys = set()
+        while self.heap and self.heap[0][0] <= now + 60:
+            keys.add(heapq.heappop(self.heap)[1])
+        return keys
+
+    def choose(self, arts: list[Article], now: float, spend: HostSpend) -> list[int]:
+        raise NotImplementedError
+
+
+class Before(Scheduler):
+    """main before this work: every due article, every cycle (no budget, no feed signal)."""
+
+    name = "before"
+
+    def __init__(self, policy: RecheckPolicy) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def choose(self, arts: list[Article], now: float, spend: HostSpend) -> list[int]:
+        started = time.process_time()
+        when = dt.datetime.fromtimestamp(EPOCH + now, dt.UTC)
+        out = []
+        for key in sorted(self._ready(now)):
+            facts = _facts(arts[key])
+            if is_due(facts, when, self.policy):
+                out.append(key)
+            else:
+                self._push(facts, when, key)
+        self.cpu += time.process_time() - started
+        return out
+
+    def checked(self, a: Article, now: float) -> None:
+        started = time.process_time()
+        self._push(_facts(a), dt.datetime.fromtimestamp(EPOCH + now, dt.UTC), a.key)
+        self.cpu += time.process_time() - started
+
+    def _push(self, facts: ArticleFacts, when: dt.datetime, key: int) -> None:
+        nxt = next_check(facts, when, self.policy)
+        if nxt is not None:  # retired: never again (it is never read, so it never turns fresh)
+            heapq.heappush(self.heap, (nxt.timestamp() - EPOCH, key))
+
+
+class After(Scheduler):
+    """This work: plan_checks within the host budget, with the feed signal."""
+
+    name = "after"
+    signal = True
+
+    def __init__(self, settings: Settings, *, signal: bool = True) -> None:
+        super().__init__()
+        self.signal = signal
+        self.policy = settings.recheck
+        self.budget = budget_of(settings)
+        self.pool: set[int] = set()
+        self.cache: dict[int, Candidate] = {}
+
+    def choose(self, arts: list[Article], now: float, spend: HostSpend) -> list[int]:
+        started = time.process_time()
+        self.pool |= self._ready(now)
+        signaled = {a.key for a in arts if a.signaled}
+        self.pool |= signaled
+        for key in self.pool - self.cache.keys() | signaled:
+            self.cache[key] = _candidate(arts[key], now)
+        cands = [self.cache[k] for k in self.pool]
+        plan = plan_checks(cands, EPOCH + now, self.policy, self.budget, {HOST: spend})
+        waiting = {d.key for d in plan.deferred}
+        for c in cands:  # neither fetched nor deferred: not due after all (its age moved it to a longer interval)
+            if c.key not in waiting and all(c.key != d.key for d in plan.fetch):
+                self._push(c, now)
+        self.pool = waiting
+        self.cpu += time.process_time() - started
+        return [d.key for d in plan.fetch]
+
+    def checked(self, a: Article, now: float) -> None:
+        started = time.process_time()
+        self.pool.discard(a.key)
+        self.cache[a.key] = c = _candidate(a, now)
+        self._push(c, now)
+        self.cpu += time.process_time() - started
+
+    def _push(self, c: Candidate, now: float) -> None:
+        nxt, _ = next_due(c, EPOCH + now, self.policy, self.budget.lookahead)
+        if nxt is not None:
+            heapq.heappush(self.heap, (nxt - EPOCH, c.key))
+
+
+def _facts(a: Article) -> ArticleFacts:
+    def at(t: float | None) -> dt.datetime | None:
+        return None if t is None else dt.datetime.fromtimestamp(EPOCH + t, dt.UTC)
+
+    published = at(a.published)
+    assert published is not None
+    return ArticleFacts(origin="seed" if a.pinned else "feed", first_seen=published, last_changed=at(a.last_changed),
+                        published=published, last_checked=at(a.last_checked))
+
+
+def _candidate(a: Article, now: float) -> Candidate:
+    fresh = max(a.published, a.last_changed) if a.last_changed is not None else a.published
+    return Candidate(key=a.key, host=HOST, pinned=a.pinned, freshness=EPOCH + fresh,
+                     changed=a.last_changed is not None and a.last_changed >= a.published,
+                     last_checked=None if a.last_checked is None else EPOCH + a.last_checked,
+                     signaled=a.signaled, in_feed=a.published <= now < a.leaves_feed)
+
+
+# -- the run -----------------------------------------------------------------------------------------------
+@dataclass
+class Result:
+    latencies: dict[str, list[float]] = field(default_factory=dict)  # band → seconds
+    missed: dict[str, int] = field(default_factory=dict)
+    requests: list[float] = field(default_factory=list)  # times
+    bytes: int = 0
+    cpu: float = 0.0
+    days: float = 0.0
+    peak: int = 0  # requests in the busiest sliding hour
+
+
+def merged(results: list[Result]) -> Result:
+    """Replicate runs (other random sites) as one: edits pooled, costs per day averaged, the worst peak."""
+    out = Result(days=sum(r.days for r in results), peak=max(r.peak for r in results))
+    for r in results:
+        for band, values in r.latencies.items():
+            out.latencies.setdefault(band, []).extend(values)
+        for band, count in r.missed.items():
+            out.missed[band] = out.missed.get(band, 0) + count
+        out.requests += r.requests
+        out.bytes += r.bytes
+        out.cpu += r.cpu
+    return out
+
+
+def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitter: float, delay: float,
+             rng: random.Random) -> Result:
+    arts = [replace(a, edits=list(a.edits)) for a in site.articles]
+    res = Result(days=(days * DAY + DRAIN) / DAY)
+    edit_band: dict[tuple[int, int], str] = {}
+    for a in arts:
+        for i, t in enumerate(a.edits):
+            if t >= 0:
+                edit_band[(a.key, i)] = _band(a, t)
+        if a.published < -WARMUP:
+            a.tracked = True
+            sched.add(a, -WARMUP)
+    history: list[tuple[float, float, int]] = []
+    tick, free, polled = -WARMUP, -WARMUP, -WARMUP - interval
+    end = days * DAY + DRAIN
+    while tick < end:
+        if tick >= free:  # a tick while a cycle runs is skipped (max_instances=1, coalesce)
+            start = tick
+            # 1. the feed: 200 when a post appeared or an edit touched an entry since the last poll
+            changed = _posts_between(site.posts, polled, start) > 0
+            for a in arts:
+                if a.published <= start < a.leaves_feed and a.published > polled - 60 and not a.tracked:
+                    a.tracked = True  # a new post: tracked from this poll, read in this cycle
+                    sched.add(a, start)
+                if a.tracked and a.published <= start < a.leaves_feed and _edited(a, polled, start):
+                    changed = True
+                    a.signaled = a.signaled or sched.signal
+            polled = start
+            res.requests.append(start)
+            res.bytes += BYTES_FEED if changed else BYTES_304
+            res.cpu += CPU_FEED if changed else CPU_304
+            # 2. the plan, 3. the fetches, host_delay apart
+            spend = HostSpend(tuple((EPOCH + s, EPOCH + e, n) for s, e, n in history if start - e < HOUR),
+                              this_cycle=1)
+            order = sched.choose(arts, start, spend)
+            at = start
+            for key in order:
+                at += delay
+                a = arts[key]
+                res.requests.append(at)
+                fresh = bisect.bisect_right(a.edits, at)
+                body = a.last_checked is None or fresh > a.detected  # else the page answers 304
+                if a.last_checked is None:
+                    for i in range(fresh):  # the first reading is the baseline: earlier edits are in it
+                        edit_band.pop((a.key, i), None)
+                elif fresh > a.detected:
+                    for i in range(a.detected, fresh):
+                        if (a.key, i) in edit_band:
+                            res.latencies.setdefault(edit_band[(a.key, i)], []).append(at - a.edits[i])
+                    a.last_changed = at
+                a.detected = fresh
+                res.bytes += BYTES_PAGE if body else BYTES_304
+                res.cpu += CPU_PAGE if body else CPU_304
+                a.last_checked, a.signaled = at, False
+                sched.checked(a, at)
+            history.append((start, at, len(order)))
+            free = at
+        tick += interval + rng.uniform(0, jitter)
+    for a in arts:
+        for i in range(a.detected, len(a.edits)):
+            if (a.key, i) in edit_band:
+                res.missed[edit_band[(a.key, i)]] = res.missed.get(edit_band[(a.key, i)], 0) + 1
+    res.cpu += sched.cpu
+    res.requests = [t for t in res.requests if t >= 0]  # the warm-up is not counted
+    res.peak = _peak_per_hour(res.requests)
+    return res
+
+
+def _band(a: Article, t: float) -> str:
+    age = (t - a.published) / DAY
+    name = next(label for label, limit in BANDS if age < limit)
+    return f"{'feed' if t < a.leaves_feed else 'gone'} {name}"
+
+
+def _posts_between(posts: list[float], a: float, b: float) -> int:
+    return bisect.bisect_right(posts, b) - bisect.bisect_right(posts, a)
+
+
+def _edited(a: Article, since: float, until: float) -> bool:
+    return bisect.bisect_right(a.edits, until) > bisect.bisect_right(a.edits, since)
+
+
+# -- tables ------------------------------------------------------------------------------------------------
+def _pct(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def _dur(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.1f} min"
+    if seconds < 48 * HOUR:
+        return f"{seconds / HOUR:.1f} h"
+    return f"{seconds / DAY:.1f} d"
+
+
+def _peak_per_hour(times: list[float]) -> int:
+    times, best, lo = sorted(times), 0, 0
+    for hi, t in enumerate(times):
+        while times[lo] <= t - HOUR:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+def groups(res: Result) -> list[tuple[str, list[float], int]]:
+    """Rows: posts still in the feed, then every other article by age band, then all."""
+    rows = []
+    feed = [v for k, vs in res.latencies.items() if k.startswith("feed") for v in vs]
+    rows.append(("in the feed (any age)", feed, sum(n for k, n in res.missed.items() if k.startswith("feed"))))
+    for label, _ in BANDS:
+        key = f"gone {label}"
+        rows.append((f"not in the feed, {label}", res.latencies.get(key, []), res.missed.get(key, 0)))
+    every = [v for vs in res.latencies.values() for v in vs]
+    rows.append(("all edits", every, sum(res.missed.values())))
+    return rows
+
+
+def print_side_by_side(before: Result, after: Result, labels: tuple[str, str]) -> None:
+    print(f"| edits (article age at the edit) | n | {labels[0]}: p50 / p95 / max | missed "
+          f"| {labels[1]}: p50 / p95 / max | missed |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for (label, b, bm), (_, a, am) in zip(groups(before), groups(after), strict=True):
+        def cell(v: list[float]) -> str:
+            return " / ".join(_dur(_pct(v, q)) for q in (0.5, 0.95, 1.0)) if v else "-"
+        print(f"| {label} | {len(a) + am} | {cell(b)} | {bm} | {cell(a)} | {am} |")
+    print(f"| host {HOST} | | {labels[0]} | | {labels[1]} | |")
+    for name, fn in _costs():
+        print(f"| {name} | | {fn(before)} | | {fn(after)} | |")
+
+
+def _costs() -> list[tuple[str, Callable[[Result], str]]]:
+    return [
+        ("requests per hour, mean", lambda r: f"{len(r.requests) / (r.days * 24):.0f}"),
+        ("requests per hour, peak (any sliding hour)", lambda r: f"{r.peak}"),
+        ("MB per day", lambda r: f"{r.bytes / r.days / 1e6:.1f}"),
+        ("CPU seconds per day", lambda r: f"{r.cpu / r.days:.1f}"),
+    ]
+
+
+def measure_feed_parse() -> float:
+    """CPU seconds to parse the real 50-item feed (shared/real), else our generated one."""
+    from monitor.sources.feeds import parse_feed
+
+    real = REPO.parent / "shared" / "real" / "eff-updates-2017.rss"
+    if real.is_file():
+        body = real.read_bytes()
+    else:
+        from tests.fixtures.articles import SEEDED
+        from tests.site import feed
+
+        body = feed(SEEDED * 13).encode()
+    parse_feed(body, "https://www.eff.org/rss/updates.xml")
+    started = time.process_time()
+    for _ in range(5):
+        parse_feed(body, "https://www.eff.org/rss/updates.xml")
+    return (time.process_time() - started) / 5
+
+
+def main() -> None:
+    global CPU_FEED
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[200, 5000])
+    parser.add_argument("--days", type=float, default=90, help="days of edits for N <= 1000")
+    parser.add_argument("--days-large", type=float, default=14, help="days of edits for larger N (slow)")
+    parser.add_argument("--reps", type=int, default=3, help="random sites pooled for N <= 1000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="only the before/after tables")
+    args = parser.parse_args()
+    CPU_FEED = measure_feed_parse()
+    product = Settings(database=Path("unused"))
+    old = replace(product, recheck=OLD_POLICY, feed_interval=900.0, host_budget_per_hour=0.0)
+    print(f"before: fixed tiers {OLD_POLICY.tiers}, discovered retired at {OLD_POLICY.retire_after_days:g} d, "
+          f"no budget, no feed signal, a cycle every {old.feed_interval:g} s + up to {old.jitter:g} s")
+    print(f"after: tiers {product.recheck.tiers}, max_interval {product.recheck.max_interval:g} s, "
+          f"host_budget_per_hour {product.host_budget_per_hour:g}, feed signal, a cycle every "
+          f"{product.feed_interval:g} s + up to {product.jitter:g} s; host_delay {product.host_delay:g} s; "
+          f"feed parse {CPU_FEED * 1000:.0f} ms (measured)")
+    for n in args.n:
+        days, reps = (args.days, args.reps) if n <= 1000 else (args.days_large, 1)
+        sites = [make_site(n, days, random.Random(args.seed + r)) for r in range(reps)]
+        edits = sum(1 for site in sites for a in site.articles for t in a.edits if t >= 0)
+        print(f"\nN = {n} tracked articles on one host, {days:g} days of edits (+{DRAIN / DAY:g} d to drain), "
+              f"{reps} random site(s): {edits} edits")
+        before = merged([_run(site, old, days, args.seed) for site in sites])
+        after = merged([_run(site, product, days, args.seed) for site in sites])
+        print_side_by_side(before, after, ("before", "after"))
+        if n <= 1000 and not args.quick:
+            mechanisms(sites, product, days, args.seed)
+    if not args.quick:
+        curves(args, product)
+
+
+def _run(site: Site, settings: Settings, days: float, seed: int, *, signal: bool = True) -> Result:
+    sched: Scheduler = After(settings, signal=signal) if settings.host_budget_per_hour else Before(settings.recheck)
+    return simulate(site, sched, days=days, interval=settings.feed_interval, jitter=settings.jitter,
+                    delay=settings.host_delay, rng=random.Random(seed + 7))
+
+
+def _summary(res: Result) -> str:
+    rows = groups(res)
+    feed, rest = rows[0][1], [v for _, vs, _ in rows[1:-1] for v in vs]
+    return (f"{_dur(_pct(feed, .95)) if feed else '-'} / {_dur(max(feed)) if feed else '-'} "
+            f"| {_dur(_pct(rest, .95)) if rest else '-'} / {_dur(max(rest)) if rest else '-'} "
+            f"| {sum(res.missed.values())} | {len(res.requests) / (res.days * 24):.0f} / {res.peak} |")
+
+
+HEAD = ("| in the feed p95 / max | not in the feed p95 / max | missed | requests/h mean / peak |\n"
+        "| --- | --- | --- | --- |")
+
+
+def mechanisms(sites: list[Site], product: Settings, days: float, seed: int) -> None:
+    """Each mechanism measured before it is kept: the bound alone, + the feed signal, + hot windows."""
+    print("\nmechanisms, same sites (budget and cycle as after):")
+    print("| variant " + HEAD.replace("|\n| ---", "|\n| --- | ---", 1))
+    variants = [
+        ("max_interval alone (no tiers, no feed signal)", replace(product.recheck, tiers=()), False),
+        ("+ feed signal", replace(product.recheck, tiers=()), True),
+        ("+ feed signal + hot 6 h (tiers [[0.25, 0]])", replace(product.recheck, tiers=((0.25, 0.0),)), True),
+        ("+ feed signal + hot 1 d (tiers [[1, 0]])", replace(product.recheck, tiers=((1.0, 0.0),)), True),
+        ("+ feed signal + hot 2 d, 7 d at 15 min", replace(product.recheck, tiers=((2.0, 0.0), (7.0, 900.0))), True),
+    ]
+    for label, policy, signal in variants:
+        res = merged([_run(site, replace(product, recheck=policy), days, seed, signal=signal) for site in sites])
+        print(f"| {label} | {_summary(res)}")
+
+
+def curves(args: argparse.Namespace, product: Settings) -> None:
+    """The trade-off an operator chooses on: budget (and cycle interval) → p95, max and requests per hour."""
+    for n in args.n:
+        days = args.days if n <= 1000 else min(args.days_large, 7)
+        site = make_site(n, days, random.Random(args.seed))
+        budgets = (60, 120, 180, 240, 360, 480) if n <= 1000 else (240, 480, 960, 1800)
+        intervals = (300.0, 900.0) if n <= 1000 else (300.0,)
+        print(f"\ntrade-off, N = {n}, {days:g} days: host_budget_per_hour → latency of edits and requests per hour")
+        print("| budget/h | feed_interval " + HEAD.replace("|\n| ---", "|\n| --- | --- | ---", 1))
+        for interval in intervals:
+            for budget in budgets:
+                settings = replace(product, host_budget_per_hour=float(budget), feed_interval=interval)
+                print(f"| {budget} | {interval:g} s | {_summary(_run(site, settings, days, args.seed))}")
+
+
+if __name__ == "__main__":
+    main()

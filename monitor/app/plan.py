@@ -1,0 +1,82 @@
+"""Which tracked articles a cycle fetches, in what order: the store's rows and the feed's signals turned
+into the pure scheduler's candidates (`decide.schedule`), and its plan turned back into rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
+
+from monitor.config import Settings
+from monitor.core.identity import fetch_url
+from monitor.core.model import FeedEntry
+from monitor.core.text import digest
+from monitor.decide.schedule import Budget, Candidate, HostSpend, Plan, candidate, plan_checks
+from monitor.store.database import ArticleRow, Store, article_facts
+
+
+def budget_of(settings: Settings) -> Budget:
+    return Budget(per_hour=settings.host_budget_per_hour, interval=settings.feed_interval, jitter=settings.jitter,
+                  spacing=settings.host_delay)
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def candidates(rows: Sequence[ArticleRow], *, signaled: frozenset[int] = frozenset(),
+               in_feed: frozenset[int] = frozenset()) -> list[Candidate]:
+    return [candidate(r.id, host_of(r.url), article_facts(r), signaled=r.id in signaled, in_feed=r.id in in_feed)
+            for r in rows]
+
+
+def due_rows(
+    rows: Sequence[ArticleRow], settings: Settings, now: dt.datetime, *, spend: Mapping[str, HostSpend],
+    signaled: frozenset[int] = frozenset(), in_feed: frozenset[int] = frozenset(),
+) -> tuple[list[ArticleRow], Plan]:
+    """The rows this cycle fetches, most valuable first, and the plan that chose them."""
+    plan = plan_checks(candidates(rows, signaled=signaled, in_feed=in_feed), now.timestamp(), settings.recheck,
+                       budget_of(settings), spend)
+    by_id = {r.id: r for r in rows}
+    return [by_id[d.key] for d in plan.fetch], plan
+
+
+def record_feed_signals(store: Store, feed: str, entries: Sequence[FeedEntry]) -> None:
+    """Remember each tracked entry's text; one that changed since the last poll signals its article, which
+    this cycle then fetches (the page is the source of truth: the feed text never alerts by itself)."""
+    before = store.feed_digests(feed)
+    digests: dict[int, str] = {}
+    for entry in entries:
+        row = store.article(fetch_url(entry.url)) or (store.article_by_guid(entry.entry_id) if entry.entry_id
+                                                      else None)
+        if row is not None:
+            digests[row.id] = digest(entry.title, entry.summary)
+    signaled = frozenset(k for k, v in digests.items() if k in before and before[k] != v)
+    store.record_feed_entries(feed, digests, signaled)
+
+
+def articles_to_check(store: Store, settings: Settings, spent: Mapping[str, int], *,
+                      due_only: bool) -> tuple[list[ArticleRow], int]:
+    """This cycle's articles in fetch order, and how many were left for later (not due, or over budget).
+
+    `spent`: requests already sent to each host in this cycle (feeds, robots.txt).
+    """
+    rows = store.articles()
+    if not due_only:
+        return rows, 0
+    now = dt.datetime.now(dt.UTC)
+    signaled, in_feed = store.feed_signals()
+    history = store.host_spend(now.timestamp())
+    spend = {h: HostSpend(history.get(h, ()), spent.get(h, 0)) for h in {*history, *spent, *map(host_of, (
+        r.url for r in rows))}}
+    due, _ = due_rows(rows, settings, now, spend=spend, signaled=signaled, in_feed=in_feed)
+    return due, len(rows) - len(due)
+
+
+def answer_plan(store: Store, checked: Sequence[ArticleRow], started: dt.datetime, before: Mapping[str, int],
+                spent: Mapping[str, int]) -> None:
+    """After the fetches: the checked articles' signals are answered, the hosts' article requests recorded
+    (`spent` less `before`, the feed polls, which the budget sets aside for every cycle)."""
+    store.clear_signals([r.id for r in checked])
+    articles = {host: n - before.get(host, 0) for host, n in spent.items()}
+    store.record_host_spend(started.timestamp(), dt.datetime.now(dt.UTC).timestamp(), articles)

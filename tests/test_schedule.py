@@ -1,0 +1,129 @@
+"""The scheduler over simulated days (virtual time, no sleeping): the budget holds, the promise holds, the
+feed signal comes first, and over budget the freshest articles keep their checks."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import replace
+
+import pytest
+
+from monitor.decide.policy import DAY, HOUR, RecheckPolicy
+from monitor.decide.schedule import Budget, Candidate, HostSpend, Why, allowance, assess, plan_checks
+
+T0 = 1_800_000_000.0
+HOST = "www.eff.org"
+POLICY = RecheckPolicy()  # the defaults: < 1 d every cycle, every article at least hourly
+BUDGET = Budget(per_hour=240, interval=300, jitter=60, spacing=2)  # the defaults: 240/h, feed_interval 300 + jitter 60
+
+
+def _articles(n: int, rng: random.Random, *, young: float = 0.03) -> list[Candidate]:
+    """Ages from a day to four years, recent denser; a few published or changed within the day."""
+    out = []
+    for key in range(n):
+        published = T0 - DAY * (1 + 1460 * rng.random() ** 2)
+        changed = rng.random() < young
+        out.append(Candidate(key=key, host=HOST, pinned=rng.random() < 0.1,
+                             freshness=T0 - rng.random() * DAY / 2 if changed else published, changed=changed,
+                             last_checked=None))
+    return out
+
+
+def _simulate(arts: list[Candidate], budget: Budget, days: float, rng: random.Random, *,
+              signal_rate: float = 0.0) -> tuple[list[float], dict[int, list[float]]]:
+    """Cycles every feed_interval + jitter: one feed poll, then the plan's fetches, host_delay apart.
+    Returns every request's time and each article's check times."""
+    by_key = {c.key: c for c in arts}
+    history: list[tuple[float, float, int]] = []
+    requests: list[float] = []
+    checks: dict[int, list[float]] = {k: [] for k in by_key}
+    now = T0
+    while now < T0 + days * DAY:
+        requests.append(now)  # the feed
+        for key in rng.sample(sorted(by_key), k=int(signal_rate)) if signal_rate else ():
+            by_key[key] = replace(by_key[key], signaled=True)
+        spend = HostSpend(tuple(h for h in history if now - h[1] < HOUR), this_cycle=1)
+        plan = plan_checks(by_key.values(), now, POLICY, budget, {HOST: spend})
+        at = now
+        for due in plan.fetch:
+            at += budget.spacing
+            requests.append(at)
+            checks[due.key].append(at)
+            by_key[due.key] = replace(by_key[due.key], last_checked=at, signaled=False)
+        history.append((now, at, len(plan.fetch)))
+        now += budget.interval + rng.uniform(0, budget.jitter)
+    return requests, checks
+
+
+def _busiest_hour(times: list[float]) -> int:
+    times, lo, best = sorted(times), 0, 0
+    for hi, t in enumerate(times):
+        while times[lo] <= t - HOUR:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+@pytest.mark.parametrize(("n", "signals"), [(200, 0.0), (200, 3.0), (2000, 0.0), (2000, 30.0)])
+def test_the_budget_is_never_exceeded_over_a_simulated_day(n: int, signals: float) -> None:
+    rng = random.Random(n)
+    requests, _ = _simulate(_articles(n, rng), BUDGET, 1.0, rng, signal_rate=signals)
+    assert _busiest_hour(requests) <= BUDGET.per_hour
+    assert len(requests) > 0.8 * BUDGET.per_hour * 24 if n == 2000 else True, "over budget, the budget is used"
+
+
+def test_every_article_is_checked_at_least_once_per_its_promised_bound() -> None:
+    """The promise: at most max_interval between two checks, plus one cycle when a cycle has more articles
+    due than its share (200 articles hourly take ~215 of the 228 requests an hour leaves after the feed)."""
+    rng = random.Random(7)
+    arts = _articles(200, rng)
+    _, checks = _simulate(arts, BUDGET, 1.5, rng)
+    first_pass = max(times[0] for times in checks.values())
+    assert first_pass < T0 + HOUR, "200 new articles are all read within the first hour"
+    gaps = [b - a for times in checks.values() for a, b in itertools.pairwise([*times, T0 + 1.5 * DAY])]
+    assert max(gaps) <= POLICY.max_interval + BUDGET.cadence
+    assert sum(gaps) / len(gaps) < POLICY.max_interval
+    hourly = sum(len(t) for t in checks.values()) / 36
+    assert hourly < 228, f"within the budget, feed polls set aside ({hourly:.0f}/h)"
+
+
+def test_over_budget_the_freshest_keep_their_checks_and_none_starves() -> None:
+    rng = random.Random(3)
+    arts = _articles(3000, rng)
+    young = Candidate(key=9999, host=HOST, pinned=False, freshness=T0 - 3 * DAY, changed=False, last_checked=None)
+    ancient = replace(young, key=9998, freshness=T0 - 1400 * DAY)
+    _, checks = _simulate([*arts, young, ancient], BUDGET, 2.0, rng)
+    assert len(checks[9999]) > 4 * len(checks[9998]) >= 4, "a 3-day-old post is worth more than a 4-year-old one"
+    assert all(times for times in checks.values()), "every article is read at least once"
+
+
+def test_a_feed_signal_comes_first_and_spends_the_hour_not_the_cycle() -> None:
+    checked = T0 - 60
+    arts = [Candidate(key=k, host=HOST, pinned=False, freshness=T0 - 100 * DAY, changed=False,
+                      last_checked=checked, signaled=k < 5) for k in range(50)]
+    # A cycle one minute after the previous one has no share left, but the signals still go out.
+    spend = HostSpend(((T0 - 100, T0 - 60, 100),), this_cycle=1)  # 100 s ago: its share is the previous cycle's
+    plan = plan_checks(arts, T0, POLICY, BUDGET, {HOST: spend})
+    assert [d.why for d in plan.fetch] == [Why.FEED] * 5
+    # ... and never past the hour's budget.
+    full = HostSpend(((T0 - 600, T0 - 60, 226),), this_cycle=1)
+    assert len(plan_checks(arts, T0, POLICY, BUDGET, {HOST: full}).fetch) == 2
+
+
+def test_a_cycle_gets_its_share_and_the_hour_never_more_than_the_budget() -> None:
+    # 240/h, 12 feed polls an hour set aside: 228 for articles; a cycle 360 s after the last gets a tenth.
+    assert allowance(BUDGET, HostSpend(), T0) == (24, 240), "no feed polled yet"
+    assert allowance(BUDGET, HostSpend(((T0 - 360, T0 - 320, 20),), this_cycle=1), T0) == (22, 208)
+    assert allowance(BUDGET, HostSpend(((T0 - 60, T0 - 20, 20),), this_cycle=1), T0) == (19, 208), "at least 300 s"
+    assert allowance(BUDGET, HostSpend(((T0 - 900, T0 - 800, 220),), this_cycle=1), T0) == (8, 8)
+    assert allowance(BUDGET, HostSpend(((T0 - 5 * HOUR, T0 - 4 * HOUR, 240),), this_cycle=1), T0) == (22, 228)
+    assert allowance(Budget(per_hour=0), HostSpend(), T0) is None, "0: no budget"
+
+
+def test_nothing_is_retired_by_default() -> None:
+    ancient = Candidate(key=1, host=HOST, pinned=False, freshness=T0 - 3000 * DAY, changed=False,
+                        last_checked=T0 - 1.5 * HOUR)
+    due = assess(ancient, T0, POLICY, BUDGET.lookahead)
+    assert due is not None and due.why is Why.BOUND
+    assert assess(ancient, T0, RecheckPolicy(retire_after_days=365), BUDGET.lookahead) is None, "when asked"
