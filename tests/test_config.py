@@ -318,7 +318,7 @@ def test_the_readme_documents_the_sites_table() -> None:
     ('[sites."a b"]\nbody = ["main"]\n', 'sites."a b" must be named by a host'),
     ('[sites."x.org"]\nbody = "p["\n', "'sites.\"x.org\".body' has an entry that is not a CSS selector"),
     ('[sites."x.org"]\nfeeds = ["ftp://x.org/rss"]\n', "'sites.\"x.org\".feeds' has an entry that is not an http"),
-    ('[sites."x.org"]\nbodies = ["main"]\n', "sites.\"x.org\": unknown key 'bodies'"),
+    ('[sites."x.org"]\nbodies = ["main"]\n', "unknown key 'sites.\"x.org\".bodies'"),
     ('[sites."x.org"]\nkeywords = 3\n', "'sites.\"x.org\".keywords' must be a list of strings"),
     ("sites = 3\n", "'sites' must be a table"),
 ])

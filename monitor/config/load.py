@@ -32,6 +32,7 @@ from monitor.config.declare import (
     keyed_tables,
     tables,
 )
+from monitor.config.problems import _at, _shown, table_problem
 from monitor.core.errors import ConfigError
 
 
@@ -249,29 +250,6 @@ def _message(error: Any, raw: dict[str, Any], where: Callable[[str], str]) -> st
     return f"{where(key)}: '{name}' must be {d.must}{got}"
 
 
-def _at(raw: Any, loc: tuple[Any, ...]) -> Any:
-    """The input a validation error points at (pydantic keeps it out of its own messages)."""
-    for part in loc:
-        try:
-            raw = raw[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return raw
-
-
-def _shown(value: Any, top: bool) -> str:
-    """What was given instead, for a wrong scalar or a table where a value belongs; nothing for a list."""
-    if isinstance(value, bool):
-        return f" (got {str(value).lower()})"
-    if isinstance(value, int):
-        return f" (got {value})" if abs(value) < 10**30 else " (got a number of more than 30 digits)"
-    if isinstance(value, float):
-        return f" (got {value!r})"
-    if isinstance(value, str):
-        return f" (got {value[:40]!r}{'…' if len(value) > 40 else ''})"
-    return " (got a table)" if isinstance(value, dict) and top else ""
-
-
 # -- arrays of tables ([[route]]) -------------------------------------------------------------------------------
 @functools.cache
 def _array_model(name: str) -> type[BaseModel]:
@@ -292,15 +270,7 @@ def _array(name: str, items: Any, where: str) -> tuple[Any, ...]:
         try:
             model = _array_model(name).model_validate(item)
         except ValidationError as exc:
-            error = exc.errors(include_url=False)[0]
-            key = str(error["loc"][0])
-            d = by_key.get(key)
-            if d is None or error["type"] == "extra_forbidden":
-                raise ConfigError(f"{where}: unknown key '{shown}.{key[:60]}'") from None
-            if error["type"] == "value_error":
-                raise ConfigError(f"{where}: '{shown}.{key}' {error['ctx']['error']}") from None
-            raise ConfigError(f"{where}: '{shown}.{key}' must be {d.must}{_shown(_at(item, error['loc']), True)}"
-                              ) from None
+            raise table_problem(exc, where, shown, by_key, item) from None
         given = {key: getattr(model, key) for key in by_key if key in item}
         built.append(arrays()[name](**given).build(where, shown))
     return tuple(built)

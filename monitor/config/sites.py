@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from monitor.config.declare import Declared, keyed_declarations
+from monitor.config.problems import table_problem
 from monitor.config.site import Site
 from monitor.core.errors import ConfigError
 
@@ -44,14 +45,7 @@ def read_sites(raw: Any, where: str, field_type: Callable[[Declared], Any]) -> t
         try:
             model = _model(field_type).model_validate(table)
         except ValidationError as exc:
-            error = exc.errors(include_url=False)[0]
-            sub = str(error["loc"][0])
-            d = declared.get(sub)
-            if d is None or error["type"] == "extra_forbidden":
-                raise ConfigError(f"{where}: {name}: unknown key {sub[:60]!r}") from None
-            if error["type"] == "value_error":
-                raise ConfigError(f"{where}: '{name}.{sub}' {error['ctx']['error']}") from None
-            raise ConfigError(f"{where}: '{name}.{sub}' must be {d.must}") from None
+            raise table_problem(exc, where, name, declared, table) from None
         given = {k: getattr(model, k) for k in table}
         built[host] = Site(host=host, **given)
     return tuple(built[h] for h in sorted(built))
