@@ -1,0 +1,58 @@
+"""The benches still run, each as the one command the README gives (small N), and print their tables.
+
+Their figures are not asserted (speed targets live in the README), but what is not about speed is:
+a warm cycle on nginx is all 304s, and a simulated hour of the service at its defaults, on a real
+nginx with more articles than the budget can visit hourly, stays within `host_budget_per_hour`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.nginx import MISSING, NGINX
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _require(tool: str | None, missing: str) -> None:
+    if tool is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}: CI must install it (see .ci/run)")
+        pytest.skip(missing)
+
+
+def _bench(*args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "cycle.py"), *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_cycle_bench_on_nginx_prints_cold_warm_and_changed() -> None:
+    _require(NGINX, MISSING)
+    out = _bench("--n", "5", "--rounds", "1")
+    warm = re.search(r"^warm \(304s\)\s+[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(\d+)", out, re.M)
+    assert warm is not None, out
+    assert warm.groups() == ("5", "5"), f"a warm cycle on nginx is 5 requests, all 304s:\n{out}"
+    assert re.search(r"^1% changed\s.*\s1\s+[\d.]+$", out, re.M), f"one page changed, one alert:\n{out}"
+
+
+def test_a_simulated_hour_of_the_service_stays_within_the_host_budget() -> None:
+    _require(NGINX, MISSING)
+    _require(shutil.which("faketime"), "Debian's faketime is absent (apt-get install faketime)")
+    # 300 articles: the hourly promise would need 300 requests an hour, the budget allows 240. After the
+    # first read and 1.5 h of warm-up every article is past its bound: the hour is in its steady state.
+    out = _bench("--day", "--n", "300", "--hours", "1", "--warmup", "1.5", "--concurrency", "4")
+    ours = re.search(r"^ours\S*[^\d]*([\d,]+)\s+([\d,]+)", out, re.M)
+    assert ours is not None, out
+    per_day, not_modified = (int(g.replace(",", "")) for g in ours.groups())
+    assert 0.8 * 240 * 24 <= per_day <= 240 * 24, f"an hour of cycles spends the budget, never more:\n{out}"
+    assert not_modified >= 0.9 * per_day, f"unchanged pages cost 304s:\n{out}"
