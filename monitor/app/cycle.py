@@ -11,12 +11,11 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Coroutine
 from typing import Any
-from urllib.parse import urlsplit
 
 from monitor.app.articles import Read, judge, read
 from monitor.app.context import Cycle, log
 from monitor.app.feeds import poll_source, sources
-from monitor.app.plan import answer_plan, articles_to_check
+from monitor.app.plan import answer_plan, articles_to_check, host_of
 from monitor.app.progress import Progress
 from monitor.app.report import CycleReport
 from monitor.app.sites import report_relayouts, see_sites_together
@@ -67,9 +66,8 @@ async def run_cycle(
         progress.start([r.url for r in rows], lambda host: max(settings.host_delay, fetcher.robots.crawl_delay(host))
                        / settings.host_concurrency)
         cycle.known_layouts = known_layouts(store)
-        for row in store.articles():
-            if row.layout:
-                cycle.known_layouts.setdefault((urlsplit(row.url).hostname or "").lower(), set()).add(row.layout)
+        for url, layout in store.layouts_in_use():
+            cycle.known_layouts.setdefault(host_of(url), set()).add(layout)
         # Every page is read before any is judged: a site's articles are seen together (chrome, redesigns).
         done = await _read_within_budget(cycle, fetcher, rows, deadline, progress)
         see_sites_together(cycle, done)

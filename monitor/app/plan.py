@@ -4,6 +4,7 @@ into the pure scheduler's candidates (`decide.schedule`), and its plan turned ba
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
@@ -20,7 +21,9 @@ def budget_of(settings: Settings) -> Budget:
                   spacing=settings.host_delay)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def host_of(url: str) -> str:
+    """Cached: every cycle asks it of every tracked URL, twice (5000 URLs: ~0.1 s of urlsplit a cycle)."""
     return (urlsplit(url).hostname or "").lower()
 
 

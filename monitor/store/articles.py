@@ -36,6 +36,11 @@ class ArticlesMixin(Writer):
     def articles(self) -> list[ArticleRow]:
         return [article_row(r) for r in self.conn.execute("SELECT * FROM articles ORDER BY id")]
 
+    def layouts_in_use(self) -> list[tuple[str, str]]:
+        """(url, layout) of every article last read in a known layout: a cycle's view of each host's layouts."""
+        rows = self.conn.execute("SELECT url, layout FROM articles WHERE COALESCE(layout, '') != ''")
+        return [(url, layout) for url, layout in rows]
+
     def track(self, url: str, origin: str, title: str = "") -> ArticleRow:
         """The article of this link, tracked from now on if it was not (one row per identity)."""
         self.track_all((url,), origin, title)
@@ -67,13 +72,26 @@ class ArticlesMixin(Writer):
         return row
 
     def track_all(self, urls: tuple[str, ...], origin: str, title: str = "") -> None:
-        """Track URLs not tracked yet, in one transaction (the config's list: one commit, not one per URL)."""
+        """Track URLs not tracked yet, in one transaction (the config's list: one commit, not one per URL).
+        A URL stored exactly as given is tracked already: its key is not recomputed (every cycle of 5000
+        configured URLs would spend ~0.3 s on them)."""
+        fresh = self._untracked(urls)
+        if not fresh:
+            return
         stamp = now()
         with self.write():
             self.conn.executemany(
                 "INSERT OR IGNORE INTO articles (url, identity, title, origin, first_seen) VALUES (?, ?, ?, ?, ?)",
-                ((fetch_url(url), identity_key(url), title, origin, stamp) for url in urls),
+                ((fetch_url(url), identity_key(url), title, origin, stamp) for url in fresh),
             )
+
+    def _untracked(self, urls: tuple[str, ...]) -> list[str]:
+        """The URLs no row holds verbatim: a few are looked up by index, a long list against one scan."""
+        if len(urls) <= 16:
+            lookup = "SELECT 1 FROM articles WHERE url = ?"
+            return [u for u in urls if self.conn.execute(lookup, (u,)).fetchone() is None]
+        stored = {url for (url,) in self.conn.execute("SELECT url FROM articles")}
+        return [url for url in urls if url not in stored]
 
     def record_check(
         self, article_id: int, *, validators: Validators | None = None, error: str | None = None,
