@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.runs import (  # noqa: E402
     CHROME,
+    MEASURED,
     Run,
     Site,
     bench_article,
@@ -101,9 +102,15 @@ def main() -> None:
     parser.add_argument("--day", action="store_true",
                         help="cost per day instead: a simulated day of `monitor run` at its defaults (under faketime); "
                              "with --urlwatch next to urlwatch every 15 minutes")
+    parser.add_argument("--monitor", type=Path, default=None, metavar="DIR",
+                        help="run the monitor/ of another checkout (a worktree of an earlier commit): before/after")
     parser.add_argument("--hours", type=float, default=24.0, help="with --day: hours to simulate (scaled to a day)")
     parser.add_argument("--warmup", type=float, default=3.0, help="with --day: hours simulated first, not counted")
     args = parser.parse_args()
+    if args.monitor is not None:
+        if not (args.monitor / "monitor" / "cli.py").is_file():
+            raise SystemExit(f"bench: {args.monitor} holds no monitor/ checkout")
+        MEASURED[0] = args.monitor.resolve()
     articles = [bench_article(i) for i in range(args.n)]
     if args.day:
         from bench.day import cost_per_day
@@ -125,7 +132,7 @@ def main() -> None:
     db_kb = rounds[-1][1]
     page_kb = len(article_page(articles[0], extra_chrome=CHROME).encode()) / 1024
     print(f"pages: {args.n} × {page_kb:.0f} KB, host_concurrency {args.concurrency}, loopback {args.server}"
-          f"{' gzip' if args.gzip else ''}; median of {len(rounds)} rounds")
+          f"{' gzip' if args.gzip else ''}; median of {len(rounds)} rounds; monitor/ of {MEASURED[0]}")
     print(f"{'state':<16}{'wall s':>8}{'cpu s':>8}{'RSS MB':>8}{'requests':>10}{'304s':>8}{'KB sent':>10}"
           f"{'alerts':>8}{'server cpu s':>14}")
     for r in ours + theirs:

@@ -6,13 +6,14 @@ the hourly promise, the feed as a signal), each cycle a real `monitor check --du
 under Debian's faketime at its virtual time, so a day passes in minutes and the REAL schedule decides
 what is fetched; the site's feed (its newest 50 posts, full bodies) is polled every cycle like
 eff.org's. `host_delay` is 0 (spacing moves the wall time, not the requests, bytes or CPU). Warm-up
-hours go first, uncounted, after one full read; halfway through, 1 % of the pages gain an update note
-(and the feed with them).
+hours go first, uncounted, after one full read; halfway through, 1 % of the pages a day gain an update
+note (and the feed with them).
 urlwatch (with `--urlwatch`): 96 runs a day, each the median of `--rounds` warm runs on the same pages.
 
 Requests, bytes (headers and body, as sent) and the server's CPU come from nginx's access log and
-/proc; our CPU twice: whole processes (what cron `check --due` pays) and from the command's start
-once a cycle's modules are loaded (what the long-running `monitor run` pays per cycle: it loads them once).
+/proc; our CPU twice: whole processes (what cron `check --due` pays) and inside `run_cycle` once a
+cycle's modules are loaded (what the long-running `monitor run` pays per cycle: it starts, reads its
+settings and opens the database once).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from tests.site import FEED_PATH, Article, article_page, feed
 T0 = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)  # the counted day starts here (virtual)
 FEED_ITEMS = 50
 URLWATCH_RUNS_PER_DAY = 24 * 4
+EDITS_PER_DAY = 0.01  # of the pages: each gains an update note once (halfway through the window)
 ROBOTS = "User-agent: *\nDisallow: /search/\n"
 
 
@@ -73,14 +75,15 @@ def cost_per_day(args: argparse.Namespace, site: Site, articles: list[Article]) 
         run_monitor(cfg, "first read", site, "check", wrapper=_at(faketime, start - dt.timedelta(minutes=10)))
         counted: list[Run] = []
         edit_at = T0 + dt.timedelta(hours=args.hours / 2)
+        edits = round(len(articles) * EDITS_PER_DAY * args.hours / 24)  # scaled up again with the rest
         edited: set[int] = set()
         k = 0
         while True:
             at = start + dt.timedelta(seconds=k * product.feed_interval + rng.uniform(0, product.jitter))
             if at >= T0 + dt.timedelta(hours=args.hours):
                 break
-            if at >= edit_at and not edited:
-                edited = set(range(0, len(articles), 100))
+            if at >= edit_at and not edited and edits:
+                edited = set(range(0, len(articles), len(articles) // edits))
                 _publish(site, articles, edited=edited)
             # The first cycle records the modules a cycle loads; later ones load them before their CPU counts.
             modules = {"modules_out": tmp / "modules"} if k == 0 else {"modules_in": tmp / "modules"}
@@ -136,7 +139,7 @@ def _print(args: argparse.Namespace, product: Settings, ours: Day, theirs: Day |
         print(f"{d.label:<31}{d.requests:>13,.0f}{d.not_modified:>9,.0f}{d.mb:>9,.1f}{d.checks_per_article:>9.1f}"
               f"{d.cpu:>11,.1f}{d.cycle_cpu:>12,.1f}{d.server_cpu:>13,.2f}")
     print("('per page': requests per tracked page per day, feed polls included for ours; 'cycles only': our CPU "
-          "once the modules are loaded, what `monitor run` pays)")
+          "inside run_cycle, what `monitor run` pays)")
     if theirs is None:
         return
     ratios = [theirs.requests / ours.requests, theirs.mb / ours.mb, theirs.cpu / ours.cpu,

@@ -128,11 +128,11 @@ def _child_env() -> dict[str, str]:
 
 
 # The child reports its own peak RSS from VmHWM (ru_maxrss survives exec on Linux and would count
-# this parent's pages, getrusage(RUSAGE_CHILDREN) the largest child's) and its CPU from the moment the
-# command starts with its modules loaded: what one cycle of a long-running `monitor run` costs, which
-# loads them once. The modules are those an earlier identical run ended with (BENCH_MODULES_IN, written
-# by BENCH_MODULES_OUT): loaded anyway, so the process's total is unchanged. Without a list, the command's
-# lazy imports are counted too (an upper bound).
+# this parent's pages, getrusage(RUSAGE_CHILDREN) the largest child's) and the CPU spent inside
+# `run_cycle`: what each cycle of a long-running `monitor run` costs (it starts, loads its settings and
+# opens the database once). Modules the cycle would import lazily are loaded first when BENCH_MODULES_IN
+# lists them (written by an earlier identical run through BENCH_MODULES_OUT): loaded anyway, so the
+# process's total is unchanged, and a service pays them once.
 _CHILD = """import importlib, os, runpy, sys, time
 import monitor.cli
 for name in open(os.environ['BENCH_MODULES_IN']).read().split() if os.environ.get('BENCH_MODULES_IN') else ():
@@ -140,16 +140,26 @@ for name in open(os.environ['BENCH_MODULES_IN']).read().split() if os.environ.ge
         importlib.import_module(name)
     except Exception:
         pass
-started = time.process_time()
+spent = 0.0
+run_cycle = monitor.cli.run_cycle
+async def timed_cycle(*args, **kwargs):
+    global spent
+    started = time.process_time()
+    try:
+        return await run_cycle(*args, **kwargs)
+    finally:
+        spent += time.process_time() - started
+monitor.cli.run_cycle = timed_cycle
 sys.argv = ['monitor', *sys.argv[1:]]
 try:
     runpy.run_module('monitor', run_name='__main__')
 finally:
     hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]
-    print('maxrss', hwm, 'cycle_cpu', time.process_time() - started, file=sys.stderr)
+    print('maxrss', hwm, 'cycle_cpu', spent, file=sys.stderr)
     if os.environ.get('BENCH_MODULES_OUT'):
         open(os.environ['BENCH_MODULES_OUT'], 'w').write(' '.join(m for m in sorted(sys.modules) if m != '__main__'))
 """
+MEASURED = [REPO]  # the checkout whose monitor/ the child processes run (bench/cycle.py --monitor DIR)
 
 
 def _served(site: Site, mark: int, server_cpu_before: float | None) -> dict[str, float]:
@@ -165,7 +175,7 @@ def run_monitor(cfg: Path, state: str, site: Site, *argv: str, wrapper: tuple[st
                 modules_in: Path | None = None, modules_out: Path | None = None) -> Run:
     """`monitor ARGV --config CFG` as a whole process (under `wrapper`, e.g. faketime), with what it cost;
     `modules_out` records the modules it ended with, `modules_in` loads such a list before its CPU counts."""
-    env = {**_child_env(), "PYTHONPATH": str(REPO)}
+    env = {**_child_env(), "PYTHONPATH": str(MEASURED[0])}
     env.update({k: str(v) for k, v in (("BENCH_MODULES_IN", modules_in), ("BENCH_MODULES_OUT", modules_out)) if v})
     before, mark, server_before = os.times(), site.log_mark(), site.cpu_seconds()
     started = time.perf_counter()

@@ -3,11 +3,15 @@
 Our own replay server answers 304 by the rule we wrote; nginx answers by its own (an ETag of
 mtime and size, `Last-Modified` from the file, `if_modified_since exact`), as a production site
 does. Benchmarks count what it was asked from its access log and what it cost from /proc.
-Runs unprivileged-style: pid, logs and temp paths inside one directory, `daemon off;`, one worker.
+Runs unprivileged-style: pid, logs and temp paths inside one directory, `daemon off;`, one worker
+(as root, the worker stays root: a private TMPDIR would otherwise hide the files from `nobody`). It
+dies with the process that started it (PR_SET_PDEATHSIG), so a killed bench leaves no server behind.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
 import signal
@@ -29,6 +33,7 @@ class Served(NamedTuple):
 
 
 _CONFIG = """daemon off;
+{user}
 worker_processes 1;
 pid {work}/nginx.pid;
 error_log {work}/error.log warn;
@@ -107,17 +112,18 @@ class NginxSite:
         for _ in range(5):
             self.port = _free_port()
             (self.work / "nginx.conf").write_text(_CONFIG.format(
-                work=self.work, root=self.root, port=self.port, gzip=_GZIP if self.gzip else "",
-                etag="" if self.etag else "etag off;"))
+                user="user root;" if os.geteuid() == 0 else "", work=self.work, root=self.root, port=self.port,
+                gzip=_GZIP if self.gzip else "", etag="" if self.etag else "etag off;"))
             assert NGINX is not None
             self._process = subprocess.Popen(
                 [NGINX, "-p", str(self.work), "-e", str(self.work / "error.log"), "-c", str(self.work / "nginx.conf")],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
             if _wait_for_port(self.port, self._process):
                 self.base_url = f"http://127.0.0.1:{self.port}"
                 return self
             last = (self.work / "error.log").read_text(errors="replace").strip().splitlines()[-1:] or ["exited"]
             self._stop_process()
+        shutil.rmtree(self.work, ignore_errors=True)
         raise RuntimeError(f"nginx did not start: {last[0]}")
 
     def stop(self) -> None:
@@ -146,8 +152,17 @@ class NginxSite:
         log = self.work / "access.log"
         return log.stat().st_size if log.exists() else 0
 
-    def served(self, since: int = 0) -> list[Served]:
+    def served(self, since: int = 0, *, settle: float = 0.05) -> list[Served]:
+        """nginx logs a request just after answering it: wait until the log has not grown for `settle`
+        seconds (at most 2 s), so a request the client has seen is never missed."""
         log = self.work / "access.log"
+        size, deadline = -1, time.monotonic() + 2
+        while time.monotonic() < deadline:
+            now = log.stat().st_size if log.exists() else 0
+            if now == size:
+                break
+            size = now
+            time.sleep(settle)
         if not log.exists():
             return []
         with log.open("rb") as f:
@@ -165,6 +180,12 @@ class NginxSite:
             return 0.0
         pids = [self._process.pid, *_children(self._process.pid)]
         return sum(_cpu_of(pid) for pid in pids)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM (nginx's fast shutdown) when the process that started it dies."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _free_port() -> int:

@@ -1,43 +1,16 @@
 """One row per article: every stored link gets its identity key, and rows that turn out to be one
 article under two spellings (http/https, www, a trailing slash, utm_* …) are merged, history kept.
 
-Run by the migration when the rules the stored keys were made under are not this version's (a database
-written before identities existed, or by a version whose key rules were narrower), so every file is
-brought to one row per article; rows inserted since carry the current key already. Recomputing every
-key on every open cost a `check --due` of 5000 articles ~0.3 s, most of a cron cycle's CPU.
+Run by the migration on every open for write, so a database written before identities existed,
+or by a version whose key rules were narrower, is brought to one row per article.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections import defaultdict
-from pathlib import Path
 
-import w3lib
-
-from monitor.core import identity
 from monitor.core.identity import identity_key
-
-RULES_KEY = "identity_rules"
-
-
-def rules_fingerprint() -> str:
-    """What the keys depend on: the identity module's source and w3lib's version. Any edit of either
-    re-keys once (cheap next to the risk of two rows for one article after a rule changed unnoticed)."""
-    source = Path(identity.__file__).read_bytes()
-    return hashlib.sha256(source + b"\0w3lib " + str(w3lib.__version__).encode()).hexdigest()[:16]
-
-
-def rekey_if_rules_changed(conn: sqlite3.Connection) -> int:
-    """`merge_duplicate_articles` when the stored keys were made under other rules; how many rows merged."""
-    fingerprint = rules_fingerprint()
-    stored = conn.execute("SELECT value FROM service_state WHERE key = ?", (RULES_KEY,)).fetchone()
-    if stored is not None and stored[0] == fingerprint:
-        return 0
-    merged = merge_duplicate_articles(conn)
-    conn.execute("INSERT OR REPLACE INTO service_state (key, value) VALUES (?, ?)", (RULES_KEY, fingerprint))
-    return merged
 
 
 def merge_duplicate_articles(conn: sqlite3.Connection) -> int:

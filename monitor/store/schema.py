@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from monitor.core.errors import StoreError
-from monitor.store.identities import rekey_if_rules_changed
+from monitor.store.identities import merge_duplicate_articles
 
 SCHEMA_VERSION = 2
 # What is learnt of each site across its articles (monitor.store.sites): new tables, no new schema version.
@@ -145,7 +145,7 @@ def migrate(conn: sqlite3.Connection) -> None:
     with conn:
         conn.executescript(SCHEMA)
         _add_missing_columns(conn)
-        rekey_if_rules_changed(conn)
+        merge_duplicate_articles(conn)
         conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_identity ON articles(identity)")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
