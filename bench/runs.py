@@ -155,7 +155,7 @@ try:
     runpy.run_module('monitor', run_name='__main__')
 finally:
     hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]
-    print('maxrss', hwm, 'cycle_cpu', spent, file=sys.stderr)
+    print('maxrss', hwm, 'cycle_cpu', spent, 'from', monitor.cli.__file__, file=sys.stderr)
     if os.environ.get('BENCH_MODULES_OUT'):
         open(os.environ['BENCH_MODULES_OUT'], 'w').write(' '.join(m for m in sorted(sys.modules) if m != '__main__'))
 """
@@ -179,16 +179,20 @@ def run_monitor(cfg: Path, state: str, site: Site, *argv: str, wrapper: tuple[st
     env.update({k: str(v) for k, v in (("BENCH_MODULES_IN", modules_in), ("BENCH_MODULES_OUT", modules_out)) if v})
     before, mark, server_before = os.times(), site.log_mark(), site.cpu_seconds()
     started = time.perf_counter()
-    done = subprocess.run([*wrapper, sys.executable, "-c", _CHILD, *(argv or ("check",)), "--config", str(cfg)],
+    # -P: `python -c` would put the working directory first on sys.path, ahead of PYTHONPATH, and run the
+    # monitor/ of wherever the bench was started instead of the measured checkout.
+    done = subprocess.run([*wrapper, sys.executable, "-P", "-c", _CHILD, *(argv or ("check",)), "--config", str(cfg)],
                           env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
     after = os.times()
     if done.returncode != 0:
         raise SystemExit(f"monitor {' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    figures = re.search(r"maxrss (\d+) cycle_cpu ([\d.e-]+)", done.stderr)
+    figures = re.search(r"maxrss (\d+) cycle_cpu ([\d.e-]+) from (.+)", done.stderr)
     alerts = re.search(r"(\d+) alerts created", done.stdout)
     if figures is None or alerts is None:
         raise SystemExit(f"bench: unexpected output of monitor {' '.join(argv)}:\n{done.stdout[-1000:]}")
+    if not Path(figures.group(3)).resolve().is_relative_to(MEASURED[0]):
+        raise SystemExit(f"bench: the child ran {figures.group(3)}, not the monitor/ of {MEASURED[0]}")
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     return Run(state, wall, cpu, int(figures.group(1)) / 1024, alerts=int(alerts.group(1)),
                cycle_cpu=float(figures.group(2)), **_served(site, mark, server_before))  # type: ignore[arg-type]
