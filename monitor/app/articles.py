@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from monitor.app.context import Cycle, layout_alert, rules
+from monitor.app.spool import Parked
 from monitor.core.caps import cap_snapshot
 from monitor.core.errors import ExtractError, FetchError
 from monitor.core.exchange import Exchange
@@ -44,7 +45,8 @@ class Read:
     row: ArticleRow
     seen: Seen
     validators: Validators | None = None
-    exchange: Exchange | None = None
+    exchange: Exchange | None = None  # its raw_body parked in the cycle's spool until judged (`body`)
+    body: Parked | None = None
     known: Known | None = None  # what the monitor knew, the latest version loaded if needed (set before judging)
     shape: str = ""  # the shape of a change many of the host's articles share this cycle (decide.layout.shift_shape)
 
@@ -60,7 +62,10 @@ async def read(cycle: Cycle, fetcher: Fetcher, row: ArticleRow) -> Read:
     try:
         response = await fetcher.get(row.url, validators)
         crash_point("after_fetch")
-        item.validators, item.exchange = response.validators, response.exchange
+        item.validators = response.validators
+        if cycle.archive is not None and response.exchange is not None:  # only the archive reads them, after judging
+            item.exchange = replace(response.exchange, raw_body=b"")
+            item.body = cycle.spool.park(response.exchange.raw_body)
         if response.not_modified:
             item.seen = NotModified()
             return item
@@ -103,7 +108,10 @@ def judge(cycle: Cycle, item: Read) -> None:
     known = item.known or known_of(cycle, item)
     outcome = decide(known, seen, rules(cycle.settings), now=now())
     # The capture's WARC records are written (fsync) before the version, indexed in its transaction.
-    capture = cycle.archive.capture(row.id, row.url, item.exchange, version=outcome.version is not None,
+    exchange = item.exchange
+    if exchange is not None and item.body is not None:
+        exchange = replace(exchange, raw_body=cycle.spool.take(item.body))
+    capture = cycle.archive.capture(row.id, row.url, exchange, version=outcome.version is not None,
                                     unchanged=outcome.verdict == Verdict.UNCHANGED) if cycle.archive else nullcontext()
     met = ""
     if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:

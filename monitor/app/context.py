@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from monitor.app.report import CycleReport
+from monitor.app.spool import BodySpool
 from monitor.config import Settings
 from monitor.core.kinds import Kind
 from monitor.core.model import Alert
@@ -35,6 +36,7 @@ class Cycle:
     moving: dict[str, int] = field(default_factory=dict)  # host → articles read in a new layout this cycle
     archive: Archive | None = None  # WARC records of every capture that makes a version
     routing: Routing | None = None  # [[route]] tables: each alert is written for the targets its routes name
+    spool: BodySpool = field(default_factory=BodySpool)  # raw bodies between reading and judging
 
     @property
     def target_keys(self) -> AlertTargets:

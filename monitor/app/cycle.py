@@ -73,6 +73,7 @@ async def run_cycle(
         see_sites_together(cycle, done)
         for item in done:
             await _guarded(cycle, item.row.url, _judged(cycle, item))
+        cycle.spool.close()
         answer_plan(store, [item.row for item in done], started, before, fetcher.requests_by_host)
         # -- end of the schedule --
         report_relayouts(cycle)
