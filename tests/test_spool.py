@@ -3,8 +3,10 @@ in any order, also when the disk refuses it (then it stays in memory)."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,7 +25,15 @@ def test_every_parked_body_comes_back_exactly_in_any_order(bodies: list[bytes], 
         spool.close()
 
 
-def test_a_spool_the_disk_refuses_keeps_the_bodies_in_memory(tmp_path: Path) -> None:
+def test_a_missing_directory_falls_back_to_the_system_temporary_directory(tmp_path: Path) -> None:
+    spool = BodySpool(directory=str(tmp_path / "missing"))
+    parked = spool.park(b"<html>the page</html>")
+    assert parked.inline is None and spool.take(parked) == b"<html>the page</html>"
+    spool.close()
+
+
+def test_where_no_disk_takes_them_the_bodies_stay_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-tmp"))
     spool = BodySpool(directory=str(tmp_path / "missing"))
     parked = spool.park(b"<html>the page</html>")
     assert parked.inline == b"<html>the page</html>" and spool.take(parked) == b"<html>the page</html>"

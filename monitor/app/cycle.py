@@ -19,6 +19,7 @@ from monitor.app.plan import answer_plan, articles_to_check, host_of
 from monitor.app.progress import Progress
 from monitor.app.report import CycleReport
 from monitor.app.sites import report_relayouts, see_sites_together
+from monitor.app.spool import BodySpool
 from monitor.app.wayback import submit_to_wayback
 from monitor.config import Settings
 from monitor.core.errors import SeedError, StoreError
@@ -47,8 +48,9 @@ async def run_cycle(
     started = dt.datetime.now(dt.UTC)
     routing = Routing.build(settings, targets, admin_targets or []) if settings.route else None
     admins = routing.operator_targets() if routing else admin_targets or []
-    cycle = _Cycle(settings, store, targets, CycleReport(), admins, archive=open_archive(settings, store),
-                   routing=routing)
+    archive = open_archive(settings, store)
+    cycle = _Cycle(settings, store, targets, CycleReport(), admins, archive=archive, routing=routing,
+                   spool=BodySpool(str(archive.directory) if archive else None))
     cycle.report.budget = settings.cycle_budget or settings.feed_interval
     deadline = asyncio.get_running_loop().time() + cycle.report.budget
     import_seeds(cycle)

@@ -4,7 +4,7 @@ A cycle reads every page before judging any (a host's articles are seen together
 needs each capture's bytes as the server sent them until its version is decided. Held in memory,
 a cold cycle of 5000 pages of 54 KB peaked at 458 MB. Parked in one unlinked temporary file, a body
 costs an offset and a length until it is taken back; where the disk refuses, it stays in memory
-(slower to fit, never lost).
+(never lost).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class BodySpool:
             return Parked(0, 0, b"")
         try:
             if self._file is None:
-                self._file = tempfile.TemporaryFile(dir=self._directory, prefix="monitor-bodies-")  # noqa: SIM115 (closed by close())
+                self._file = self._open()
             self._file.seek(self._end)
             self._file.write(body)
             self._file.flush()  # read back with pread on the descriptor, past Python's buffer
@@ -43,6 +43,16 @@ class BodySpool:
             return Parked(0, len(body), body)
         offset, self._end = self._end, self._end + len(body)
         return Parked(offset, len(body))
+
+    def _open(self) -> IO[bytes]:
+        """In `directory` (the archive's: writable wherever the archive works, a read-only root included),
+        else the system's temporary directory."""
+        try:
+            return tempfile.TemporaryFile(dir=self._directory, prefix="monitor-bodies-")
+        except OSError:
+            if self._directory is None:
+                raise
+            return tempfile.TemporaryFile(prefix="monitor-bodies-")
 
     def take(self, parked: Parked) -> bytes:
         """The body as parked. OSError if the file cannot be read back (the caller's error path)."""
