@@ -59,14 +59,21 @@ class Service:
             return
         self.inflight = asyncio.create_task(self.cycle(), name="monitor-cycle")
 
+    def _locked(self, stack: contextlib.ExitStack, job: str, event: str) -> bool:
+        """Take the database's cycle lock for `job` (held until `stack` closes), or log that it is skipped:
+        another process (a `monitor check`) holds it, and the next tick tries again."""
+        try:
+            stack.enter_context(cycle_lock(self.settings.database))
+        except StoreError as exc:
+            log.warning("%s skipped: %s", job, exc, extra={"event": event})
+            return False
+        return True
+
     async def cycle(self) -> None:
         """One cycle under the database lock; a failure is logged and never ends the service (health notices)."""
         started = time.monotonic()
         with contextlib.ExitStack() as stack:
-            try:
-                stack.enter_context(cycle_lock(self.settings.database))
-            except StoreError as exc:
-                log.warning("cycle skipped: %s", exc, extra={"event": "cycle.skipped"})
+            if not self._locked(stack, "cycle", "cycle.skipped"):
                 return
             self.store.lock_wait(self.settings.lock_wait)  # each cycle has its own wait budget
             try:
@@ -107,10 +114,7 @@ class Service:
     async def deliver_digests(self) -> None:
         """The scheduled digests that are due, under the database lock; a failure is retried like any delivery."""
         with contextlib.ExitStack() as stack:
-            try:
-                stack.enter_context(cycle_lock(self.settings.database))
-            except StoreError as exc:
-                log.warning("digests skipped: %s", exc, extra={"event": "digest.skipped"})
+            if not self._locked(stack, "digests", "digest.skipped"):
                 return
             s = self.settings
             try:

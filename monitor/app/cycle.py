@@ -71,11 +71,13 @@ async def run_cycle(
         for url, layout in store.layouts_in_use():
             cycle.known_layouts.setdefault(host_of(url), set()).add(layout)
         # Every page is read before any is judged: a site's articles are seen together (chrome, redesigns).
-        done = await _read_within_budget(cycle, fetcher, rows, deadline, progress)
-        see_sites_together(cycle, done)
-        for item in done:
-            await _guarded(cycle, item.row.url, _judged(cycle, item))
-        cycle.spool.close()
+        try:
+            done = await _read_within_budget(cycle, fetcher, rows, deadline, progress)
+            see_sites_together(cycle, done)
+            for item in done:
+                await _guarded(cycle, item.row.url, _judged(cycle, item))
+        finally:
+            cycle.spool.close()
         answer_plan(store, [item.row for item in done], started, before, fetcher.requests_by_host)
         # -- end of the schedule --
         report_relayouts(cycle)

@@ -73,8 +73,8 @@ class ArticlesMixin(Writer):
 
     def track_all(self, urls: tuple[str, ...], origin: str, title: str = "") -> None:
         """Track URLs not tracked yet, in one transaction (the config's list: one commit, not one per URL).
-        A URL stored exactly as given is tracked already: its key is not recomputed (every cycle of 5000
-        configured URLs would spend ~0.3 s on them)."""
+        A URL stored exactly as given is tracked already: its key is not recomputed: every cycle passes
+        the config's whole list (with two other savings, 5000 articles went from 83 to 43 CPU s a day of cycles)."""
         fresh = self._untracked(urls)
         if not fresh:
             return
