@@ -159,6 +159,7 @@ finally:
     if os.environ.get('BENCH_MODULES_OUT'):
         open(os.environ['BENCH_MODULES_OUT'], 'w').write(' '.join(m for m in sorted(sys.modules) if m != '__main__'))
 """
+RUN_DEADLINE = 1800.0  # seconds one measured process may take (a cold N = 5000 takes ~25 s): a hang ends the bench
 MEASURED = [REPO]  # the checkout whose monitor/ the child processes run (bench/cycle.py --monitor DIR)
 
 
@@ -182,7 +183,7 @@ def run_monitor(cfg: Path, state: str, site: Site, *argv: str, wrapper: tuple[st
     # -P: `python -c` would put the working directory first on sys.path, ahead of PYTHONPATH, and run the
     # monitor/ of wherever the bench was started instead of the measured checkout.
     done = subprocess.run([*wrapper, sys.executable, "-P", "-c", _CHILD, *(argv or ("check",)), "--config", str(cfg)],
-                          env=env, capture_output=True, text=True)
+                          env=env, capture_output=True, text=True, timeout=RUN_DEADLINE)
     wall = time.perf_counter() - started
     after = os.times()
     if done.returncode != 0:
@@ -202,7 +203,8 @@ def urlwatch_jobs(site: Site, articles: list[Article], tmp: Path) -> Path:
     """urlwatch (installed in bench/.venv-urlwatch on first use) set up on the same pages, a CSS filter on the body."""
     if not (URLWATCH_VENV / "bin" / "urlwatch").exists():
         subprocess.run([sys.executable, "-m", "venv", str(URLWATCH_VENV)], check=True)
-        subprocess.run([str(URLWATCH_VENV / "bin" / "pip"), "install", "-q", "urlwatch", "cssselect"], check=True)
+        subprocess.run([str(URLWATCH_VENV / "bin" / "pip"), "install", "-q", "urlwatch", "cssselect"], check=True,
+                       timeout=RUN_DEADLINE)
     jobs = "\n---\n".join(
         f'name: "{a.title}"\nurl: "{site.base_url}{a.path}"\nfilter:\n  - css: ".field--name-body"'
         for a in articles
@@ -217,7 +219,7 @@ def run_urlwatch(state: str, site: Site, urls: Path) -> Run:
     started = time.perf_counter()
     subprocess.run([str(URLWATCH_VENV / "bin" / "urlwatch"), "--urls", str(urls), "--config",
                     str(tmp / "urlwatch.yaml"), "--cache", str(tmp / "urlwatch.db")],
-                   env=_child_env(), capture_output=True, check=True)
+                   env=_child_env(), capture_output=True, check=True, timeout=RUN_DEADLINE)
     wall = time.perf_counter() - started
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
