@@ -25,6 +25,7 @@ from monitor.decide.article import (
     needs_latest,
 )
 from monitor.decide.compare import compare
+from monitor.decide.layout import HostContext
 
 URL = "https://www.eff.org/deeplinks/2025/01/example"
 NOW = "2026-01-01T00:00:00+00:00"
@@ -188,12 +189,17 @@ def test_across_a_new_layout_only_what_a_reader_sees_alerts() -> None:
     known = replace(baseline(0), layout="L1", closed=True)
     chrome = Snapshot(url=URL, title="Example | EFF", notes=(), source="live",
                       paragraphs=(*BODY, "Share this post and sign up for our newsletter today."))
-    relaid = decide(known, Fetched(chrome, layout="L2"), Rules(), now=NOW)
+    site = HostContext(title_affixes=frozenset({"eff"}))  # the host's other titles carry "| EFF" too
+    relaid = decide(known, Fetched(chrome, layout="L2", host=site), Rules(), now=NOW)
     assert relaid.verdict == Verdict.QUIET and relaid.relayout and relaid.version == chrome
     same = decide(known, Fetched(chrome, layout="L1"), Rules(), now=NOW)
     assert same.verdict == Verdict.CHANGED and not same.relayout
     noted = Snapshot(url=URL, title="Example | EFF", notes=page(2).notes, paragraphs=chrome.paragraphs)
-    assert [a.kind for a in decide(known, Fetched(noted, layout="L2"), Rules(), now=NOW).alerts] == [Kind.NOTE_ADDED]
+    assert [a.kind for a in decide(known, Fetched(noted, layout="L2", host=site), Rules(), now=NOW).alerts] == [
+        Kind.NOTE_ADDED]
+    alone = decide(known, Fetched(chrome, layout="L2"), Rules(), now=NOW)
+    assert [a.kind for a in alone.alerts] == [Kind.TITLE_CHANGED], "a site name no other title shows is news"
+    assert alone.alerts[0].change is not None and alone.alerts[0].change.layout_changed
 
 
 def test_a_page_cut_off_is_a_failed_check_once_its_pages_were_whole() -> None:
@@ -217,13 +223,20 @@ def _snap(title: str = "Treaty adopted", paragraphs: tuple[str, ...] = TREATY_BO
     return Snapshot(url="https://example.org/a", title=title, notes=notes, paragraphs=paragraphs)
 
 
-def test_a_paragraph_many_articles_hold_is_chrome_on_both_sides_of_a_comparison() -> None:
-    from monitor.decide.chrome import learn_chrome, paragraph_key, paragraph_keys
+def test_a_paragraph_that_arrives_in_many_articles_at_once_is_chrome_on_both_sides_of_a_comparison() -> None:
+    from monitor.decide.chrome import chrome_of, movements, paragraph_key, paragraph_keys, update_tallies
 
-    readings = {i: paragraph_keys(_snap(paragraphs=(f"Article {i} has its own words here.", APPEAL)))
-                for i in range(4)}
-    chrome = learn_chrome(readings, articles=3, share=0.5)
-    assert chrome == {paragraph_key(APPEAL)} and learn_chrome(dict(list(readings.items())[:2])) == frozenset()
+    before = {i: _snap(paragraphs=(f"Article {i} has its own words here, and more of them.", *TREATY_BODY))
+              for i in range(4)}
+    after = {i: replace(s, paragraphs=(*s.paragraphs, APPEAL)) for i, s in before.items()}
+    moves = {i: movements(before[i], after[i]) for i in range(4)}
+    assert all(m == (frozenset({paragraph_key(APPEAL)}), frozenset()) for m in moves.values())
+    tallies = update_tallies({}, moves, {i: paragraph_keys(a) for i, a in after.items()})
+    chrome = chrome_of(tallies, articles=3, share=0.5)
+    assert chrome == {paragraph_key(APPEAL)}
+    assert chrome_of(update_tallies({}, dict(list(moves.items())[:2]), {}), articles=3) == frozenset()
+    shared = chrome_of(update_tallies({}, {}, {i: paragraph_keys(b) for i, b in before.items()}), articles=3)
+    assert shared == frozenset(), "text the articles held when first read is theirs, however many share it"
     old = _snap(paragraphs=(*TREATY_BODY, APPEAL))  # stored before the appeal was known as chrome
     known = replace(baseline(0), latest_hash=old.content_hash(), latest=old, layout="L", closed=True)
     new = _snap()
@@ -231,19 +244,31 @@ def test_a_paragraph_many_articles_hold_is_chrome_on_both_sides_of_a_comparison(
     assert decide(known, Fetched(new, layout="L"), Rules(), now=NOW).alerts, "without the chrome it is an edit"
 
 
-def test_the_shape_of_a_layout_only_change_is_the_same_in_every_article() -> None:
-    from monitor.decide.layout import shift_shape
+def test_a_paragraph_edited_in_place_is_an_edit_not_a_movement() -> None:
+    from monitor.decide.chrome import movements
 
-    shapes = set()
-    for title, body in (("Treaty adopted", TREATY_BODY), ("Another post", TREATY_BODY[1:])):
-        old, new = _snap(title, body), _snap(f"{title} | EFF", (f"By Staff on {title}", *body))
-        shapes.add(shift_shape(compare(old, new), old, new))
-    assert len(shapes) == 1 and None not in shapes
     edited = _snap(paragraphs=(TREATY_BODY[0].replace("Vienna", "Geneva"), *TREATY_BODY[1:]))
-    assert shift_shape(compare(_snap(), edited), _snap(), edited) is None, "replaced words are news"
-    shifted = decide(replace(baseline(0), latest_hash=_snap().content_hash(), latest=_snap(), layout="L"),
-                     Fetched(_snap("Treaty adopted | EFF"), layout="L", shifted=True), Rules(), now=NOW)
-    assert shifted.alerts == () and shifted.relayout
+    assert movements(_snap(), edited) == (frozenset(), frozenset())
+    rotated = _snap(paragraphs=(*TREATY_BODY[:2], "A completely different closing paragraph about nothing alike."))
+    came, went = movements(_snap(), rotated)
+    assert len(came) == 1 and len(went) == 1
+
+
+def test_a_title_affix_the_host_shares_is_the_template_and_an_extension_is_news() -> None:
+    from monitor.decide.layout import same_title, title_core
+
+    affixes = frozenset({"eff deeplinks"})
+    assert same_title("Treaty adopted", "Treaty adopted | EFF Deeplinks", affixes)
+    assert title_core("EFF Deeplinks - Treaty adopted", affixes) == "treaty adopted"
+    assert not same_title("Treaty adopted", "Treaty adopted | EFF Deeplinks", frozenset()), "no other title has it"
+    assert not same_title("The Treaty", "The Treaty Is Over: Forty States Ratified It", affixes)
+    known = replace(baseline(0), latest_hash=_snap().content_hash(), latest=_snap(), layout="L")
+    templated = decide(known, Fetched(_snap("Treaty adopted | EFF Deeplinks"), layout="L",
+                                      host=HostContext(title_affixes=affixes)), Rules(), now=NOW)
+    assert templated.alerts == () and templated.verdict == Verdict.QUIET
+    extended = decide(known, Fetched(_snap("Treaty adopted and ratified by forty states"), layout="L",
+                                     host=HostContext(title_affixes=affixes)), Rules(), now=NOW)
+    assert [a.kind for a in extended.alerts] == [Kind.TITLE_CHANGED]
 
 
 def test_the_same_article_read_another_way_is_recognised_and_another_page_is_not() -> None:

@@ -48,7 +48,7 @@ class Read:
     exchange: Exchange | None = None  # its raw_body parked in the cycle's spool until judged (`body`)
     body: Parked | None = None
     known: Known | None = None  # what the monitor knew, the latest version loaded if needed (set before judging)
-    shape: str = ""  # the shape of a change many of the host's articles share this cycle (decide.layout.shift_shape)
+    shape: str = ""  # a template change many of the host's articles share this cycle (app.sites: a title template)
 
     @property
     def host(self) -> str:
@@ -117,8 +117,8 @@ def judge(cycle: Cycle, item: Read) -> None:
     if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:
         cycle.layouts.setdefault(item.host, set()).add(seen.layout)
         moved = bool(known.layout and seen.layout and known.layout != seen.layout)  # whatever the text did
-        if moved or outcome.relayout:  # a new layout, or (same layout) a shift many of the host's articles share
-            met = seen.layout if moved else f"shift {item.shape}"
+        if moved or item.shape:  # a new layout, or (same layout) a title template many of its titles took on
+            met = seen.layout if moved else item.shape
             layouts = cycle.relayouts.setdefault(item.host, {})
             layouts[met] = layouts.get(met, 0) + 1
     relayout = layout_alert(cycle, item.host, met) if met else None

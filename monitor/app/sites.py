@@ -1,95 +1,169 @@
-"""A site's articles seen together, between reading and judging them: what many of them hold alike is the
-site's chrome (never an edit); many of them changing alike in one cycle is a redesign (recorded quietly); and
-a site read in a new layout is one operator alert, a layout it had before (a rollback) none.
+"""A site's articles seen together, between reading and judging them.
+
+- What *moves into* (or out of) many of its articles' bodies at once is the site's chrome, never an edit; what
+  its articles held when read before is theirs, however many share it (`decide.chrome`).
+- What an article read in a new layout may set aside is judged against the host's other articles this cycle:
+  text at the same edge of many of them in that layout, and title affixes several of its titles carry
+  (`decide.layout.HostContext`).
+- A redesign is a change of structure (the layout fingerprint), one operator alert per host; a layout the host
+  has shown before (an A/B test, a rollback) is none. Text changing alike in many articles is not a redesign:
+  each is an edit, except a shared title affix arriving in many titles at once (a title template), which is
+  the operator's to hear about.
 """
 
 from __future__ import annotations
 
-import math
+from collections import Counter
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from monitor.app.articles import Read, known_of
 from monitor.app.context import Cycle, log
-from monitor.decide.article import Failed, Fetched
-from monitor.decide.chrome import learn_chrome, paragraph_keys, strip_chrome
-from monitor.decide.compare import compare
-from monitor.decide.layout import shift_shape
+from monitor.core.model import Snapshot
+from monitor.core.text import canonical
+from monitor.decide.article import Failed, Fetched, NotModified
+from monitor.decide.chrome import (
+    chrome_of,
+    hopeless,
+    movements,
+    paragraph_key,
+    paragraph_keys,
+    strip_chrome,
+    update_tallies,
+)
+from monitor.decide.layout import HostContext, edge_paragraphs, same_title, title_affixes_of
 from monitor.sources.extract import MIN_BODY_WORDS
 from monitor.store import sites as store_sites
 
 CHROME_ONLY = "the page holds only what many of the site's pages hold (its chrome), not this article's text"
+TITLE_TEMPLATE = "shift title template"
 
 
 def see_sites_together(cycle: Cycle, reads: list[Read]) -> None:
-    """Drop each host's learned chrome from what was read, and mark the changes many of its articles share."""
+    """Learn each host's chrome from what moved, drop it from what was read, and give each article its host's
+    context for judging a new layout."""
     hosts: dict[str, list[Read]] = {}
     for item in reads:
-        if isinstance(item.seen, Fetched):
+        if isinstance(item.seen, Fetched | NotModified):
             hosts.setdefault(item.host, []).append(item)
+    titles = _titles_by_host(cycle)
     for host, items in sorted(hosts.items()):
-        _drop_chrome(cycle, host, items)
-        _mark_shifts(cycle, [i for i in items if isinstance(i.seen, Fetched)])
-        # How many of the host's articles this cycle met in a new layout (the operator's alert names it).
-        cycle.moving[host] = sum(1 for i in items if isinstance(i.seen, Fetched) and (i.shape or (
+        for item in items:
+            item.known = known_of(cycle, item)
+        _learn_chrome(cycle, host, items)
+        fetched = [i for i in items if isinstance(i.seen, Fetched)]
+        _give_context(cycle, fetched, titles.get(host, {}))
+        cycle.moving[host] = sum(1 for i in fetched if isinstance(i.seen, Fetched) and (i.shape or (
             i.row.layout and i.seen.layout and i.seen.layout != i.row.layout)))
 
 
-def _drop_chrome(cycle: Cycle, host: str, items: list[Read]) -> None:
+def _learn_chrome(cycle: Cycle, host: str, items: list[Read]) -> None:
     settings, store = cycle.settings, cycle.store
     stored = store_sites.paragraph_keys(store, host)
     current = {i.row.id: paragraph_keys(i.seen.snapshot) for i in items if isinstance(i.seen, Fetched)}
-    before = store_sites.learned_chrome(store, host)
-    chrome = before | learn_chrome({**stored, **current}, articles=settings.chrome_articles,
-                                   share=settings.chrome_share)
-    changed = {article: keys for article, keys in current.items() if stored.get(article) != keys}
-    if changed or chrome - before:
-        store_sites.save_site_reading(store, host, changed, chrome - before)
-    if chrome - before:
-        log.info("%s: %d paragraphs learned as the site's chrome", host, len(chrome - before))
+    moves = {}
     for item in items:
-        if not isinstance(item.seen, Fetched) or not chrome:
+        known, seen = item.known, item.seen
+        if (isinstance(seen, Fetched) and known is not None and known.latest is not None
+                and known.latest.source == "live" and not known.latest.truncated):
+            came, went = movements(known.latest, seen.snapshot)
+            if came or went:
+                moves[item.row.id] = (came, went)
+    reread = {i.row.id: current.get(i.row.id, stored.get(i.row.id, frozenset())) for i in items
+              if i.row.id in stored}  # re-read articles (not first readings), with what they hold now
+    before = store_sites.tallies(store, host)
+    after = update_tallies(before, {a: m for a, m in moves.items() if a in stored}, reread)
+    known_chrome = store_sites.learned_chrome(store, host)
+    learned = chrome_of(after, articles=settings.chrome_articles, share=settings.chrome_share)
+    chrome = known_chrome | learned
+    dropped = [k for k, t in after.items() if k[0] in chrome or hopeless(
+        t, articles=settings.chrome_articles, share=settings.chrome_share)]
+    changed = {k: t for k, t in after.items() if before.get(k) != t and k not in dropped}
+    readings = {article: keys for article, keys in current.items() if stored.get(article) != keys}
+    if readings or changed or dropped or learned - known_chrome:
+        store_sites.save_site_reading(store, host, readings, learned - known_chrome)
+        store_sites.save_tallies(store, host, changed, [k for k in dropped if k in before])
+    if learned - known_chrome:
+        log.info("%s: %d paragraphs learned as the site's chrome (they came into or left many of its articles "
+                 "at once)", host, len(learned - known_chrome))
+    if not chrome:
+        return
+    for item in items:
+        if not isinstance(item.seen, Fetched):
             continue
         kept = strip_chrome(item.seen.snapshot, chrome)
-        if kept is not item.seen.snapshot and sum(len(p.split()) for p in kept.paragraphs) < MIN_BODY_WORDS:
+        if kept is not item.seen.snapshot and _only_chrome(kept, item):
             item.seen = Failed(CHROME_ONLY)
         else:
             item.seen = replace(item.seen, snapshot=kept, chrome=chrome)
 
 
-def _mark_shifts(cycle: Cycle, items: list[Read]) -> None:
-    """Changes with one layout-only shape in many of a host's articles this cycle: a redesign the layout
-    fingerprint did not show (the body found in the same place, read differently)."""
-    needed = max(cycle.settings.chrome_articles, math.ceil(cycle.settings.chrome_share * len(items)))
-    shapes: dict[str, list[Read]] = {}
+def _only_chrome(kept: Snapshot, item: Read) -> bool:
+    """Left with too few words once chrome is dropped, and no note new to the article: not its text. A page with a
+    new note is always compared (a note never waits on a body verdict)."""
+    assert isinstance(item.seen, Fetched)
+    snapshot = item.seen.snapshot
+    if sum(len(p.split()) for p in kept.paragraphs) >= MIN_BODY_WORDS:
+        return False
+    latest = item.known.latest if item.known else None
+    old_notes = {n.key for n in latest.notes} if latest else set()
+    return not any(n.key not in old_notes for n in snapshot.notes)
+
+
+def _give_context(cycle: Cycle, items: list[Read], host_titles: dict[int, str]) -> None:
+    """Each article's `HostContext`, and the title template many titles took on at once (an operator alert)."""
+    needed = cycle.settings.chrome_articles
+    edges: Counter[tuple[str, str, str]] = Counter()
     for item in items:
-        item.known = known = known_of(cycle, item)
-        seen = item.seen
-        if not isinstance(seen, Fetched) or known.latest is None or known.layout != seen.layout:
-            continue  # unchanged, first seen, or a new layout already (decide handles that)
-        old = strip_chrome(known.latest, seen.chrome)
-        shape = shift_shape(compare(old, seen.snapshot, minor_similarity=cycle.settings.minor_similarity), old,
-                            seen.snapshot)
-        if shape:
-            shapes.setdefault(shape, []).append(item)
-    for shape, group in shapes.items():
-        if len(group) < needed:
-            continue
-        log.info("%s articles changed alike (%s): a redesign", len(group), shape)
-        for item in group:
-            assert isinstance(item.seen, Fetched)
-            item.seen, item.shape = replace(item.seen, shifted=True), shape
+        assert isinstance(item.seen, Fetched)
+        seen_edges = {(item.seen.layout, edge, paragraph_key(p)) for edge, p in edge_paragraphs(item.seen.snapshot)}
+        latest = item.known.latest if item.known else None
+        old_edges = {(item.row.layout, edge, paragraph_key(p)) for edge, p in edge_paragraphs(latest)} if (
+            latest is not None and latest.source == "live") else set()
+        edges.update(seen_edges | old_edges)
+    # Each article counts once for an affix, whether its stored title or its title now carries it.
+    carried = {article: set(title_affixes_of(title)) for article, title in host_titles.items()}
+    for item in items:
+        assert isinstance(item.seen, Fetched)
+        carried.setdefault(item.row.id, set()).update(title_affixes_of(item.seen.snapshot.title))
+    affix_count = Counter(a for affixes_of_one in carried.values() for a in affixes_of_one)
+    affixes = frozenset(a for a, n in affix_count.items() if n >= 2)
+    templated = []
+    for item in items:
+        assert isinstance(item.seen, Fetched)
+        latest = item.known.latest if item.known else None
+        shared = frozenset(key for (layout, _, key), n in edges.items() if n >= needed and layout in (
+            item.seen.layout, item.row.layout))
+        item.seen = replace(item.seen, host=HostContext(edge_chrome=shared, title_affixes=affixes))
+        old_title = latest.title if latest is not None else ""
+        if (old_title and canonical(old_title) != canonical(item.seen.snapshot.title)
+                and same_title(old_title, item.seen.snapshot.title, affixes)):
+            templated.append(item)
+    if len(templated) >= needed:
+        log.info("%d articles' titles took on or lost a shared affix at once: the site's title template",
+                 len(templated))
+        for item in templated:
+            item.shape = TITLE_TEMPLATE
+
+
+def _titles_by_host(cycle: Cycle) -> dict[str, dict[int, str]]:
+    out: dict[str, dict[int, str]] = {}
+    for article, url, title in store_sites.titles(cycle.store):
+        if title:
+            out.setdefault((urlsplit(url).hostname or "").lower(), {})[article] = title
+    return out
 
 
 def report_relayouts(cycle: Cycle) -> None:
     """A site read in a new layout is one operator alert per host (naming the counts), not one per article;
-    back in a layout it had before (a redesign rolled back) it is only logged."""
+    back in a layout it had before (a redesign rolled back, an A/B test) it is only logged."""
     for host, met in sorted(cycle.relayouts.items()):
         new = {what: n for what, n in met.items()
                if what.startswith("shift ") or what not in cycle.known_layouts.get(host, set())}
         total = sum(met.values())
         if not new:
-            log.warning("%s: %d articles read again in a layout seen before (a redesign rolled back): re-baselined "
-                        "quietly", host, total)
+            log.warning("%s: %d articles read again in a layout seen before (a redesign rolled back, or a site "
+                        "serving several layouts): changes a reader would see still alert", host, total)
             continue
         generic = cycle.fallbacks.get(host, 0)
         how = (f", {generic} of them by the generic reader because the site's profile no longer finds their body"

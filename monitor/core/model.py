@@ -105,6 +105,7 @@ class Change:
     edits: tuple[WordEdit, ...] = ()
     minor: bool = False
     extra_kinds: tuple[str, ...] = field(default=())
+    layout_changed: bool = False  # judged across a change of the page's layout: the alert says so
 
 
 

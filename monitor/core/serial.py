@@ -59,6 +59,7 @@ def _change(d: dict[str, Any] | None) -> Change | None:
         ),
         minor=d["minor"],
         extra_kinds=tuple(d["extra_kinds"]),
+        layout_changed=bool(d.get("layout_changed", False)),
     )
 
 

@@ -11,7 +11,7 @@ transition with a new key, while a crash and re-run of the same check yields the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from monitor.core.kinds import CHANGE_KINDS, Kind
@@ -19,7 +19,7 @@ from monitor.core.model import Alert, Change, FeedEntry, Snapshot
 from monitor.core.text import digest
 from monitor.decide.chrome import strip_chrome
 from monitor.decide.compare import MINOR_SIMILARITY, compare
-from monitor.decide.layout import across_layout
+from monitor.decide.layout import HostContext, across_layout, same_title
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Fetched:
     layout: str = ""
     closed: bool = True  # the page ended with its closing </body> or </html>
     chrome: frozenset[str] = frozenset()  # paragraph keys of the site's chrome (decide.chrome), gone from snapshot
-    shifted: bool = False  # many of the host's articles changed this cycle with this one's shape: a redesign
+    host: HostContext = field(default_factory=HostContext)  # the host's shared edge text and title affixes
 
 
 @dataclass(frozen=True)
@@ -161,9 +161,14 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
     if known.removed and Kind.RESTORED in rules.alert_kinds:
         alerts.append(_alert(Kind.RESTORED, known, snapshot, None, number, "online", now))
     latest = strip_chrome(latest, seen.chrome)
-    change = compare(latest, snapshot, minor_similarity=rules.minor_similarity)
-    relayout = bool(known.layout and seen.layout and known.layout != seen.layout) or seen.shifted
-    news = across_layout(change, latest, snapshot) if relayout else change
+    relayout = bool(known.layout and seen.layout and known.layout != seen.layout)  # structure, never text shapes
+    if relayout:
+        news = across_layout(latest, snapshot, seen.host, minor_similarity=rules.minor_similarity)
+    else:  # a site name the host's titles now share (or no longer) is the template's, not a retitling
+        compared = replace(snapshot, title=latest.title) if same_title(
+            latest.title, snapshot.title, seen.host.title_affixes) else snapshot
+        news = compare(latest, compared, minor_similarity=rules.minor_similarity)
+    change = news if news is not None else compare(latest, snapshot, minor_similarity=rules.minor_similarity)
     kind = headline(news, rules)
     if news is not None and kind is not None:
         alerts.append(_alert(kind, known, snapshot, news, number, new_hash, now))

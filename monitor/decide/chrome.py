@@ -1,22 +1,29 @@
-"""Boilerplate learned across articles: a paragraph many of one site's articles hold (a donation appeal, a
-newsletter blurb, a "more on this topic" list injected into bodies) is the site's chrome, never an article's edit.
+"""Boilerplate learned across articles: a paragraph that *arrives* in many of one site's articles' bodies at once
+(a donation appeal, a newsletter blurb, a "more on this topic" list injected into bodies), or leaves many at once,
+is the site's chrome, never an article's edit.
 
-Pure: the cycle counts each host's paragraph keys (stored and just read) and passes the chrome in; `decide`
-drops it from both sides of a comparison, so a paragraph that becomes chrome is not a removal either.
+Text an article held when it was read before is the article's, however many other articles share it: a series of
+near-identical posts, syndicated copies, a press-release template are never chrome for what they have in common.
+What counts is movement: a paragraph that came in (or went) after a reading, in many articles together, while few
+of the articles re-read meanwhile moved the other way. A paragraph edited in place is an edit, never a movement.
+
+Pure: the cycle passes the readings and the tallies kept so far; `decide` drops chrome from both sides of a
+comparison, so a paragraph that becomes chrome is not a removal either.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 
 from monitor.core.model import Snapshot
 from monitor.core.text import canonical, digest
 
-CHROME_ARTICLES = 3  # a paragraph in at least this many of a host's articles …
-CHROME_SHARE = 0.5  # … and in at least this share of them is chrome
+CHROME_ARTICLES = 3  # a paragraph that moved in at least this many of a host's articles …
+CHROME_SHARE = 0.5  # … and in at least this share of those re-read since it first moved, is chrome
+IN, OUT = "in", "out"
+_SAME_PARAGRAPH = 0.5  # word overlap at which a replaced paragraph is the same one edited, not another one
 
 
 def paragraph_key(text: str) -> str:
@@ -28,12 +35,74 @@ def paragraph_keys(snapshot: Snapshot) -> frozenset[str]:
     return frozenset(paragraph_key(p) for p in snapshot.paragraphs)
 
 
-def learn_chrome(readings: Mapping[int, frozenset[str]], *, articles: int = CHROME_ARTICLES,
-                 share: float = CHROME_SHARE) -> frozenset[str]:
-    """The keys found in at least `articles` of the readings and in at least `share` of them."""
-    needed = max(articles, math.ceil(share * len(readings)))
-    counts = Counter(key for keys in readings.values() for key in keys)
-    return frozenset(key for key, count in counts.items() if count >= needed)
+def movements(old: Snapshot, new: Snapshot) -> tuple[frozenset[str], frozenset[str]]:
+    """(keys that came into the body, keys that left it) between two readings of one article.
+
+    A paragraph replaced by a similar one (words edited in place) is neither: that is the article's edit.
+    """
+    a, b = list(old.paragraphs), list(new.paragraphs)
+    ka, kb = [paragraph_key(p) for p in a], [paragraph_key(p) for p in b]
+    came: set[str] = set()
+    went: set[str] = set()
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        if tag in ("insert", "replace"):
+            came.update(kb[j] for j in range(j1, j2) if not _similar_to_any(b[j], a[i1:i2]))
+        if tag in ("delete", "replace"):
+            went.update(ka[i] for i in range(i1, i2) if not _similar_to_any(a[i], b[j1:j2]))
+    return frozenset(came - set(ka)), frozenset(went - set(kb))
+
+
+def _similar_to_any(paragraph: str, others: list[str]) -> bool:
+    words = set(canonical(paragraph).casefold().split())
+    for other in others:
+        theirs = set(canonical(other).casefold().split())
+        if words and theirs and len(words & theirs) / len(words | theirs) >= _SAME_PARAGRAPH:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Of the host's articles re-read since a paragraph first moved (one way): in which it did, in which not."""
+
+    moved: frozenset[int] = frozenset()
+    stayed: frozenset[int] = frozenset()
+
+
+Tallies = dict[tuple[str, str], Tally]  # (paragraph key, IN or OUT) → tally
+
+
+def update_tallies(tallies: Mapping[tuple[str, str], Tally], moves: Mapping[int, tuple[frozenset[str], frozenset[str]]],
+                   reread: Mapping[int, frozenset[str]]) -> Tallies:
+    """The tallies after this cycle. `moves`: article → (came in, went out) for the articles whose body changed;
+    `reread`: article → its current paragraph keys, for every article re-read this cycle (changed or not).
+
+    An article re-read without the paragraph coming in (it does not hold it) or going out (it still holds it)
+    counts against the paragraph being the site's: a real edit that adds a paragraph to one article of many
+    never becomes chrome.
+    """
+    out: Tallies = dict(tallies)
+    for article, (came, went) in moves.items():
+        for key, way in [*((k, IN) for k in came), *((k, OUT) for k in went)]:
+            t = out.get((key, way), Tally())
+            out[(key, way)] = Tally(t.moved | {article}, t.stayed - {article})
+    for (key, way), t in list(out.items()):
+        stayed = {a for a, keys in reread.items() if a not in t.moved and ((key in keys) == (way == OUT))}
+        if stayed - t.stayed:
+            out[(key, way)] = Tally(t.moved, t.stayed | stayed)
+    return out
+
+
+def chrome_of(tallies: Mapping[tuple[str, str], Tally], *, articles: int = CHROME_ARTICLES,
+              share: float = CHROME_SHARE) -> frozenset[str]:
+    """The keys that moved in at least `articles` articles and in at least `share` of those re-read since."""
+    return frozenset(key for (key, _), t in tallies.items()
+                     if len(t.moved) >= articles and len(t.moved) >= share * (len(t.moved) + len(t.stayed)))
+
+
+def hopeless(t: Tally, *, articles: int = CHROME_ARTICLES, share: float = CHROME_SHARE) -> bool:
+    """A tally so far from chrome that keeping it costs more than it could tell (pruned by the store)."""
+    return len(t.stayed) >= 20 and len(t.moved) < share / 4 * (len(t.moved) + len(t.stayed))
 
 
 def strip_chrome(snapshot: Snapshot, chrome: Iterable[str] | frozenset[str]) -> Snapshot:

@@ -1,53 +1,158 @@
-"""Layout is not content: across a change of the page's layout, only what a reader would see change alerts.
+"""Layout is not content: across a change of the page's layout, everything a reader would see change alerts.
 
-When the body is found in a different place of the page (a redesign, or a template change),
-the extracted text shifts at the edges: boilerplate comes in or goes, notes move in or out of
-the body, the title gains or loses the site's name. Those differences are the layout's, so
-they are recorded quietly. A note whose words are new to the page, a rewritten title, and a
-sentence whose words were replaced by others are a reader's news whatever the layout.
+When the body is found in a different place of the page (a redesign, a template change, an A/B test), the
+extracted text may shift at its *outer edges*: a byline, a share bar or a "related posts" list comes into the
+body or leaves it, notes move in or out of it, the title gains or loses the site's name. Only those are the
+layout's. The interior of the body, a sentence whose words changed, a title beyond an affix the host's other
+titles share, and a note are a reader's news whatever the layout; and an alert made across a layout change says
+so (`Change.layout_changed`), so a reader knows what is uncertain.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from monitor.core.kinds import Kind
 from monitor.core.model import Change, Snapshot
 from monitor.core.text import canonical
+from monitor.decide.chrome import paragraph_key
+from monitor.decide.compare import MINOR_SIMILARITY, compare
+
+# A paragraph at the body's edge "reads as chrome" when it is short and either is no sentence (a label: a byline,
+# a date, a list of links) or speaks of the page rather than the story (share, subscribe, donate ...).
+SHORT_WORDS = 12
+LABEL_WORDS = 20
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_PAGE_WORDS = frozenset({
+    "share", "shares", "tweet", "email", "print", "subscribe", "newsletter", "sign", "donate", "donation",
+    "member", "membership", "follow", "related", "comments", "comment", "tags", "tagged", "posted", "filed",
+    "categories", "category", "read", "more", "previous", "next", "back", "top", "menu", "join", "support",
+    "advertisement", "sponsored", "cookies", "cookie", "copyright", "license", "licensed", "rss", "feed",
+})
+_WORD = re.compile(r"[\w'’-]+")
+# Title affixes: the site's name is set off by a separator with white space on both sides ("X | EFF").
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|·•»~/\\:–—-]+|::)\s+")
 
 
-def across_layout(change: Change | None, old: Snapshot, new: Snapshot) -> Change | None:
-    """The part of `change` a reader would see whatever the layout; None when it is all the layout's."""
+@dataclass(frozen=True)
+class HostContext:
+    """What a host's other articles show this cycle, for judging one article read in a new layout.
+
+    `edge_chrome`: paragraph keys at the same edge of many of the host's articles read in this layout.
+    `title_affixes`: title prefixes/suffixes (canonical, folded) that several of the host's titles carry.
+    """
+
+    edge_chrome: frozenset[str] = frozenset()
+    title_affixes: frozenset[str] = frozenset()
+
+
+def reads_as_chrome(paragraph: str) -> bool:
+    """A short label, or a short sentence about the page itself: what a template puts at a body's edge."""
+    words = _WORD.findall(canonical(paragraph).casefold())
+    if not words:
+        return True
+    if len(words) <= LABEL_WORDS and not _SENTENCE_END.search(paragraph.strip()):
+        return True  # no sentence: a byline, a date, a link list's item
+    return len(words) <= SHORT_WORDS and bool(_PAGE_WORDS.intersection(words))
+
+
+def title_core(title: str, affixes: Iterable[str]) -> str:
+    """The title without the leading and trailing segments that are a shared affix ("X | EFF" → "x")."""
+    affixes = frozenset(affixes)
+    parts = _TITLE_SEPARATOR.split(canonical(title).casefold())
+    while len(parts) > 1 and parts[-1].strip() in affixes:
+        parts.pop()
+    while len(parts) > 1 and parts[0].strip() in affixes:
+        parts.pop(0)
+    return " ".join(p.strip() for p in parts)
+
+
+def title_affixes_of(title: str) -> tuple[str, ...]:
+    """The first and last separator-delimited segments of a title: the places a site's name goes."""
+    parts = [p.strip() for p in _TITLE_SEPARATOR.split(canonical(title).casefold()) if p.strip()]
+    return (parts[0], parts[-1]) if len(parts) > 1 else ()
+
+
+def same_title(a: str, b: str, affixes: Iterable[str]) -> bool:
+    """One title in two templates: equal once the affixes the host's titles share are set aside."""
+    if canonical(a) == canonical(b):
+        return True
+    affixes = frozenset(affixes)
+    return bool(affixes) and title_core(a, affixes) == title_core(b, affixes)
+
+
+def edge_paragraphs(snapshot: Snapshot, depth: int = 3) -> tuple[tuple[str, str], ...]:
+    """(edge, paragraph) for the first and last `depth` paragraphs: where a template adds its text."""
+    paras = snapshot.paragraphs
+    head = tuple(("head", p) for p in paras[:depth])
+    tail = tuple(("tail", p) for p in paras[-depth:])
+    return head + tail
+
+
+def across_layout(old: Snapshot, new: Snapshot, context: HostContext | None = None, *,
+                  minor_similarity: float = MINOR_SIMILARITY) -> Change | None:
+    """What a reader would see change between `old` (one layout) and `new` (another): everything but the text a
+    layout explains at the body's outer edges and a shared title affix. None when nothing else changed."""
+    context = context or HostContext()
+    old_page, new_page = _page_text(old), _page_text(new)
+
+    def explained(paragraph: str, other_side: str) -> bool:
+        text = canonical(paragraph).casefold()
+        return (paragraph_key(paragraph) in context.edge_chrome or reads_as_chrome(paragraph)
+                or (len(text) > 0 and text in other_side))
+
+    old_body, new_body = _peel_edges(list(old.paragraphs), list(new.paragraphs), explained,
+                                     _titles_and_notes(old), _titles_and_notes(new))
+    title = old.title if same_title(old.title, new.title, context.title_affixes) else new.title
+    change = compare(replace(old, paragraphs=tuple(old_body)), replace(new, title=title, paragraphs=tuple(new_body)),
+                     minor_similarity=minor_similarity)
     if change is None:
         return None
-    old_text = _page_text(old)
-    new_text = _page_text(new)
-    added = tuple(n for n in change.notes_added if canonical(n.text).casefold() not in old_text)
-    removed = tuple(n for n in change.notes_removed if canonical(n.text).casefold() not in new_text)
-    title = bool(change.title_after or change.title_before) and not _same_title(old.title, new.title)
-    edits = tuple(e for e in change.edits if e.removed and e.added)  # replaced words, not text at the edges
-    kinds = [k for k, present in ((Kind.NOTE_ADDED, added and not removed), (Kind.NOTE_CHANGED, bool(removed)),
-                                  (Kind.TITLE_CHANGED, title), (Kind.BODY_EDITED, bool(edits))) if present]
+    added = tuple(n for n in change.notes_added if canonical(n.text).casefold() not in old_page)
+    removed = tuple(n for n in change.notes_removed if canonical(n.text).casefold() not in new_page)
+    has_title = bool(change.title_before or change.title_after)
+    kinds = [k for k, present in ((Kind.NOTE_ADDED, bool(added) and not removed),
+                                  (Kind.NOTE_CHANGED, bool(removed)), (Kind.TITLE_CHANGED, has_title),
+                                  (Kind.BODY_EDITED, bool(change.edits))) if present]
     if not kinds:
         return None
     return replace(change, kind=kinds[0], extra_kinds=tuple(kinds[1:]), notes_added=added, notes_removed=removed,
-                   title_before=change.title_before if title else "", title_after=change.title_after if title else "",
-                   edits=edits, minor=change.minor and bool(edits))
+                   layout_changed=True)
+
+
+def _peel_edges(old: list[str], new: list[str], explained: Callable[[str, str], bool], old_other: str, new_other: str
+                ) -> tuple[list[str], list[str]]:
+    """Both bodies without the whole paragraphs at their outer edges that the layout explains.
+
+    Peeling stops at the first paragraph both sides share, at the head and at the tail alike: the interior is
+    never the layout's. A paragraph gained is explained against the old page's title and notes (moved into the
+    body), one lost against the new page's (moved out of it).
+    """
+    old_keys = {canonical(p).casefold() for p in old}
+    new_keys = {canonical(p).casefold() for p in new}
+    for end in (0, -1):
+        while old or new:
+            if old and new and canonical(old[end]).casefold() == canonical(new[end]).casefold():
+                break
+            if new and canonical(new[end]).casefold() not in old_keys and explained(new[end], old_other):
+                new.pop(end)
+            elif old and canonical(old[end]).casefold() not in new_keys and explained(old[end], new_other):
+                old.pop(end)
+            else:
+                break
+    return old, new
+
+
+def _titles_and_notes(snapshot: Snapshot) -> str:
+    return canonical(" ".join([snapshot.title, *(n.text for n in snapshot.notes)])).casefold()
 
 
 def _page_text(snapshot: Snapshot) -> str:
     parts: list[str] = [snapshot.title, *(n.text for n in snapshot.notes), *snapshot.paragraphs]
     return canonical(" ".join(parts)).casefold()
-
-
-def _same_title(a: str, b: str) -> bool:
-    """"X" and "X | Site" are one title in two templates."""
-    x, y = canonical(a).casefold(), canonical(b).casefold()
-    return x in y or y in x
-
-
 
 
 # A stored version and another reading are one article when its title reads the same and this share of its
@@ -73,29 +178,4 @@ def plausibly_same(old: Snapshot, new: Snapshot) -> bool:
 
 def _close_title(a: str, b: str) -> bool:
     x, y = canonical(a).casefold(), canonical(b).casefold()
-    return bool(x and y) and (_same_title(x, y) or SequenceMatcher(None, x, y).ratio() >= 0.9)
-
-
-def shift_shape(change: Change | None, old: Snapshot, new: Snapshot) -> str | None:
-    """The shape of a change the layout alone could explain (text gained or lost at the body's edges, notes moved
-    out of the body or into it, the title in another template), the same for every article of a site read in a new
-    way; None when the change holds anything a reader would see as news, or nothing."""
-    if change is None or across_layout(change, old, new) is not None:
-        return None
-    parts: list[str] = []
-    a = [canonical(p).casefold() for p in old.paragraphs]
-    b = [canonical(p).casefold() for p in new.paragraphs]
-    if a != b:
-        head = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-        tail = next((i for i, (x, y) in enumerate(zip(a[::-1], b[::-1], strict=False)) if x != y),
-                    min(len(a), len(b)))
-        tail = min(tail, min(len(a), len(b)) - head)
-        where = "head" if head == 0 and tail > 0 else "tail" if tail == 0 and head > 0 else "both"
-        lost, gained = len(a) - head - tail > 0, len(b) - head - tail > 0
-        parts.append(f"body:{where}:{'-' if lost else ''}{'+' if gained else ''}")
-    if change.notes_removed or change.notes_added:
-        parts.append(f"notes:{'-' if change.notes_removed else ''}{'+' if change.notes_added else ''}")
-    x, y = canonical(old.title).casefold(), canonical(new.title).casefold()
-    if x != y:
-        parts.append("title:" + (y.replace(x, "\0", 1) if x in y else x.replace(y, "\0", 1) + ":-"))
-    return ";".join(parts) or None
+    return bool(x and y) and (x in y or y in x or SequenceMatcher(None, x, y).ratio() >= 0.9)

@@ -28,6 +28,8 @@ DEFAULT_LIMITS = {"text": 3500, "markdown": 3500, "html": 20000}
 
 REMOVED_TEXT = "The article no longer answers (HTTP 404/410 on repeated checks). It may be unpublished or moved."
 RESTORED_TEXT = "The article is back online after it was reported removed."
+LAYOUT_TOO = ("The page's layout also changed at this check: text that only the layout moved (at the body's edges, "
+              "a site name in the title) was set aside; the rest is what a reader sees differently.")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class Renderer:
         for i, edit in enumerate(change.edits[:MAX_EDITS]):
             lead = self.heading(heading) + self.separator if heading and i == 0 else ""
             blocks.append(functools.partial(self._edit_block, edit, lead))
+        if change.layout_changed:
+            blocks.append(lambda b: self.paragraph(LAYOUT_TOO))
         if alert.archived_before:
             before = alert.archived_before
             blocks.append(lambda b: self.paragraph(f"As it read before, in the Wayback Machine: {before}"))
