@@ -84,20 +84,43 @@ async def poll_source(cycle: Cycle, fetcher: Fetcher, source: Source) -> None:
 
 
 def _new_entries(cycle: Cycle, fetcher: Fetcher, source: Source, entries: list[FeedEntry]) -> list[FeedEntry]:
-    """On-topic entries not tracked yet: one per article identity (or feed guid), allowed hosts only."""
+    """On-topic entries not tracked yet: one per article identity (or feed guid), allowed hosts only.
+
+    A guid identifies a post only while it is unique: one that two links of the feed share, or that an article
+    still in the feed under its own link already holds (a CMS reusing ids, a copy-pasted item), identifies
+    neither, and the link decides. Every entry declined for another reason than being off-topic or tracked
+    leaves one log line.
+    """
     fresh: dict[str, FeedEntry] = {}
     listing = source.listing
+    links = {identity_key(fetch_url(e.url)) for e in entries}
+    links_of_guid: dict[str, set[str]] = {}
+    for e in entries:
+        if e.entry_id:
+            links_of_guid.setdefault(e.entry_id, set()).add(identity_key(fetch_url(e.url)))
     for entry in entries:
         entry = cap_entry(replace(entry, url=fetch_url(entry.url)))
         key = identity_key(entry.url)
+        if entry.entry_id and len(links_of_guid.get(entry.entry_id, ())) > 1:
+            log.info("feed %s: guid %r is shared by %d links: each is its own post", source.url,
+                     entry.entry_id[:80], len(links_of_guid[entry.entry_id]))
+            entry = replace(entry, entry_id="")
         if key in fresh:  # another spelling of a link already met: keep the better one to fetch
             fresh[key] = max(fresh[key], entry, key=lambda e: _spelling_rank(e.url, source.url))
             continue
         if not (listing or matches_topic(entry, source.topic)):
             continue
-        if cycle.store.article(entry.url) or (entry.entry_id and not listing
-                                              and cycle.store.article_by_guid(entry.entry_id)):
+        if cycle.store.article(entry.url):
             continue
+        holder = cycle.store.article_by_guid(entry.entry_id) if entry.entry_id and not listing else None
+        if holder is not None:
+            if identity_key(holder.url) not in links:
+                log.info("feed %s: %s is the post tracked as %s under a new link (same guid %r): not a new post",
+                         source.url, entry.url, holder.url, entry.entry_id[:80])
+                continue
+            log.info("feed %s: guid %r of %s is already %s's, still in the feed: tracked by its link", source.url,
+                     entry.entry_id[:80], entry.url, holder.url)
+            entry = replace(entry, entry_id="")
         try:
             fetcher.urls.check(entry.url)
         except FetchError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
@@ -49,9 +50,10 @@ def record_feed_signals(store: Store, feed: str, entries: Sequence[FeedEntry]) -
     this cycle then fetches (the page is the source of truth: the feed text never alerts by itself)."""
     before = store.feed_digests(feed)
     digests: dict[int, str] = {}
+    guids = Counter(e.entry_id for e in entries if e.entry_id)
     for entry in entries:
-        row = store.article(fetch_url(entry.url)) or (store.article_by_guid(entry.entry_id) if entry.entry_id
-                                                      else None)
+        unique = bool(entry.entry_id) and guids[entry.entry_id] == 1  # a shared guid identifies no article
+        row = store.article(fetch_url(entry.url)) or (store.article_by_guid(entry.entry_id) if unique else None)
         if row is not None:
             digests[row.id] = digest(entry.title, entry.summary)
     signaled = frozenset(k for k, v in digests.items() if k in before and before[k] != v)

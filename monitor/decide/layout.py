@@ -127,8 +127,8 @@ def _peel_edges(old: list[str], new: list[str], explained: Callable[[str, str], 
                 ) -> tuple[list[str], list[str]]:
     """Both bodies without the whole paragraphs at their outer edges that the layout explains.
 
-    Peeling stops at the first paragraph both sides share, at the head and at the tail alike: the interior is
-    never the layout's. A paragraph gained is explained against the old page's title and notes (moved into the
+    Peeling stops at the first paragraph both sides share that is the article's own (a label both show, such as a
+    date line, is passed over), at the head and at the tail alike: the interior is never the layout's. A paragraph gained is explained against the old page's title and notes (moved into the
     body), one lost against the new page's (moved out of it).
     """
     old_keys = {canonical(p).casefold() for p in old}
@@ -136,7 +136,11 @@ def _peel_edges(old: list[str], new: list[str], explained: Callable[[str, str], 
     for end in (0, -1):
         while old or new:
             if old and new and canonical(old[end]).casefold() == canonical(new[end]).casefold():
-                break
+                if not reads_as_chrome(old[end]):
+                    break  # the article's own text: the interior starts here
+                old.pop(end)  # a label both layouts show (a date line): the edge goes on past it
+                new.pop(end)
+                continue
             if new and canonical(new[end]).casefold() not in old_keys and explained(new[end], old_other):
                 new.pop(end)
             elif old and canonical(old[end]).casefold() not in new_keys and explained(old[end], new_other):
