@@ -128,8 +128,9 @@ def _peel_edges(old: list[str], new: list[str], explained: Callable[[str, str], 
     """Both bodies without the whole paragraphs at their outer edges that the layout explains.
 
     Peeling stops at the first paragraph both sides share that is the article's own (a label both show, such as a
-    date line, is passed over), at the head and at the tail alike: the interior is never the layout's. A paragraph gained is explained against the old page's title and notes (moved into the
-    body), one lost against the new page's (moved out of it).
+    date line, is passed over), at the head and at the tail alike: the interior is never the layout's. A paragraph
+    gained is explained against the old page's title and notes (moved into the body), one lost against the new
+    page's (moved out of it).
     """
     old_keys = {canonical(p).casefold() for p in old}
     new_keys = {canonical(p).casefold() for p in new}
