@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from monitor.core.model import Snapshot, UpdateNote
+from monitor.core.model import Snapshot, UpdateNote, WordEdit
 from monitor.decide.compare import compare
 from monitor.sources.notes import parse_note
 from monitor.sources.seeds import load_seeds
@@ -249,3 +251,38 @@ def test_the_case_of_a_note_label_alone_is_no_change(label: str) -> None:
     assert compare(_snap(notes=(note,)), _snap(notes=(shouted,))) is None
     changed = compare(_snap(notes=(note,)), _snap(notes=(shouted.replace("without", "with"),)))
     assert changed is not None and changed.kind == "note_changed"
+
+
+def test_a_common_misspelling_fixed_is_minor_and_a_word_for_another_word_never() -> None:
+    from monitor.decide.minor import is_minor
+
+    for wrong, right in (("definately", "definitely"), ("seperate", "separate"), ("occured", "occurred"),
+                         ("goverment", "government"), ("thier", "their")):
+        assert is_minor(WordEdit(wrong, right, (wrong,), (right,)), 0.8), (wrong, right)
+    for old, new in (("affect", "effect"), ("ratified", "ratifies"), ("signed", "singed"), ("casual", "causal"),
+                     ("their", "there"), ("form", "from")):
+        assert not is_minor(WordEdit(old, new, (old,), (new,)), 0.5), (old, new)
+
+
+_DICTIONARY_WORDS = st.sampled_from(("treaty", "states", "signed", "ratified", "adopted", "rejected", "approved",
+                                     "delayed", "weeks", "months", "member", "members", "police", "policy"))
+
+
+@given(word=_DICTIONARY_WORDS, at=st.integers(0, 20), letter=st.sampled_from("abcdefghijklmnopqrstuvwxyz"),
+       how=st.sampled_from(("swap", "drop", "add", "replace")))
+def test_a_word_changed_into_another_dictionary_word_is_never_minor(word: str, at: int, letter: str, how: str) -> None:
+    from monitor.decide.minor import english_word, is_minor
+
+    i = at % len(word)
+    other = {"swap": word[:i] + word[i + 1:i + 2] + word[i:i + 1] + word[i + 2:], "drop": word[:i] + word[i + 1:],
+             "add": word[:i] + letter + word[i:], "replace": word[:i] + letter + word[i + 1:]}[how]
+    if other == word:
+        return
+    minor = is_minor(WordEdit(word, other, (word,), (other,)), 0.5)
+    back = is_minor(WordEdit(other, word, (other,), (word,)), 0.5)
+    if english_word(other):
+        assert not minor and not back, (word, other)
+    else:
+        assert not minor, "a word made into no word is no correction"
+        if how in ("swap", "replace"):  # ("add" may spell a negated form: "atreaty" is no correction)
+            assert back, "no word made into its word is a correction"

@@ -43,6 +43,17 @@ _TOKEN = re.compile(r"\w+|\.\.+|\S")
 # The same on ASCII text, spelled out: byte-like classes scan ~1.5× faster than Unicode categories.
 # The white space is str.isspace's (\x1c-\x1f included), as in _TOKEN.
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9_]+|\.\.+|[^A-Za-z0-9_ \t\n\r\f\v\x1c-\x1f]")
+# Embed code that reaches a text node (a click-to-play player's markup kept URL-encoded until clicked, escaped
+# markup, a data: URL): never what a reader sees on the page, and its parameters (width, height, rel, autoplay)
+# change when the same video is pasted again. Tested cheaply first: only text with one of these hints is scanned.
+_EMBED_HINT = re.compile(r"%3[cC]|<|data:", re.ASCII)
+_EMBED_CODE = re.compile(
+    r"\S*%3[cC]\s*/?\s*[A-Za-z]\S*"  # percent-encoded markup: the whole run, up to white space
+    r"|<\s*(?:iframe|embed|object|video|audio|source|track|param|script|img)\b[^<>]*>"  # escaped markup
+    r"|<\s*/\s*(?:iframe|embed|object|video|audio|script)\s*>"
+    r"|\bdata:[\w.+/-]+(?:;[\w.+=-]+)*,\S*",
+    re.IGNORECASE,
+)
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
 _MD_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
@@ -73,6 +84,8 @@ def clean_text(raw: str) -> str:
         fixed = raw if ascii_only else unicodedata.normalize("NFC", raw)
     if not fixed.isascii():
         fixed = _C1_CONTROLS.sub("", fixed)
+    if _EMBED_HINT.search(fixed):
+        fixed = _EMBED_CODE.sub(" ", fixed)
     # str.split() and re's \s agree on what white space is (both str.isspace), split is ~5× faster.
     return " ".join(fixed.split())
 
