@@ -22,16 +22,15 @@ from monitor.decide.chrome import paragraph_key
 from monitor.decide.compare import MINOR_SIMILARITY, compare
 
 # A paragraph at the body's edge "reads as chrome" when it is short and either is no sentence (a label: a byline,
-# a date, a list of links) or speaks of the page rather than the story (share, subscribe, donate ...).
-SHORT_WORDS = 12
+# a date, a list of links) or speaks of the page rather than the story, in a phrase article prose hardly uses
+# ("share this", "sign up", "filed under" ...): single words such as "share" or "support" are news in a treaty story.
+SHORT_WORDS = 24
 LABEL_WORDS = 20
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
-_PAGE_WORDS = frozenset({
-    "share", "shares", "tweet", "email", "print", "subscribe", "newsletter", "sign", "donate", "donation",
-    "member", "membership", "follow", "related", "comments", "comment", "tags", "tagged", "posted", "filed",
-    "categories", "category", "read", "more", "previous", "next", "back", "top", "menu", "join", "support",
-    "advertisement", "sponsored", "cookies", "cookie", "copyright", "license", "licensed", "rss", "feed",
-})
+_PAGE_PHRASES = re.compile(
+    r"\b(?:share (?:this|on)|sign up|signup|subscribe|newsletter|filed under|posted (?:in|under|by)|tagged"
+    r"|tags:|follow us|read more|related (?:posts|articles|stories|content)|comments?:|leave a comment"
+    r"|all rights reserved|copyright|donate|advertisement|sponsored|cookies?)\b")
 _WORD = re.compile(r"[\w'’-]+")
 # Title affixes: the site's name is set off by a separator with white space on both sides ("X | EFF").
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|·•»~/\\:–—-]+|::)\s+")
@@ -56,7 +55,7 @@ def reads_as_chrome(paragraph: str) -> bool:
         return True
     if len(words) <= LABEL_WORDS and not _SENTENCE_END.search(paragraph.strip()):
         return True  # no sentence: a byline, a date, a link list's item
-    return len(words) <= SHORT_WORDS and bool(_PAGE_WORDS.intersection(words))
+    return len(words) <= SHORT_WORDS and _PAGE_PHRASES.search(canonical(paragraph).casefold()) is not None
 
 
 def title_core(title: str, affixes: Iterable[str]) -> str:
