@@ -160,11 +160,12 @@ class Settings:
     topic: TopicRules = table(TopicRules, default=TopicRules())
     sites: tuple[Site, ...] = keyed_table(Site, default=())
     chrome_articles: int = setting(
-        CHROME_ARTICLES, "what this many of one host's tracked articles (and `chrome_share` of them) show alike is "
-        "the site's, not an article's: a body paragraph they share is chrome, never an edit; changes of that many "
-        "in one cycle with one shape (text at the body's edges, notes moved, the title's template) are a redesign",
+        CHROME_ARTICLES, "a paragraph that comes into (or leaves) this many of a host's articles' bodies after "
+        "their earlier reading (and `chrome_share` of those re-read since) is the site's chrome, never an edit; "
+        "text at the same edge of this many articles in a new layout is the layout's",
         ge=2, le=100_000)
-    chrome_share: float = setting(CHROME_SHARE, "see `chrome_articles`: the share of the host's articles", gt=0, le=1)
+    chrome_share: float = setting(CHROME_SHARE, "see `chrome_articles`: the share of the host's articles re-read",
+                                  gt=0, le=1)
     user_agent: str = setting(DEFAULT_USER_AGENT, "sent with every request; add your contact")
     timeout: float = setting(20.0, "seconds per request, whole (connect, headers and body)", gt=0, le=HOUR)
     allowed_hosts: tuple[str, ...] = setting(
