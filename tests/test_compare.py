@@ -256,7 +256,7 @@ def test_the_case_of_a_note_label_alone_is_no_change(label: str) -> None:
 def test_a_common_misspelling_fixed_is_minor_and_a_word_for_another_word_never() -> None:
     from monitor.decide.minor import is_minor
 
-    for wrong, right in (("definately", "definitely"), ("seperate", "separate"), ("occured", "occurred"),
+    for wrong, right in (("definately", "definitely"), ("seperate", "separate"), ("accomodate", "accommodate"),
                          ("goverment", "government"), ("thier", "their")):
         assert is_minor(WordEdit(wrong, right, (wrong,), (right,)), 0.8), (wrong, right)
     for old, new in (("affect", "effect"), ("ratified", "ratifies"), ("signed", "singed"), ("casual", "causal"),

@@ -249,9 +249,10 @@ def test_a_paragraph_edited_in_place_is_an_edit_not_a_movement() -> None:
 
     edited = _snap(paragraphs=(TREATY_BODY[0].replace("Vienna", "Geneva"), *TREATY_BODY[1:]))
     assert movements(_snap(), edited) == (frozenset(), frozenset())
-    rotated = _snap(paragraphs=(*TREATY_BODY[:2], "A completely different closing paragraph about nothing alike."))
-    came, went = movements(_snap(), rotated)
-    assert len(came) == 1 and len(went) == 1
+    rewritten = _snap(paragraphs=(*TREATY_BODY[:2], "A completely different closing paragraph about nothing alike."))
+    assert movements(_snap(), rewritten) == (frozenset(), frozenset()), "rewritten where it stood: an edit"
+    came, went = movements(_snap(), _snap(paragraphs=(*TREATY_BODY[1:], APPEAL)))
+    assert len(came) == 1 and len(went) == 1, "one paragraph left at the head, another came at the tail"
 
 
 def test_a_title_affix_the_host_shares_is_the_template_and_an_extension_is_news() -> None:

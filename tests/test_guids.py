@@ -82,3 +82,18 @@ def test_a_post_whose_link_changed_under_the_same_guid_is_the_same_post(
     assert receiver.messages == [], "a new slug is not a new post"
     assert "under a new link" in result.stderr
     assert f"{EFF}{moved.path}" not in tracked(cfg)
+
+
+def test_a_guid_reused_after_its_first_post_left_the_feed_is_a_new_post(
+        cfg: Path, site: ReplaySite, receiver: JsonReceiver) -> None:
+    publish(site, [*SEEDED, ON_TOPIC])
+    check(cfg)
+    reused = dataclasses.replace(post("un-cybercrime-convention-enters-into-force",
+                                      "Forty States Ratified: the UN Cybercrime Convention Enters Into Force",
+                                      ON_TOPIC.node_id), published="2026-03-20")
+    publish(site, [*SEEDED, reused])  # the first post left the feed; a CMS gave its id to a new one
+    result = check(cfg)
+    assert reused.url in tracked(cfg), result.stderr
+    assert len(receiver.messages) == 1 and reused.title in squash(receiver.messages[0]["title"]) + squash(
+        receiver.messages[0]["message"])
+    assert "tracked by its link" in result.stderr

@@ -7,7 +7,9 @@ Sources are the top-level `feeds` and `listings` (with the `[topic]` rules and D
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
 from monitor.app.context import Cycle, log, rules
@@ -20,7 +22,7 @@ from monitor.core.faults import crash_point
 from monitor.core.identity import fetch_url, identity_key
 from monitor.core.kinds import Kind, Origin
 from monitor.core.model import Alert, FeedEntry, Validators
-from monitor.core.text import digest
+from monitor.core.text import canonical, digest
 from monitor.decide.article import new_post_alert
 from monitor.decide.policy import parse_when
 from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
@@ -28,6 +30,9 @@ from monitor.sources.extract import extract_links, extract_teasers
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
 from monitor.store.database import now
+from monitor.store.rows import ArticleRow
+
+SAME_TITLE = 0.6  # a post's title edited with its slug still reads this close to the old one
 
 
 @dataclass(frozen=True)
@@ -114,12 +119,12 @@ def _new_entries(cycle: Cycle, fetcher: Fetcher, source: Source, entries: list[F
             continue
         holder = cycle.store.article_by_guid(entry.entry_id) if entry.entry_id and not listing else None
         if holder is not None:
-            if identity_key(holder.url) not in links:
-                log.info("feed %s: %s is the post tracked as %s under a new link (same guid %r): not a new post",
-                         source.url, entry.url, holder.url, entry.entry_id[:80])
+            if identity_key(holder.url) not in links and _same_post(holder, entry):
+                log.info("feed %s: %s is the post tracked as %s under a new link (same guid %r, same date or "
+                         "title): not a new post", source.url, entry.url, holder.url, entry.entry_id[:80])
                 continue
-            log.info("feed %s: guid %r of %s is already %s's, still in the feed: tracked by its link", source.url,
-                     entry.entry_id[:80], entry.url, holder.url)
+            log.info("feed %s: guid %r of %s is already %s's (still in the feed, or another date and title): "
+                     "tracked by its link", source.url, entry.entry_id[:80], entry.url, holder.url)
             entry = replace(entry, entry_id="")
         try:
             fetcher.urls.check(entry.url)
@@ -128,6 +133,27 @@ def _new_entries(cycle: Cycle, fetcher: Fetcher, source: Source, entries: list[F
             continue
         fresh[key] = entry
     return list(fresh.values())
+
+
+def _same_post(holder: ArticleRow, entry: FeedEntry) -> bool:
+    """A tracked post met again under a new link with its guid: the same post (a new slug) when its publication
+    date agrees (within two days) or, without dates, its title reads nearly the same; a guid reused for another
+    post (a CMS restarting its ids) has another date and title, and is a new post."""
+    theirs, ours = parse_when(holder.published), parse_when(_iso(entry.published))
+    if theirs is not None and ours is not None:
+        return abs(theirs - ours) <= dt.timedelta(days=2)
+    a, b = canonical(holder.title).casefold(), canonical(entry.title).casefold()
+    return not a or not b or SequenceMatcher(None, a, b).ratio() >= SAME_TITLE
+
+
+def _iso(value: str) -> str:
+    """A feed date (RFC 822 or ISO) as ISO, or "" when unreadable."""
+    if not value:
+        return ""
+    try:
+        return email.utils.parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return value
 
 
 def _new_post(cycle: Cycle, entry: FeedEntry, *, listing: bool, announce: bool) -> None:

@@ -24,7 +24,6 @@ from monitor.core.text import canonical
 from monitor.decide.article import Failed, Fetched, NotModified
 from monitor.decide.chrome import (
     chrome_of,
-    hopeless,
     movements,
     paragraph_key,
     paragraph_keys,
@@ -71,18 +70,13 @@ def _learn_chrome(cycle: Cycle, host: str, items: list[Read]) -> None:
                 moves[item.row.id] = (came, went)
     reread = {i.row.id: current.get(i.row.id, stored.get(i.row.id, frozenset())) for i in items
               if i.row.id in stored}  # re-read articles (not first readings), with what they hold now
-    before = store_sites.tallies(store, host)
-    after = update_tallies(before, {a: m for a, m in moves.items() if a in stored}, reread)
+    tallies = update_tallies({}, {a: m for a, m in moves.items() if a in stored}, reread)  # this cycle: "at once"
     known_chrome = store_sites.learned_chrome(store, host)
-    learned = chrome_of(after, articles=settings.chrome_articles, share=settings.chrome_share)
+    learned = chrome_of(tallies, articles=settings.chrome_articles, share=settings.chrome_share)
     chrome = known_chrome | learned
-    dropped = [k for k, t in after.items() if k[0] in chrome or hopeless(
-        t, articles=settings.chrome_articles, share=settings.chrome_share)]
-    changed = {k: t for k, t in after.items() if before.get(k) != t and k not in dropped}
     readings = {article: keys for article, keys in current.items() if stored.get(article) != keys}
-    if readings or changed or dropped or learned - known_chrome:
+    if readings or learned - known_chrome:
         store_sites.save_site_reading(store, host, readings, learned - known_chrome)
-        store_sites.save_tallies(store, host, changed, [k for k in dropped if k in before])
     if learned - known_chrome:
         log.info("%s: %d paragraphs learned as the site's chrome (they came into or left many of its articles "
                  "at once)", host, len(learned - known_chrome))
@@ -121,6 +115,10 @@ def _give_context(cycle: Cycle, items: list[Read], host_titles: dict[int, str]) 
         old_edges = {(item.row.layout, edge, paragraph_key(p)) for edge, p in edge_paragraphs(latest)} if (
             latest is not None and latest.source == "live") else set()
         edges.update(seen_edges | old_edges)
+    held: dict[str, frozenset[str]] = {}  # layout → every paragraph key the host's articles read in it hold
+    for item in items:
+        assert isinstance(item.seen, Fetched)
+        held[item.seen.layout] = held.get(item.seen.layout, frozenset()) | paragraph_keys(item.seen.snapshot)
     # Each article counts once for an affix, whether its stored title or its title now carries it.
     carried = {article: set(title_affixes_of(title)) for article, title in host_titles.items()}
     for item in items:
@@ -134,7 +132,8 @@ def _give_context(cycle: Cycle, items: list[Read], host_titles: dict[int, str]) 
         latest = item.known.latest if item.known else None
         shared = frozenset(key for (layout, _, key), n in edges.items() if n >= needed and layout in (
             item.seen.layout, item.row.layout))
-        item.seen = replace(item.seen, host=HostContext(edge_chrome=shared, title_affixes=affixes))
+        item.seen = replace(item.seen, host=HostContext(edge_chrome=shared, title_affixes=affixes,
+                                                        held=held.get(item.seen.layout, frozenset())))
         old_title = latest.title if latest is not None else ""
         if (old_title and canonical(old_title) != canonical(item.seen.snapshot.title)
                 and same_title(old_title, item.seen.snapshot.title, affixes)):

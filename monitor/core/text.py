@@ -49,11 +49,13 @@ _ASCII_TOKEN = re.compile(r"[A-Za-z0-9_]+|\.\.+|[^A-Za-z0-9_ \t\n\r\f\v\x1c-\x1f
 _EMBED_HINT = re.compile(r"%3[cC]|<|data:", re.ASCII)
 _EMBED_CODE = re.compile(
     r"\S*%3[cC]\s*/?\s*[A-Za-z]\S*"  # percent-encoded markup: the whole run, up to white space
-    r"|<\s*(?:iframe|embed|object|video|audio|source|track|param|script|img)\b[^<>]*>"  # escaped markup
-    r"|<\s*/\s*(?:iframe|embed|object|video|audio|script)\s*>"
+    r"|<\s*(?:iframe|embed|object|video|audio|source|track|param|script|img|amp-[\w-]+)\b[^<>]*>"  # escaped markup
+    r"|<\s*[a-z][\w-]*\s[^<>]*?\b(?:width|height|src|data-[\w-]+)\s*=[^<>]*>"  # any element with player attributes
+    r"|<\s*/\s*(?:iframe|embed|object|video|audio|script|amp-[\w-]+)\s*>"
     r"|\bdata:[\w.+/-]+(?:;[\w.+=-]+)*,\S*",
     re.IGNORECASE,
 )
+_ESCAPED_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
 _MD_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
@@ -85,7 +87,10 @@ def clean_text(raw: str) -> str:
     if not fixed.isascii():
         fixed = _C1_CONTROLS.sub("", fixed)
     if _EMBED_HINT.search(fixed):
-        fixed = _EMBED_CODE.sub(" ", fixed)
+        stripped = _EMBED_CODE.sub(" ", fixed)
+        if stripped != fixed and "<" in stripped:  # escaped markup around a player: its wrappers are code too
+            stripped = _ESCAPED_TAG.sub(" ", stripped)
+        fixed = stripped
     # str.split() and re's \s agree on what white space is (both str.isspace), split is ~5× faster.
     return " ".join(fixed.split())
 

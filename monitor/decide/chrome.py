@@ -4,8 +4,9 @@ is the site's chrome, never an article's edit.
 
 Text an article held when it was read before is the article's, however many other articles share it: a series of
 near-identical posts, syndicated copies, a press-release template are never chrome for what they have in common.
-What counts is movement: a paragraph that came in (or went) after a reading, in many articles together, while few
-of the articles re-read meanwhile moved the other way. A paragraph edited in place is an edit, never a movement.
+What counts is movement: a paragraph that came in (or went) since the last reading, in many articles in one cycle
+("at once"), while few of the articles re-read in that cycle did not. The same paragraph added to articles one by
+one, cycle after cycle, is an edit each time. A paragraph edited in place is an edit, never a movement.
 
 Pure: the cycle passes the readings and the tallies kept so far; `decide` drops chrome from both sides of a
 comparison, so a paragraph that becomes chrome is not a removal either.
@@ -20,8 +21,8 @@ from difflib import SequenceMatcher
 from monitor.core.model import Snapshot
 from monitor.core.text import canonical, digest
 
-CHROME_ARTICLES = 3  # a paragraph that moved in at least this many of a host's articles …
-CHROME_SHARE = 0.5  # … and in at least this share of those re-read since it first moved, is chrome
+CHROME_ARTICLES = 3  # a paragraph that moved in at least this many of a host's articles in one cycle …
+CHROME_SHARE = 0.5  # … and in at least this share of those re-read in that cycle, is chrome
 IN, OUT = "in", "out"
 _SAME_PARAGRAPH = 0.5  # word overlap at which a replaced paragraph is the same one edited, not another one
 
@@ -38,21 +39,24 @@ def paragraph_keys(snapshot: Snapshot) -> frozenset[str]:
 def movements(old: Snapshot, new: Snapshot) -> tuple[frozenset[str], frozenset[str]]:
     """(keys that came into the body, keys that left it) between two readings of one article.
 
-    A paragraph replaced by a similar one (words edited in place) is neither: that is the article's edit.
+    A paragraph rewritten where it stood, or replaced by a similar one, is neither: that is the article's edit.
     """
     a, b = list(old.paragraphs), list(new.paragraphs)
     ka, kb = [paragraph_key(p) for p in a], [paragraph_key(p) for p in b]
     came: set[str] = set()
     went: set[str] = set()
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            continue  # paragraphs rewritten where they stood, one for one: the article's edits
         if tag in ("insert", "replace"):
-            came.update(kb[j] for j in range(j1, j2) if not _similar_to_any(b[j], a[i1:i2]))
+            came.update(kb[j] for j in range(j1, j2) if not similar_to_any(b[j], a[i1:i2]))
         if tag in ("delete", "replace"):
-            went.update(ka[i] for i in range(i1, i2) if not _similar_to_any(a[i], b[j1:j2]))
+            went.update(ka[i] for i in range(i1, i2) if not similar_to_any(a[i], b[j1:j2]))
     return frozenset(came - set(ka)), frozenset(went - set(kb))
 
 
-def _similar_to_any(paragraph: str, others: list[str]) -> bool:
+def similar_to_any(paragraph: str, others: list[str]) -> bool:
+    """Whether the paragraph shares most of its words with one of `others`: the same paragraph, edited."""
     words = set(canonical(paragraph).casefold().split())
     for other in others:
         theirs = set(canonical(other).casefold().split())
@@ -98,11 +102,6 @@ def chrome_of(tallies: Mapping[tuple[str, str], Tally], *, articles: int = CHROM
     """The keys that moved in at least `articles` articles and in at least `share` of those re-read since."""
     return frozenset(key for (key, _), t in tallies.items()
                      if len(t.moved) >= articles and len(t.moved) >= share * (len(t.moved) + len(t.stayed)))
-
-
-def hopeless(t: Tally, *, articles: int = CHROME_ARTICLES, share: float = CHROME_SHARE) -> bool:
-    """A tally so far from chrome that keeping it costs more than it could tell (pruned by the store)."""
-    return len(t.stayed) >= 20 and len(t.moved) < share / 4 * (len(t.moved) + len(t.stayed))
 
 
 def strip_chrome(snapshot: Snapshot, chrome: Iterable[str] | frozenset[str]) -> Snapshot:

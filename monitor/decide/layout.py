@@ -18,41 +18,49 @@ from difflib import SequenceMatcher
 from monitor.core.kinds import Kind
 from monitor.core.model import Change, Snapshot
 from monitor.core.text import canonical
-from monitor.decide.chrome import paragraph_key
+from monitor.decide.chrome import paragraph_key, similar_to_any
 from monitor.decide.compare import MINOR_SIMILARITY, compare
 
 # A paragraph at the body's edge "reads as chrome" when it is short and either is no sentence (a label: a byline,
 # a date, a list of links) or speaks of the page rather than the story, in a phrase article prose hardly uses
 # ("share this", "sign up", "filed under" ...): single words such as "share" or "support" are news in a treaty story.
 SHORT_WORDS = 24
-LABEL_WORDS = 20
+LABEL_WORDS = 8  # a byline, a date line, a tag list: longer lines without a full stop are a list's items
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _PAGE_PHRASES = re.compile(
-    r"\b(?:share (?:this|on)|sign up|signup|subscribe|newsletter|filed under|posted (?:in|under|by)|tagged"
-    r"|tags:|follow us|read more|related (?:posts|articles|stories|content)|comments?:|leave a comment"
-    r"|all rights reserved|copyright|donate|advertisement|sponsored|cookies?)\b")
+    r"\b(?:share this|share on|sign up|subscribe (?:to|today|now|for)|our newsletter|filed under|posted (?:in|under)"
+    r"|tagged (?:with|as|in)|tags:|follow us|related (?:posts|articles|stories|content)|leave a comment"
+    r"|all rights reserved|donate (?:now|today)|support our (?:work|journalism))\b")
+_UPDATE_LIKE = re.compile(r"\W*(?:update|updated|updates|correction|corrected|clarification|editor'?s note|note"
+                          r"|breaking|ed\.? note)\b")
 _WORD = re.compile(r"[\w'’-]+")
 # Title affixes: the site's name is set off by a separator with white space on both sides ("X | EFF").
-_TITLE_SEPARATOR = re.compile(r"\s+(?:[|·•»~/\\:–—-]+|::)\s+")
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|·•»«›‹~/\\:–—-]+|::)\s+")
 
 
 @dataclass(frozen=True)
 class HostContext:
     """What a host's other articles show this cycle, for judging one article read in a new layout.
 
-    `edge_chrome`: paragraph keys at the same edge of many of the host's articles read in this layout.
+    `edge_chrome`: paragraph keys at the same edge of many of the host's articles read in this layout (or, for
+    text the layout took away, in the layout before), `held`: keys that articles read in the new layout hold.
     `title_affixes`: title prefixes/suffixes (canonical, folded) that several of the host's titles carry.
     """
 
     edge_chrome: frozenset[str] = frozenset()
     title_affixes: frozenset[str] = frozenset()
+    held: frozenset[str] = frozenset()  # paragraph keys some article read in the new layout still holds
 
 
 def reads_as_chrome(paragraph: str) -> bool:
-    """A short label, or a short sentence about the page itself: what a template puts at a body's edge."""
-    words = _WORD.findall(canonical(paragraph).casefold())
+    """A short label, or a short sentence about the page itself: what a template puts at a body's edge. A line
+    that opens like an update note ("Updated March 3:", "Correction") never is, whatever its shape."""
+    text = canonical(paragraph).casefold()
+    words = _WORD.findall(text)
     if not words:
         return True
+    if _UPDATE_LIKE.match(text):
+        return False
     if len(words) <= LABEL_WORDS and not _SENTENCE_END.search(paragraph.strip()):
         return True  # no sentence: a byline, a date, a link list's item
     return len(words) <= SHORT_WORDS and _PAGE_PHRASES.search(canonical(paragraph).casefold()) is not None
@@ -98,10 +106,18 @@ def across_layout(old: Snapshot, new: Snapshot, context: HostContext | None = No
     context = context or HostContext()
     old_page, new_page = _page_text(old), _page_text(new)
 
-    def explained(paragraph: str, other_side: str) -> bool:
+    old_texts = {canonical(p).casefold() for p in old.paragraphs}
+    new_texts = {canonical(p).casefold() for p in new.paragraphs}
+    lost = [p for p in old.paragraphs if canonical(p).casefold() not in new_texts]
+    gained = [p for p in new.paragraphs if canonical(p).casefold() not in old_texts]
+
+    def explained(paragraph: str, other_side: str, *, came: bool) -> bool:
+        if similar_to_any(paragraph, lost if came else gained):
+            return False  # its words were edited in place: a sentence whose words changed is news
         text = canonical(paragraph).casefold()
-        return (paragraph_key(paragraph) in context.edge_chrome or reads_as_chrome(paragraph)
-                or (len(text) > 0 and text in other_side))
+        key = paragraph_key(paragraph)
+        shared = key in context.edge_chrome and (came or key not in context.held)
+        return shared or reads_as_chrome(paragraph) or (len(text) > 0 and text in other_side)
 
     old_body, new_body = _peel_edges(list(old.paragraphs), list(new.paragraphs), explained,
                                      _titles_and_notes(old), _titles_and_notes(new))
@@ -122,7 +138,7 @@ def across_layout(old: Snapshot, new: Snapshot, context: HostContext | None = No
                    layout_changed=True)
 
 
-def _peel_edges(old: list[str], new: list[str], explained: Callable[[str, str], bool], old_other: str, new_other: str
+def _peel_edges(old: list[str], new: list[str], explained: Callable[..., bool], old_other: str, new_other: str
                 ) -> tuple[list[str], list[str]]:
     """Both bodies without the whole paragraphs at their outer edges that the layout explains.
 
@@ -141,9 +157,10 @@ def _peel_edges(old: list[str], new: list[str], explained: Callable[[str, str], 
                 old.pop(end)  # a label both layouts show (a date line): the edge goes on past it
                 new.pop(end)
                 continue
-            if new and canonical(new[end]).casefold() not in old_keys and explained(new[end], old_other):
+            if new and canonical(new[end]).casefold() not in old_keys and explained(new[end], old_other, came=True):
                 new.pop(end)
-            elif old and canonical(old[end]).casefold() not in new_keys and explained(old[end], new_other):
+            elif old and canonical(old[end]).casefold() not in new_keys and explained(old[end], new_other,
+                                                                                         came=False):
                 old.pop(end)
             else:
                 break

@@ -23,6 +23,7 @@ from monitor.core.model import WordEdit
 from monitor.core.text import canonical
 
 MIN_LETTERS = 4
+MAX_TYPOS = 2  # letters added, dropped, replaced or swapped with a neighbour: what a typing slip does
 NEGATIONS = frozenset({"not", "no", "never", "none", "nor", "neither", "nothing", "nobody", "nowhere", "without",
                        "cannot", "can't", "won't", "don't", "doesn't", "isn't", "aren't", "wasn't", "weren't",
                        "shouldn't", "wouldn't", "couldn't", "mustn't", "hasn't", "haven't", "hadn't", "didn't"})
@@ -56,9 +57,24 @@ def spelling_fix(removed: str, added: str, similarity: float, is_word: IsWord) -
     if a[:1].isupper() or b[:1].isupper():
         return False  # a name (or a sentence's first word): a changed name is news
     a, b = a.casefold(), b.casefold()
-    if SequenceMatcher(None, a, b, autojunk=False).ratio() < similarity:
-        return False
+    if SequenceMatcher(None, a, b, autojunk=False).ratio() < similarity or typo_distance(a, b) > MAX_TYPOS:
+        return False  # "misattributed" → "attributed" is near in letters, and another word
     return not is_word(a) and is_word(b)  # no word at all → a word; two words are two meanings
+
+
+def typo_distance(a: str, b: str) -> int:
+    """Edits between two spellings, a swap of neighbours counting one (optimal string alignment distance)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[len(b)]
 
 
 def _polarity_changes(removed: tuple[str, ...], added: tuple[str, ...]) -> bool:
@@ -74,9 +90,19 @@ def _negated_form(word: str, other: str) -> bool:
     return any(other == prefix + word for prefix in NEGATING_PREFIXES if len(word) >= 3)
 
 
+_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "mis", "non", "re", "pre", "over", "under", "anti", "de", "co")
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments", "able", "ity")
+
+
 def english_word(word: str) -> bool:
-    """Whether the dictionary holds the (lower-case) word."""
-    return word in _english_words()
+    """Whether the (lower-case) word is in the dictionary, or is one of its words with a common prefix or suffix
+    ("untrusted", "reratified"): a real word the list lacks must never pass for a misspelling."""
+    words = _english_words()
+    if word in words:
+        return True
+    stems = [word[len(p):] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= MIN_LETTERS]
+    stems += [word[:-len(s)] for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= MIN_LETTERS]
+    return any(stem in words for stem in stems)
 
 
 @functools.cache

@@ -22,14 +22,6 @@ CREATE TABLE IF NOT EXISTS site_chrome (
     learned TEXT NOT NULL,
     PRIMARY KEY (host, key)
 );
-CREATE TABLE IF NOT EXISTS site_moves (
-    host TEXT NOT NULL,
-    key TEXT NOT NULL,  -- a paragraph that came into ('in') or left ('out') an article's body after a reading
-    way TEXT NOT NULL,
-    moved TEXT NOT NULL,  -- ids of the articles it moved in, space-separated (decide.chrome.Tally)
-    stayed TEXT NOT NULL,  -- ids of the articles re-read since without it moving
-    PRIMARY KEY (host, key, way)
-);
 CREATE TABLE IF NOT EXISTS site_layouts (
     host TEXT NOT NULL,
     layout TEXT NOT NULL,  -- a layout fingerprint articles of the host were read in

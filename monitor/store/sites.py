@@ -1,6 +1,5 @@
 """What the monitor learns about each site across its articles: the paragraph keys of each article's latest
-reading, the paragraphs that moved into or out of its articles' bodies (chrome learning tallies them), the
-paragraphs learned as the site's chrome, the page layouts seen, and its articles' titles.
+reading, the paragraphs learned as the site's chrome, the page layouts seen, and its articles' titles.
 
 Plain functions over a Store, each write one transaction; the judgement is `monitor.decide.chrome`'s.
 """
@@ -9,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from monitor.decide.chrome import Tally
 from monitor.store.database import Store, now
 
 
@@ -34,26 +32,6 @@ def save_site_reading(store: Store, host: str, readings: Mapping[int, frozenset[
             [(article_id, host, " ".join(sorted(keys))) for article_id, keys in readings.items()])
         store.conn.executemany("INSERT OR IGNORE INTO site_chrome (host, key, learned) VALUES (?, ?, ?)",
                                [(host, key, stamp) for key in sorted(chrome)])
-
-
-def tallies(store: Store, host: str) -> dict[tuple[str, str], Tally]:
-    """(paragraph key, way) → which of the host's articles it moved in, and which were re-read without."""
-    rows = store.conn.execute("SELECT key, way, moved, stayed FROM site_moves WHERE host = ?", (host,))
-    return {(r["key"], r["way"]): Tally(frozenset(int(x) for x in r["moved"].split()),
-                                        frozenset(int(x) for x in r["stayed"].split())) for r in rows}
-
-
-def save_tallies(store: Store, host: str, changed: Mapping[tuple[str, str], Tally],
-                 dropped: Iterable[tuple[str, str]]) -> None:
-    """The tallies this cycle changed, and the ones no longer worth keeping (learned, or hopeless)."""
-    with store.conn:
-        store.conn.executemany(
-            "INSERT INTO site_moves (host, key, way, moved, stayed) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(host, key, way) DO UPDATE SET moved = excluded.moved, stayed = excluded.stayed",
-            [(host, key, way, " ".join(map(str, sorted(t.moved))), " ".join(map(str, sorted(t.stayed))))
-             for (key, way), t in changed.items()])
-        store.conn.executemany("DELETE FROM site_moves WHERE host = ? AND key = ? AND way = ?",
-                               [(host, key, way) for key, way in dropped])
 
 
 def titles(store: Store) -> list[tuple[int, str, str]]:
