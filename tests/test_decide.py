@@ -229,7 +229,7 @@ def test_a_paragraph_that_arrives_in_many_articles_at_once_is_chrome_on_both_sid
     before = {i: _snap(paragraphs=(f"Article {i} has its own words here, and more of them.", *TREATY_BODY))
               for i in range(4)}
     after = {i: replace(s, paragraphs=(*s.paragraphs, APPEAL)) for i, s in before.items()}
-    moves = {i: movements(before[i], after[i]) for i in range(4)}
+    moves = {i: movements(before[i], after[i])[:2] for i in range(4)}
     assert all(m == (frozenset({paragraph_key(APPEAL)}), frozenset()) for m in moves.values())
     tallies = update_tallies({}, moves, {i: paragraph_keys(a) for i, a in after.items()})
     chrome = chrome_of(tallies, articles=3, share=0.5)
@@ -245,14 +245,16 @@ def test_a_paragraph_that_arrives_in_many_articles_at_once_is_chrome_on_both_sid
 
 
 def test_a_paragraph_edited_in_place_is_an_edit_not_a_movement() -> None:
-    from monitor.decide.chrome import movements
+    from monitor.decide.chrome import movements, without_shared_rewrites
 
     edited = _snap(paragraphs=(TREATY_BODY[0].replace("Vienna", "Geneva"), *TREATY_BODY[1:]))
-    assert movements(_snap(), edited) == (frozenset(), frozenset())
+    assert movements(_snap(), edited)[:2] == (frozenset(), frozenset())
     rewritten = _snap(paragraphs=(*TREATY_BODY[:2], "A completely different closing paragraph about nothing alike."))
-    assert movements(_snap(), rewritten) == (frozenset(), frozenset()), "rewritten where it stood: an edit"
-    came, went = movements(_snap(), _snap(paragraphs=(*TREATY_BODY[1:], APPEAL)))
-    assert len(came) == 1 and len(went) == 1, "one paragraph left at the head, another came at the tail"
+    came, went, rewrites = movements(_snap(), rewritten)
+    assert len(came) == len(went) == len(rewrites) == 1, "rewritten where it stood by an unlike paragraph"
+    alike = without_shared_rewrites({1: (came, went, rewrites), 2: (came, went, rewrites)})
+    assert alike == {1: (frozenset(), frozenset()), 2: (frozenset(), frozenset())}, "shared text edited alike"
+    assert without_shared_rewrites({1: (came, went, rewrites)}) == {1: (came, went)}
 
 
 def test_a_title_affix_the_host_shares_is_the_template_and_an_extension_is_news() -> None:

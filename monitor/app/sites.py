@@ -29,6 +29,7 @@ from monitor.decide.chrome import (
     paragraph_keys,
     strip_chrome,
     update_tallies,
+    without_shared_rewrites,
 )
 from monitor.decide.layout import HostContext, edge_paragraphs, same_title, title_affixes_of
 from monitor.sources.extract import MIN_BODY_WORDS
@@ -65,12 +66,13 @@ def _learn_chrome(cycle: Cycle, host: str, items: list[Read]) -> None:
         known, seen = item.known, item.seen
         if (isinstance(seen, Fetched) and known is not None and known.latest is not None
                 and known.latest.source == "live" and not known.latest.truncated):
-            came, went = movements(known.latest, seen.snapshot)
+            came, went, rewrites = movements(known.latest, seen.snapshot)
             if came or went:
-                moves[item.row.id] = (came, went)
+                moves[item.row.id] = (came, went, rewrites)
     reread = {i.row.id: current.get(i.row.id, stored.get(i.row.id, frozenset())) for i in items
               if i.row.id in stored}  # re-read articles (not first readings), with what they hold now
-    tallies = update_tallies({}, {a: m for a, m in moves.items() if a in stored}, reread)  # this cycle: "at once"
+    moved = without_shared_rewrites({a: m for a, m in moves.items() if a in stored})
+    tallies = update_tallies({}, moved, reread)  # this cycle's movements only: "at once"
     known_chrome = store_sites.learned_chrome(store, host)
     learned = chrome_of(tallies, articles=settings.chrome_articles, share=settings.chrome_share)
     chrome = known_chrome | learned

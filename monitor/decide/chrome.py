@@ -14,6 +14,7 @@ comparison, so a paragraph that becomes chrome is not a removal either.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -36,23 +37,53 @@ def paragraph_keys(snapshot: Snapshot) -> frozenset[str]:
     return frozenset(paragraph_key(p) for p in snapshot.paragraphs)
 
 
-def movements(old: Snapshot, new: Snapshot) -> tuple[frozenset[str], frozenset[str]]:
-    """(keys that came into the body, keys that left it) between two readings of one article.
+def movements(old: Snapshot, new: Snapshot) -> tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]]:
+    """(keys that came into the body, keys that left it, one-for-one rewrites among them) between two readings.
 
-    A paragraph rewritten where it stood, or replaced by a similar one, is neither: that is the article's edit.
+    A paragraph replaced by a similar one (words edited in place) is neither: that is the article's edit. A
+    paragraph replaced where it stood by an unlike one is both, and also a rewrite (old key, new key): the caller
+    takes the same rewrite made in several articles for an edit of text they share, never for chrome.
     """
     a, b = list(old.paragraphs), list(new.paragraphs)
     ka, kb = [paragraph_key(p) for p in a], [paragraph_key(p) for p in b]
     came: set[str] = set()
     went: set[str] = set()
+    rewrites: set[tuple[str, str]] = set()
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            continue  # paragraphs rewritten where they stood, one for one: the article's edits
         if tag in ("insert", "replace"):
-            came.update(kb[j] for j in range(j1, j2) if not similar_to_any(b[j], a[i1:i2]))
+            came.update(kb[j] for j in range(j1, j2) if not similar_to_any(b[j], a[i1:i2])
+                        and not looks_like_update(b[j]))
         if tag in ("delete", "replace"):
-            went.update(ka[i] for i in range(i1, i2) if not similar_to_any(a[i], b[j1:j2]))
-    return frozenset(came - set(ka)), frozenset(went - set(kb))
+            went.update(ka[i] for i in range(i1, i2) if not similar_to_any(a[i], b[j1:j2])
+                        and not looks_like_update(a[i]))
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            rewrites.update((ka[i1 + k], kb[j1 + k]) for k in range(i2 - i1))
+    return frozenset(came - set(ka)), frozenset(went - set(kb)), frozenset(rewrites)
+
+
+def without_shared_rewrites(moves: Mapping[int, tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]]]
+                            ) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+    """Each article's movements, less the rewrites several articles made alike: text they share (language copies,
+    a series) rewritten in each is an edit of each, never a paragraph arriving."""
+    counts: dict[tuple[str, str], int] = {}
+    for _, _, rewrites in moves.values():
+        for pair in rewrites:
+            counts[pair] = counts.get(pair, 0) + 1
+    out = {}
+    for article, (came, went, rewrites) in moves.items():
+        alike = [pair for pair in rewrites if counts[pair] > 1]
+        out[article] = (came - {new for _, new in alike}, went - {old for old, _ in alike})
+    return out
+
+
+_UPDATE_LIKE = re.compile(r"\W*(?:update|updated|updates|correction|corrected|clarification|editor'?s note|note"
+                          r"|breaking|ed\.? note)\b")
+
+
+def looks_like_update(paragraph: str) -> bool:
+    """A line that opens like an update note, in whatever shape the note reader may not know ("UPDATE 3/4: …"):
+    never chrome, never the layout's."""
+    return _UPDATE_LIKE.match(canonical(paragraph).casefold()) is not None
 
 
 def similar_to_any(paragraph: str, others: list[str]) -> bool:

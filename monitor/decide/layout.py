@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from monitor.core.kinds import Kind
 from monitor.core.model import Change, Snapshot
 from monitor.core.text import canonical
-from monitor.decide.chrome import paragraph_key, similar_to_any
+from monitor.decide.chrome import looks_like_update, paragraph_key, similar_to_any
 from monitor.decide.compare import MINOR_SIMILARITY, compare
 
 # A paragraph at the body's edge "reads as chrome" when it is short and either is no sentence (a label: a byline,
@@ -31,8 +31,6 @@ _PAGE_PHRASES = re.compile(
     r"\b(?:share this|share on|sign up|subscribe (?:to|today|now|for)|our newsletter|filed under|posted (?:in|under)"
     r"|tagged (?:with|as|in)|tags:|follow us|related (?:posts|articles|stories|content)|leave a comment"
     r"|all rights reserved|donate (?:now|today)|support our (?:work|journalism))\b")
-_UPDATE_LIKE = re.compile(r"\W*(?:update|updated|updates|correction|corrected|clarification|editor'?s note|note"
-                          r"|breaking|ed\.? note)\b")
 _WORD = re.compile(r"[\w'’-]+")
 # Title affixes: the site's name is set off by a separator with white space on both sides ("X | EFF").
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|·•»«›‹~/\\:–—-]+|::)\s+")
@@ -59,7 +57,7 @@ def reads_as_chrome(paragraph: str) -> bool:
     words = _WORD.findall(text)
     if not words:
         return True
-    if _UPDATE_LIKE.match(text):
+    if looks_like_update(text):
         return False
     if len(words) <= LABEL_WORDS and not _SENTENCE_END.search(paragraph.strip()):
         return True  # no sentence: a byline, a date, a link list's item

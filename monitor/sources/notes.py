@@ -10,6 +10,7 @@ from monitor.core.model import UpdateNote
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE_WORDS = rf"(?:on\s+)?{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?"
+_DAY_MONTH = rf"\d{{1,2}}\s+{_MONTH}(?:,?\s*\d{{4}})?"  # "Update 4 March 2026:"
 _LABELS = r"updated?|note on the update|editor['’]s note|correction|clarification"
 
 
@@ -18,14 +19,16 @@ def _note_pattern(labels: str) -> re.Pattern[str]:
     return re.compile(
         r"^\W{0,3}(?P<label>"
         r"(?:" + labels + r")"
-        r"(?:\s*\((?P<paren>[^)]{1,40})\)|,?\s+(?P<words>" + _DATE_WORDS + r"|\d{1,2}/\d{1,2}/\d{2,4}))?"
+        r"(?:\s*\((?P<paren>[^)]{1,40})\)|,?\s+(?P<words>" + _DATE_WORDS + r"|" + _DAY_MONTH
+        + r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?))?"
         r")\s*[:.\u2014\u2013-]\s+(?P<rest>\S.*)$",
         re.IGNORECASE | re.DOTALL,
     )
 
 
 _NOTE = _note_pattern(_LABELS)
-_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y")
+_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y",
+            "%d %b %Y")
 
 
 def parse_note(paragraph: str, published: str = "", markers: tuple[str, ...] = ()) -> UpdateNote | None:
@@ -63,7 +66,7 @@ def parse_note_date(words: str, published: str = "") -> dt.date | None:
         base = dt.date.fromisoformat(published[:10])
     except ValueError:
         return None
-    for fmt in ("%B %d", "%b %d"):
+    for fmt in ("%B %d", "%b %d", "%d %B", "%d %b", "%m/%d"):
         try:
             # Parse with the year attached (a bare "%b %d" defaults to 1900, where Feb 29 fails).
             day = dt.datetime.strptime(f"{cleaned} {base.year}", f"{fmt} %Y").date()
