@@ -17,11 +17,11 @@ from monitor.core.errors import FetchError
 from monitor.core.kinds import Kind
 from monitor.core.model import Alert
 from monitor.core.text import digest
-from monitor.core.treaty import TreatyUnavailable
+from monitor.core.treaty import TreatyUnavailable, counting, implied_entry_into_force
 from monitor.decide.treaty import TreatyRules, compare_status, sharp_drop
 from monitor.sources.fetch import Fetcher
 from monitor.sources.treaty import parse_status
-from monitor.store.database import now
+from monitor.store.database import Store, now
 from monitor.store.treaty import TreatySource
 
 
@@ -110,3 +110,43 @@ def _unavailable(cycle: Cycle, source: TreatySource, reason: str) -> None:
             cycle.report.alerts_created += 1
     cycle.store.record_treaty_poll(url, validators=None, error=reason, state="unavailable", alerts=alerts,
                                    targets=cycle.admin_keys)
+
+
+def treaty_summary(settings: Settings, store: Store) -> dict[str, object]:
+    """The treaty's status as `monitor status` and the web view tell it: the count toward entry into force first."""
+    keys = settings.treaty
+    rules = treaty_rules(settings)
+    source = store.treaty_source(keys.url)
+    latest = store.latest_treaty(keys.url)
+    out: dict[str, object] = {"enabled": keys.enabled, "name": keys.name, "url": keys.url, "page": keys.page,
+                              "needed": keys.needed, "last_read": source.last_fetched, "state": source.state,
+                              "last_error": source.last_error, "regional": list(keys.regional)}
+    if latest is None:
+        return out
+    status = latest.status
+    found = counting(status, rules.regional)
+    implied = implied_entry_into_force(status, rules.regional, keys.needed, keys.delay_days)
+    out.update(count=len(found), signatories=sum(1 for p in status.participants if p.signature is not None),
+               participants=len(status.participants), changed_at=latest.fetched_at, shape=status.shape,
+               as_at=status.as_at, eif_text=status.eif_text,
+               implied_entry_into_force=implied.isoformat() if implied else None,
+               withdrawn=[p.name for p in status.participants if p.withdrawn])
+    return out
+
+
+def treaty_line(settings: Settings, store: Store) -> str:
+    """One line for `monitor status`."""
+    s = treaty_summary(settings, store)
+    if not s["enabled"]:
+        return "treaty: off (`[treaty] enabled = false`)"
+    if "count" not in s:
+        tail = f" (last try {s['last_read']}: {s['last_error']})" if s["last_error"] else ""
+        return f"treaty: {s['name']}: not read yet{tail}"
+    regional = f", {' and '.join(s['regional'])} not counted (art. 65(1))" if s["regional"] else ""  # type: ignore[arg-type]
+    line = (f"treaty: {s['name']}: {s['count']} of {s['needed']} instruments toward entry into force{regional}; "
+            f"{s['signatories']} signatories; last read {str(s['last_read'])[:16].replace('T', ' ')}")
+    if s["implied_entry_into_force"]:
+        line += f"; entry into force implied on {s['implied_entry_into_force']}"
+    if s["state"] != "ok":
+        line += f"\n  ! treaty status source unavailable: {s['last_error']}"
+    return line
