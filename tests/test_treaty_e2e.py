@@ -5,12 +5,16 @@ reading as WARC, and `monitor status` tells the count toward 40."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from monitor.config.treaty import DEFAULT_TREATY_URL
@@ -18,6 +22,8 @@ from tests.conftest import run_monitor, write_config
 from tests.receivers import JsonReceiver
 from tests.replay import ReplaySite
 from tests.site import EFF
+from tests.test_email_screenshot import ARTIFACTS, CHROMIUM, chromium, run_chromium
+from tests.test_web import serving
 from tests.treaty_docs import LABELS, MAINTENANCE, Doc, Row, cell_date, html_doc, xml_doc
 
 UN = "https://treaties.un.org"
@@ -124,6 +130,31 @@ def test_a_history_of_the_convention_through_monitor_check(tmp_path: Path, un: R
     assert documents == 3
     verify = run_monitor("verify", config=cfg)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+    look_at_the_status_page(cfg, tmp_path)
+
+
+def look_at_the_status_page(cfg: Path, tmp_path: Path) -> None:
+    """The web view's status page and Atom feed over that history; in headless Chromium where it is installed
+    (always under CI), with a screenshot kept for a person to look at."""
+    with serving(cfg) as url:
+        page = httpx.get(f"{url}/treaty", trust_env=False)
+        assert page.status_code == 200
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+        assert "2 of 40 instruments of ratification, acceptance, approval or accession" in text
+        assert "European Union not counted on top of its member States'" in text
+        assert "[Türkiye] withdrawn" in text and "Viet Nam 3, 5 2025-10-25 2026-03-14 accession yes" in text
+        assert "Türkiye withdrew" in text and "Algeria: signature date corrected" in text  # the history
+        atom = httpx.get(f"{url}/changes.atom", trust_env=False).text
+        assert atom.count("<entry>") == 6 and "Qatar ratified (1 of 40 needed for entry into force)" in atom
+        if not (CHROMIUM.exists() or os.environ.get("CI")):
+            return
+        browser, profile = chromium(), tmp_path / "profile"
+        result = run_chromium(browser, profile, "--dump-dom", f"{url}/treaty")
+        assert result.returncode == 0 and "2 of 40" in result.stdout, result.stderr[-2000:]
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / "treaty-status.png"
+        run_chromium(browser, profile, f"--screenshot={shot}", f"{url}/treaty")
+        assert shot.is_file() and shot.stat().st_size > 5000
 
 
 def test_the_fortieth_instrument_names_the_date_and_the_html_grid_reads_alike(

@@ -13,6 +13,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from monitor.core.kinds import Audience, Kind
 from monitor.core.model import Alert
 from monitor.core.secrets import scrub
 from monitor.core.serial import alert_from_json, to_json
@@ -62,6 +63,9 @@ def _alert_row(row: sqlite3.Row) -> AlertRow:
 
 
 _ALERT_COLUMNS = "SELECT id, created_at, article_id, payload FROM alerts"
+# Reader alerts about no article: the treaty's own status (monitor.decide.treaty).
+_TREATY_READER_KINDS = ", ".join(f"'{k.value}'" for k in Kind if k.value.startswith("treaty_")
+                                 and k.audience == Audience.READER)
 
 
 class OutboxMixin(Writer):
@@ -85,10 +89,11 @@ class OutboxMixin(Writer):
         return [_alert_row(r) for r in rows]
 
     def article_alerts(self, limit: int | None = None) -> list[AlertRow]:
-        """Alerts about articles (not the operator's feed alerts), newest first; the latest `limit` when given."""
+        """Reader-facing alerts: about articles, or about the treaty's status (not the operator's alerts), newest
+        first; the latest `limit` when given."""
         rows = self.conn.execute(
-            _ALERT_COLUMNS + " WHERE article_id IS NOT NULL ORDER BY id DESC LIMIT ?",
-            (-1 if limit is None else limit,),
+            _ALERT_COLUMNS + f" WHERE article_id IS NOT NULL OR kind IN ({_TREATY_READER_KINDS})"
+            " ORDER BY id DESC LIMIT ?", (-1 if limit is None else limit,),
         )
         return [_alert_row(r) for r in rows]
 
