@@ -224,3 +224,14 @@ def parse(rows: dict[str, dict[str, object]], shape: str) -> TreatyStatus | None
                         cell_date(r["consent"], str(r["suffix"])) if r.get("consent") else "")  # type: ignore[arg-type]
                     for n, r in rows.items()])
     return parse_status(xml_doc(doc) if shape == "xml" else html_doc(doc))
+
+
+def test_due_at_most_once_per_interval_and_a_clock_set_back_is_due() -> None:
+    from monitor.app.treaty import due
+    from monitor.store.treaty import TreatySource
+
+    at = dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC)
+    read = TreatySource("u", last_fetched=(at - dt.timedelta(hours=2)).isoformat())
+    assert not due(read, 6 * 3600, at) and due(read, 3600, at) and due(read, 0, at)
+    assert due(TreatySource("u"), 6 * 3600, at)
+    assert due(TreatySource("u", last_fetched=(at + dt.timedelta(days=3)).isoformat()), 6 * 3600, at)

@@ -184,3 +184,16 @@ def test_off_reads_nothing_and_status_says_so(tmp_path: Path, un: ReplaySite, re
     un.set(PATH, xml_doc(hanoi()), content_type="text/xml")
     check(cfg)
     assert un.requests == [] and "treaty: off" in run_monitor("status", config=cfg).stdout
+
+
+def test_read_at_most_once_per_interval_and_conditionally(tmp_path: Path, un: ReplaySite, receiver: JsonReceiver,
+                                                          ops: JsonReceiver) -> None:
+    cfg = setup(tmp_path, un, receiver, ops, interval=21600)
+    un.set(PATH, xml_doc(hanoi()), content_type="text/xml")
+    check(cfg)
+    check(cfg)
+    assert un.hits(PATH) == 1, "the default interval: four readings a day at most"
+    cfg = setup(tmp_path, un, receiver, ops, interval=0)
+    check(cfg)
+    (_, again) = [r for r in un.requests if r.path == PATH]
+    assert again.headers.get("If-None-Match"), "the next reading is conditional"

@@ -12,9 +12,12 @@ import html
 import logging
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
 from monitor.core.treaty import CONSENT_KINDS, UNKNOWN, Participant, TreatyStatus, TreatyUnavailable
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +173,9 @@ def _entry_text(entry: ET.Element) -> tuple[str, tuple[str, ...]]:
 
 def parse_xml(body: bytes) -> TreatyStatus:
     """The MTDSG XML, parsed from bytes so the declared encoding (ISO-8859-1) applies; no DTD is accepted."""
-    if re.search(rb"<!(?:DOCTYPE|ENTITY)", body[:65536], re.IGNORECASE):
+    import xml.etree.ElementTree as ET  # only when a treaty's status is read: not on every start
+
+    if re.search(rb"<!(?:DOCTYPE|ENTITY)", body, re.IGNORECASE):
         raise TreatyUnavailable("the XML declares a DTD or entities; not read")
     try:
         root = ET.fromstring(body)
