@@ -113,23 +113,24 @@ def treaty_samples() -> dict[str, object]:
 
     rules = TreatyRules(url=DOC_URL, page=PAGE_URL)
     hanoi = dt.date(2025, 10, 25)
-    states = [Participant(f"State {i:02d}", signature=hanoi) for i in range(1, 72)]
+    states = [Participant("Ruritania", signature=hanoi), Participant("Mali", signature=hanoi),
+              *(Participant(f"State {i:02d}", signature=hanoi) for i in range(3, 72))]
     first = TreatyStatus(participants=(*states, Participant("European Union", signature=hanoi)))
     signed = TreatyStatus(participants=(*first.participants, Participant("Mauritius", signature=dt.date(2025, 11, 19))))
     qatar = dt.date(2026, 3, 12)
     ratified = TreatyStatus(participants=(
-        *(Participant(p.name, p.signature, qatar, "ratification") if p.name == "State 01" else p
+        *(Participant(p.name, p.signature, qatar, "ratification") if p.name == "Ruritania" else p
           for p in signed.participants),
         Participant("Qatar", qatar, qatar, "ratification")))
     corrected = TreatyStatus(participants=tuple(
-        Participant(p.name, dt.date(2025, 10, 26)) if p.name == "State 02" else p for p in ratified.participants))
+        Participant(p.name, dt.date(2025, 10, 26)) if p.name == "Mali" else p for p in ratified.participants))
     withdrawn = TreatyStatus(participants=tuple(
-        Participant(p.name, p.signature, p.consent, p.consent_kind, withdrawn=True) if p.name == "State 01" else p
+        Participant(p.name, p.signature, p.consent, p.consent_kind, withdrawn=True) if p.name == "Ruritania" else p
         for p in corrected.participants))
     day = dt.date(2026, 6, 1)
     forty = TreatyStatus(participants=tuple(
         Participant(p.name, p.signature, p.consent or day, p.consent_kind or "accession", "a")
-        if p.name <= "State 41" and p.name != "State 01" else p for p in withdrawn.participants),
+        if p.name <= "State 41" and p.name not in ("Ruritania", "Mali") else p for p in withdrawn.participants),
         notes=("State 30: unknown action suffix 'c' on 2026-06-01 (kept as it is)",))
     out: dict[str, object] = {}
     history = [first, signed, ratified, corrected, withdrawn, forty]
