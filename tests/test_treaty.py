@@ -235,3 +235,12 @@ def test_due_at_most_once_per_interval_and_a_clock_set_back_is_due() -> None:
     assert not due(read, 6 * 3600, at) and due(read, 3600, at) and due(read, 0, at)
     assert due(TreatySource("u"), 6 * 3600, at)
     assert due(TreatySource("u", last_fetched=(at + dt.timedelta(days=3)).isoformat()), 6 * 3600, at)
+
+
+def test_a_participant_first_seen_withdrawn_is_told_both_what_it_did_and_that_it_withdrew() -> None:
+    before = status(Participant("Qatar", HANOI))
+    after = status(Participant("Qatar", HANOI), Participant("Ruritania", HANOI, dt.date(2026, 1, 2), "ratification",
+                                                            withdrawn=True))
+    titles = [a.title for a in compare_status(before, after, RULES, seq=2, now="").alerts]
+    assert titles == ["Ruritania signed (2 signatories)", "Ruritania ratified (0 of 40 needed for entry into force)",
+                      "Ruritania withdrew"]

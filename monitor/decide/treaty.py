@@ -144,16 +144,14 @@ def compare_status(before: TreatyStatus | None, after: TreatyStatus, rules: Trea
             f"{a.name} {verb} {rules.name} on {long_date(a.consent)}{how}. {tail}", now, day=a.consent,
             key=(a.name, "consent", a.consent, a.consent_kind, seq)))
     for b, a in pairs:
-        if b is None:
-            continue
-        if a.withdrawn and not b.withdrawn:
+        if a.withdrawn and (b is None or not b.withdrawn):  # a new row may already be printed withdrawn
             lines.append(f"{a.name} withdrew")
             alerts.append(_alert(
                 Kind.TREATY_WITHDRAWN, rules, f"{a.name} withdrew",
                 f"The depositary now prints {a.name} between brackets, its mark of a participant that has withdrawn "
                 f"from {rules.name}. Instruments counting toward entry into force now: {total} of {rules.needed}.",
                 now, key=(a.name, "withdrawn", seq)))
-        for what, was, now_is in _corrections(b, a):
+        for what, was, now_is in _corrections(b, a) if b is not None else ():
             lines.append(f"{a.name}: {what} corrected ({was} → {now_is})")
             alerts.append(_alert(
                 Kind.TREATY_CORRECTED, rules, f"{a.name}: {what} corrected",
