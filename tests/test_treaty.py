@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -244,3 +245,19 @@ def test_a_participant_first_seen_withdrawn_is_told_both_what_it_did_and_that_it
     titles = [a.title for a in compare_status(before, after, RULES, seq=2, now="").alerts]
     assert titles == ["Ruritania signed (2 signatories)", "Ruritania ratified (0 of 40 needed for entry into force)",
                       "Ruritania withdrew"]
+
+
+def test_a_treaty_alert_for_readers_is_replayed_to_readers_not_to_the_operator(tmp_path: Path) -> None:
+    from monitor.store.database import open_store
+
+    reader = compare_status(status(Participant("Qatar", HANOI)), status(Participant("Qatar", HANOI),
+                                                                       Participant("Mali", HANOI)),
+                            RULES, seq=2, now="").alerts
+    with open_store(tmp_path / "m.sqlite3") as store:
+        store.record_treaty_version(DOC_URL, status(Participant("Mali", HANOI)), ("Mali signed",), validators=None,
+                                    alerts=reader, targets=("old-reader",))
+        (orphan,) = store.orphaned(["new-reader", "ops"])
+        assert not orphan.operator
+        assert store.replay(readers=["new-reader"], admins=["ops"]) == 1
+        assert [p.target for p in store.pending(["new-reader", "ops"])] == ["new-reader"]
+        assert [a.alert.kind for a in store.article_alerts()] == ["treaty_signed"]  # in the Atom feed and JSON

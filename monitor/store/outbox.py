@@ -66,6 +66,8 @@ _ALERT_COLUMNS = "SELECT id, created_at, article_id, payload FROM alerts"
 # Reader alerts about no article: the treaty's own status (monitor.decide.treaty).
 _TREATY_READER_KINDS = ", ".join(f"'{k.value}'" for k in Kind if k.value.startswith("treaty_")
                                  and k.audience == Audience.READER)
+# Whether an alert row is the operator's: about no article, and not the treaty's news for readers.
+_OPERATOR = f"(a.article_id IS NULL AND a.kind NOT IN ({_TREATY_READER_KINDS}))"
 
 
 class OutboxMixin(Writer):
@@ -171,7 +173,7 @@ class OutboxMixin(Writer):
                 [*current, alert_id, alert_id],
             ).rowcount
             orphans = self.conn.execute(
-                "SELECT d.alert_id, d.target, a.article_id IS NULL FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+                f"SELECT d.alert_id, d.target, {_OPERATOR} FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
                 f" WHERE d.status IN {OWED} AND d.target NOT IN ({marks})" + which, [*current, alert_id, alert_id],
             ).fetchall()
             for orphan_alert, orphan_target, operator in orphans:
@@ -194,7 +196,7 @@ class OutboxMixin(Writer):
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'targets'").fetchone() else (
             "(SELECT NULL AS key, NULL AS label)")
         rows = self.conn.execute(
-            "SELECT d.alert_id, d.target, t.label, d.status, d.attempts, a.payload, a.article_id IS NULL"
+            f"SELECT d.alert_id, d.target, t.label, d.status, d.attempts, a.payload, {_OPERATOR}"
             f" FROM deliveries d JOIN alerts a ON a.id = d.alert_id LEFT JOIN {labels} t ON t.key = d.target"
             f" WHERE d.status IN {OWED} AND d.target NOT IN ({','.join('?' * len(keys))}) ORDER BY d.alert_id",
             keys,
