@@ -77,7 +77,9 @@ def write_config(tmp_path: Path, site: ReplaySite, notify: list[str], **extra: A
         "timeout": 10,
         "retry_backoff": 0.1,
     }
-    tables: dict[str, dict[str, Any]] = {"rewrite": {EFF: site.base_url}}
+    # The treaty's status source is on by default and reads treaties.un.org: no test may, so it is off here unless
+    # a test passes its own `treaty` table (pointed at a loopback replay).
+    tables: dict[str, dict[str, Any]] = {"rewrite": {EFF: site.base_url}, "treaty": {"enabled": False}}
     arrays: dict[str, list[dict[str, Any]]] = {}
     for key, value in extra.items():
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):

@@ -20,6 +20,7 @@ from monitor.app.progress import Progress
 from monitor.app.report import CycleReport
 from monitor.app.sites import report_relayouts, see_sites_together
 from monitor.app.spool import BodySpool
+from monitor.app.treaty import poll_treaty
 from monitor.app.wayback import submit_to_wayback
 from monitor.config import Settings
 from monitor.core.errors import SeedError, StoreError
@@ -61,6 +62,7 @@ async def run_cycle(
         for source in sources(settings):
             kind = "listing" if source.listing else "feed"
             await _guarded(cycle, f"{kind} {source.url}", poll_source(cycle, fetcher, source))
+        await _guarded(cycle, "treaty status", poll_treaty(cycle, fetcher))
         # -- the schedule (monitor/app/plan.py): which articles, in what order, within each host's budget --
         before = dict(fetcher.requests_by_host)
         rows, cycle.report.not_due = articles_to_check(store, settings, before, due_only=due_only)

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 from monitor.app.plan import budget_of, candidates, host_of
+from monitor.app.treaty import treaty_line, treaty_summary
 from monitor.config import Settings
 from monitor.core.errors import ConfigError
 from monitor.decide.policy import DAY, HOUR
@@ -166,6 +167,7 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     lines.append(f"{len(rows)} tracked articles; deliveries: {counts.get('sent', 0)} sent, "
                  f"{counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed{orphans}")
     lines.append(f"re-check policy: {describe_policy(settings)}")
+    lines.append(treaty_line(settings, store))
     lines += [f"  ! {warning}" for warning in budget_warnings(store, settings, now)]
     lines.append("targets: " + (f"not read ({box.problem})" if box.problem else
                                 ", ".join(f"{t.label}{' (operator)' if t.role != 'notify' else ''}"
@@ -197,6 +199,7 @@ def status_json(store: Store, settings: Settings, now: dt.datetime) -> str:
             "orphaned": [dataclasses.asdict(o) for o in box.orphaned],
             "recheck_policy": describe_policy(settings),
             "budget_warnings": budget_warnings(store, settings, now),
+            "treaty": treaty_summary(settings, store),
         },
         indent=2,
         ensure_ascii=False,

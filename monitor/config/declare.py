@@ -20,6 +20,7 @@ from monitor.config.site import Site
 from monitor.config.spec import _ARRAY, _KEYED, _SPEC, _TABLE, Spec, array, keyed_table, setting, table
 from monitor.config.spec import http_url as _http_url
 from monitor.config.spec import http_urls as _http_urls
+from monitor.config.treaty import TreatyKeys
 from monitor.core.model import ALERT_KINDS
 from monitor.decide.chrome import CHROME_ARTICLES, CHROME_SHARE
 from monitor.decide.policy import RecheckPolicy
@@ -249,6 +250,7 @@ class Settings:
     archive_org_wait: float = setting(120.0, "seconds one submission may take, capture included", gt=0, le=HOUR)
     web_bind: str = setting(DEFAULT_WEB_BIND, "the web view's address", must=BIND_MUST, check=_bind, empty_ok=True)
     web_token: str | None = setting(None, "the token the web view requires off loopback", secret=True)
+    treaty: TreatyKeys = table(TreatyKeys, default=TreatyKeys())
     source: str = "defaults"  # where the settings came from (the config file's path): not a setting
 
     @property
@@ -258,6 +260,7 @@ class Settings:
         if not self.allowed_hosts:
             return ()
         urls = [*self.feeds, *self.listings, *self.articles, *(u for s in self.sites for u in (*s.feeds, *s.listings))]
+        urls += [self.treaty.url] if self.treaty.enabled else []
         named = [s.host for s in self.sites] + [_host(u) for u in urls]
         return tuple(dict.fromkeys([*self.allowed_hosts, *(h for h in named if h)]))
 

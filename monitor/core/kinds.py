@@ -31,6 +31,14 @@ class Kind(StrEnum):
     FEED_RECOVERED = "feed_recovered"
     FEED_FLOODED = "feed_flooded"  # more new posts in one poll than max_new_posts: the rest summarised
     LAYOUT_CHANGED = "layout_changed"  # a site's pages are read in a new layout (a redesign)
+    # The treaty's own status (monitor.decide.treaty): what states did, as the depositary records it.
+    TREATY_SIGNED = "treaty_signed"
+    TREATY_CONSENT = "treaty_consent"  # ratification, acceptance, approval or accession, with the count toward EIF
+    TREATY_WITHDRAWN = "treaty_withdrawn"
+    TREATY_CORRECTED = "treaty_corrected"
+    TREATY_IN_FORCE = "treaty_in_force"  # the needed count reached (the implied date), or the depositary's own date
+    TREATY_UNAVAILABLE = "treaty_unavailable"  # the status document cannot be trusted: nothing compared
+    TREATY_ANOMALY = "treaty_anomaly"  # a participant vanished, counts disagree, an unknown action mark
 
     @property
     def label(self) -> str:
@@ -42,7 +50,8 @@ class Kind(StrEnum):
         return Audience.OPERATOR if self in _OPERATOR_KINDS else Audience.READER
 
 
-_OPERATOR_KINDS = frozenset({"feed_failing", "feed_quiet", "feed_recovered", "feed_flooded", "layout_changed"})
+_OPERATOR_KINDS = frozenset({"feed_failing", "feed_quiet", "feed_recovered", "feed_flooded", "layout_changed",
+                             "treaty_unavailable", "treaty_anomaly"})
 _KIND_LABELS = {
     Kind.NEW_POST: "New post",
     Kind.NOTE_ADDED: "Update note",
@@ -56,6 +65,13 @@ _KIND_LABELS = {
     Kind.FEED_RECOVERED: "Feed recovered",
     Kind.FEED_FLOODED: "Feed flooded",
     Kind.LAYOUT_CHANGED: "Layout changed",
+    Kind.TREATY_SIGNED: "Signature",
+    Kind.TREATY_CONSENT: "Ratification",
+    Kind.TREATY_WITHDRAWN: "Withdrawal",
+    Kind.TREATY_CORRECTED: "Status corrected",
+    Kind.TREATY_IN_FORCE: "Entry into force",
+    Kind.TREATY_UNAVAILABLE: "Treaty status unavailable",
+    Kind.TREATY_ANOMALY: "Treaty status anomaly",
 }
 
 ALERT_KINDS: tuple[Kind, ...] = tuple(Kind)

@@ -25,6 +25,9 @@ EDIT = WordEdit(
     added=("120",),
 )
 FEED = "https://www.eff.org/rss/updates.xml"
+TREATY_XML = "https://treaties.un.org/doc/Publication/MTDSG/Volume%20II/Chapter%20XVIII/XVIII-16.en.xml"
+TREATY_PAGE = "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-16&chapter=18&clang=_en"
+CONVENTION = "the UN Convention against Cybercrime"
 
 
 def sample_alerts() -> list[Alert]:
@@ -48,6 +51,28 @@ def sample_alerts() -> list[Alert]:
                                 detail="29980 more new on-topic entries than max_new_posts (20) in one poll"),
         "layout_changed": replace(base, url="https://www.eff.org/", title="www.eff.org",
                                   detail="www.eff.org: articles are now read in a new page layout"),
+        "treaty_signed": replace(base, url=TREATY_PAGE, title="Mauritius signed (73 signatories)", byline="",
+                                 published="2025-11-19",
+                                 detail=f"Mauritius signed {CONVENTION} on 19 November 2025 (73 signatories)."),
+        "treaty_consent": replace(base, url=TREATY_PAGE, title="Qatar ratified (1 of 40 needed for entry into force)",
+                                  byline="", published="2026-03-12",
+                                  detail=f"Qatar ratified {CONVENTION} on 12 March 2026. 1 of the 40 instruments "
+                                         "needed for entry into force."),
+        "treaty_withdrawn": replace(base, url=TREATY_PAGE, title="Ruritania withdrew", byline="", published="",
+                                    detail="The depositary now prints Ruritania between brackets, its mark of a "
+                                           f"participant that has withdrawn from {CONVENTION}."),
+        "treaty_corrected": replace(base, url=TREATY_PAGE, title="Mali: signature date corrected", byline="",
+                                    published="", detail="The depositary corrected Mali's signature date: it read "
+                                                         "25 October 2025, it now reads 26 October 2025."),
+        "treaty_in_force": replace(base, url=TREATY_PAGE, title="40 of 40: in force on 30 August 2026", byline="",
+                                   published="2026-08-30",
+                                   detail=f"{CONVENTION[0].upper()}{CONVENTION[1:]} has the 40 instruments its "
+                                          "entry-into-force clause needs: it enters into force on 30 August 2026."),
+        "treaty_unavailable": replace(base, url=TREATY_XML, title=CONVENTION, byline="", published="",
+                                      detail="The status document cannot be trusted now: a maintenance page."),
+        "treaty_anomaly": replace(base, url=TREATY_XML, title="Mauritius no longer listed", byline="", published="",
+                                  detail="Mauritius no longer appears in the depositary's table; readers were not "
+                                         "told."),
     }
     assert set(samples) == set(ALERT_KINDS)
     return [replace(samples[kind], kind=kind, title=f"[test] {samples[kind].title}") for kind in ALERT_KINDS]

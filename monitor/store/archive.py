@@ -181,6 +181,42 @@ class Archive:
         if not indexed:
             self._truncate(placed)
 
+    @contextlib.contextmanager
+    def capture_document(self, url: str, exchange: Exchange) -> Iterator[Callable[[], str | None]]:
+        """Around the write of a new reading of a document that is not an article (a treaty's status): its records
+        are on disk before the block runs; the block gets the function that indexes them (role 'document', call it
+        inside the reading's transaction) and returns the response's WARC-Record-ID. A failed write costs the
+        record, never the reading or its alerts."""
+        try:
+            placed = self._append(lambda info_id: exchange_records(url, exchange, info_id))
+        except OSError as exc:
+            self.failures.append(f"{url}: archive: could not write the capture ({exc.strerror or exc})")
+            log.error("%s", self.failures[-1])
+            yield lambda: None
+            return
+        indexed: list[bool] = []
+
+        def index() -> str | None:
+            for p in placed:
+                b = p.built
+                is_info = b.record_type == "warcinfo"
+                self.conn.execute(
+                    "INSERT INTO warc_records (article_id, version_id, role, record_type, record_id, target_uri,"
+                    " warc_date, payload_digest, status, mime, file, byte_offset, byte_length, sha256)"
+                    " VALUES (NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ("file" if is_info else "document", b.record_type, b.record_id, b.target_uri, b.warc_date,
+                     b.payload_digest, b.status, b.mime, p.file, p.offset, p.length, b.sha256))
+            indexed.append(True)
+            return next((p.built.record_id for p in placed if p.built.record_type == "response"), None)
+
+        try:
+            yield index
+        except BaseException:
+            self._truncate(placed)
+            raise
+        if not indexed:
+            self._truncate(placed)
+
     # -- writing -------------------------------------------------------------------------
     def _append(self, build: Callable[[str], list[Built]]) -> list[Placed]:
         """Append records (after a warcinfo when a new file starts), fsync; nothing indexed yet."""

@@ -13,6 +13,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from monitor.core.kinds import Audience, Kind
 from monitor.core.model import Alert
 from monitor.core.secrets import scrub
 from monitor.core.serial import alert_from_json, to_json
@@ -62,6 +63,11 @@ def _alert_row(row: sqlite3.Row) -> AlertRow:
 
 
 _ALERT_COLUMNS = "SELECT id, created_at, article_id, payload FROM alerts"
+# Reader alerts about no article: the treaty's own status (monitor.decide.treaty).
+_TREATY_READER_KINDS = ", ".join(f"'{k.value}'" for k in Kind if k.value.startswith("treaty_")
+                                 and k.audience == Audience.READER)
+# Whether an alert row is the operator's: about no article, and not the treaty's news for readers.
+_OPERATOR = f"(a.article_id IS NULL AND a.kind NOT IN ({_TREATY_READER_KINDS}))"
 
 
 class OutboxMixin(Writer):
@@ -85,10 +91,11 @@ class OutboxMixin(Writer):
         return [_alert_row(r) for r in rows]
 
     def article_alerts(self, limit: int | None = None) -> list[AlertRow]:
-        """Alerts about articles (not the operator's feed alerts), newest first; the latest `limit` when given."""
+        """Reader-facing alerts: about articles, or about the treaty's status (not the operator's alerts), newest
+        first; the latest `limit` when given."""
         rows = self.conn.execute(
-            _ALERT_COLUMNS + " WHERE article_id IS NOT NULL ORDER BY id DESC LIMIT ?",
-            (-1 if limit is None else limit,),
+            _ALERT_COLUMNS + f" WHERE article_id IS NOT NULL OR kind IN ({_TREATY_READER_KINDS})"
+            " ORDER BY id DESC LIMIT ?", (-1 if limit is None else limit,),
         )
         return [_alert_row(r) for r in rows]
 
@@ -166,7 +173,7 @@ class OutboxMixin(Writer):
                 [*current, alert_id, alert_id],
             ).rowcount
             orphans = self.conn.execute(
-                "SELECT d.alert_id, d.target, a.article_id IS NULL FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+                f"SELECT d.alert_id, d.target, {_OPERATOR} FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
                 f" WHERE d.status IN {OWED} AND d.target NOT IN ({marks})" + which, [*current, alert_id, alert_id],
             ).fetchall()
             for orphan_alert, orphan_target, operator in orphans:
@@ -189,7 +196,7 @@ class OutboxMixin(Writer):
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'targets'").fetchone() else (
             "(SELECT NULL AS key, NULL AS label)")
         rows = self.conn.execute(
-            "SELECT d.alert_id, d.target, t.label, d.status, d.attempts, a.payload, a.article_id IS NULL"
+            f"SELECT d.alert_id, d.target, t.label, d.status, d.attempts, a.payload, {_OPERATOR}"
             f" FROM deliveries d JOIN alerts a ON a.id = d.alert_id LEFT JOIN {labels} t ON t.key = d.target"
             f" WHERE d.status IN {OWED} AND d.target NOT IN ({','.join('?' * len(keys))}) ORDER BY d.alert_id",
             keys,

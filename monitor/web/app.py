@@ -57,6 +57,7 @@ def create_app(settings: Settings, *, cycles: Callable[[], int] | None = None) -
     app = Starlette(
         routes=[
             Route("/", routes.index, name="index"),
+            Route("/treaty", routes.treaty, name="treaty"),
             Route("/article/{id:rowid}", routes.article, name="article"),
             Route("/article/{id:rowid}/diff/{a:rowid}/{b:rowid}", routes.diff, name="diff"),
             Route("/article/{id:rowid}/version/{seq:rowid}.warc.gz", routes.warc, name="warc"),

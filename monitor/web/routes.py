@@ -61,6 +61,12 @@ def index(request: Request) -> Response:
     return page(request, "index.html", articles=articles)
 
 
+def treaty(request: Request) -> Response:
+    with reading(request) as store:
+        view = views.treaty_view(store, _settings(request))
+    return page(request, "treaty.html", view=view)
+
+
 def article(request: Request) -> Response:
     with reading(request) as store:
         row = store.article_by_id(request.path_params["id"])

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from monitor.app.status import status_rows
+from monitor.app.treaty import treaty_summary
 from monitor.config import Settings
 from monitor.core.kinds import ALERT_KINDS, Origin, is_operator_kind, kind_label
 from monitor.core.model import Alert
+from monitor.core.treaty import Participant, counting
 from monitor.decide.compare import compare
 from monitor.decide.routes import Match
 from monitor.render import Mark, inline_marks, render
 from monitor.store.database import AlertRow, ArticleRow, Store, VersionRow
+from monitor.store.treaty import TreatyVersion
 from monitor.store.wacz import archived_versions
 from monitor.store.wayback import captures
 
@@ -231,3 +234,23 @@ def diff_view(store: Store, article: ArticleRow, a: int, b: int) -> DiffView | N
         notes_removed=tuple(n.text for n in change.notes_removed),
         edits=tuple(inline_marks(e.before, e.after) for e in change.edits),
     )
+
+
+@dataclass(frozen=True)
+class TreatyView:
+    """The treaty's status page: the count first, then the participants as last read, then what changed when."""
+
+    summary: dict[str, object]
+    participants: tuple[Participant, ...]
+    counting: frozenset[str]
+    history: list[TreatyVersion]
+
+
+def treaty_view(store: Store, settings: Settings) -> TreatyView:
+    url = settings.treaty.url
+    history = store.treaty_versions(url, 200)
+    latest = history[0].status if history else None
+    regional = frozenset(settings.treaty.regional)
+    return TreatyView(summary=treaty_summary(settings, store), participants=latest.participants if latest else (),
+                      counting=frozenset(p.name for p in counting(latest, regional)) if latest else frozenset(),
+                      history=history)
