@@ -122,6 +122,9 @@ host_delay = 0
 timeout = 10
 retry_backoff = 0.1
 
+[treaty]
+enabled = false
+
 [rewrite]
 "{BASE}" = "{site.base_url}"
 """, encoding="utf-8")
@@ -226,7 +229,7 @@ def test_a_service_over_stories_sharing_their_text_tells_every_note_and_edit_onc
         config = _config(tmp_path, newsroom, list(stories.values()))
         text = config.read_text(encoding="utf-8").replace("notify = []", f'notify = ["{receiver.url()}"]')
         text = text.replace("retry_backoff = 0.1", "retry_backoff = 0.1\nfeed_interval = 1\njitter = 0\n"
-                            "host_budget_per_hour = 0\ncycle_budget = 600\n[recheck]\ntiers = [[100000, 0]]")
+                            "host_budget_per_hour = 0\ncycle_budget = 600\n[recheck]\ntiers = [[100000, 0]]\n")
         config.write_text(text, encoding="utf-8")
         service = Service(config)
         try:
