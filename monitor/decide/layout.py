@@ -33,7 +33,7 @@ _PAGE_PHRASES = re.compile(
     r"|all rights reserved|donate (?:now|today)|support our (?:work|journalism))\b")
 _WORD = re.compile(r"[\w'’-]+")
 # Title affixes: the site's name is set off by a separator with white space on both sides ("X | EFF").
-_TITLE_SEPARATOR = re.compile(r"\s+(?:[|·•»«›‹~/\\:–—-]+|::)\s+")
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|·•»«›‹~/\\:–—\"-]+|::)\s+")  # canonical text folds « » into "
 
 
 @dataclass(frozen=True)
