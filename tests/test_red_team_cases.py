@@ -271,10 +271,6 @@ def snap(*paragraphs: str) -> Snapshot:
 
 
 @pytest.mark.parametrize(("before", "after"), [
-    ("Goverment lawyers said they would appeal.", "Government lawyers said they would appeal."),
-    ("Parliment will vote on the treaty in May.", "Parliament will vote on the treaty in May."),
-])
-@pytest.mark.parametrize(("before", "after"), [
     ("The quote was misattributed to the minister by several outlets.",
      "The quote was attributed to the minister by several outlets."),
     ("Police may share the data with untrusted third parties abroad.",
