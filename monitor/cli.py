@@ -224,7 +224,7 @@ def export(config_path: Path | None, out: Path, url: str | None, since: str | No
 
     settings = load_settings(config_path)
     with open_store(settings.database, read_only=True) as store:
-        done = export_wacz(store, archive_dir(settings), out, url=url, since=_utc(since))
+        done = export_wacz(store, archive_dir(settings, store.conn), out, url=url, since=_utc(since))
     click.echo(f"{out}: {done.pages} versions, {done.records} WARC records, {done.bytes / 1024:.0f} KB")
 
 
@@ -237,7 +237,7 @@ def verify(config_path: Path | None) -> None:
 
     settings = load_settings(config_path)
     with open_store(settings.database, read_only=True) as store:
-        result = verify_archive(store, archive_dir(settings))
+        result = verify_archive(store, archive_dir(settings, store.conn))
     for line in [*result.problems, *(f"note: {n}" for n in result.notes)]:
         click.echo(line, err=line in result.problems)
     click.echo(f"{result.records} records checked: {len(result.problems) or 'no'} problems")
