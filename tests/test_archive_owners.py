@@ -99,7 +99,9 @@ def scratch() -> Iterator[Path]:
 
 @FEW
 @given(steps=st.lists(st.tuples(st.sampled_from("ab"), st.booleans()), min_size=3, max_size=6))
-def test_two_configs_in_one_directory_keep_every_record_of_both(site: ReplaySite, steps: list[tuple[str, bool]]) -> None:
+def test_two_configs_in_one_directory_keep_every_record_of_both(
+    site: ReplaySite, steps: list[tuple[str, bool]]
+) -> None:
     with scratch() as directory:
         page = Page(site)
         configs = {name: config(directory, site, name) for name in "ab"}
