@@ -186,5 +186,7 @@ def test_a_database_restored_from_a_backup_rejoins_its_archive(
         code, report = verify(cfg)
         assert code == 0 and f"{len(rows)} records checked: no problems" in report, report
         assert ("not adopted" in report) == torn, report  # a torn tail it cannot prove it wrote is kept, named
+        status = run_monitor("status", config=cfg)
+        assert status.returncode == 0 and ("! archive: " in status.stdout) == torn, status.stdout
         history = run_monitor("history", STILL_FLAWED.url, config=cfg)
         assert history.returncode == 0 and note(before + after) in history.stdout, history.stdout
