@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
@@ -23,7 +23,7 @@ from tests.fixtures.articles import STILL_FLAWED
 from tests.replay import ReplaySite
 from tests.site import add_note, article_page
 
-FEW = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FEW = settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def note(i: int) -> str:
@@ -144,6 +144,8 @@ def test_a_folder_another_database_owns_is_refused_in_one_line(site: ReplaySite,
 
 @FEW
 @given(before=st.integers(0, 2), after=st.integers(1, 3), quiet=st.integers(0, 2), torn=st.booleans())
+@example(before=0, after=3, quiet=0, torn=False)  # the case: three checks archiving versions since
+@example(before=1, after=3, quiet=1, torn=True)
 def test_a_database_restored_from_a_backup_rejoins_its_archive(
     site: ReplaySite, before: int, after: int, quiet: int, torn: bool
 ) -> None:
