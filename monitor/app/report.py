@@ -31,11 +31,10 @@ class CycleReport:
         later = f" ({self.not_due} not due yet)" if self.not_due else ""
         if self.deferred:
             later += f" ({self.deferred} left for the next cycle: over the {self.budget:g} s cycle_budget)"
-        if self.rejoined:
-            later += f"; {self.rejoined} versions rejoined from the archive"
+        rejoined = f"; {self.rejoined} versions rejoined from the archive" if self.rejoined else ""
         return (
             f"checked {self.articles_checked} articles{later} and {self.feeds_polled} feeds: "
             f"{self.changes} changes, {self.new_posts} new posts, {self.alerts_created} alerts created, "
             f"{self.alerts_sent} alerts sent, {self.alerts_failed} failed, {len(self.errors)} errors; "
-            f"{self.requests} requests, {self.bytes_received / 1024:.0f} KB"
+            f"{self.requests} requests, {self.bytes_received / 1024:.0f} KB{rejoined}"
         )
