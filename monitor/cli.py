@@ -22,7 +22,7 @@ from monitor.app.history import diff_versions, format_history
 from monitor.app.progress import erase, terminal
 from monitor.app.status import format_status, status_json
 from monitor.config import DEFAULT_GRACE, load_settings
-from monitor.core.errors import MonitorError
+from monitor.core.errors import MonitorError, one_line
 from monitor.core.kinds import ALERT_KINDS, is_operator_kind
 from monitor.core.logs import configure_logging
 from monitor.core.numbers import seconds_value, whole_number
@@ -49,13 +49,33 @@ def _friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except MonitorError as exc:
-            click.echo(f"error: {redact(str(exc))}", err=True)
+            click.echo(f"error: {one_line(redact(str(exc)))}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Click's own answers to a bad argument (a value of the wrong type, a directory where a file goes, an
+    unknown option) are our one `error:` line and exit status 1 too, the value shown escaped, never raw."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"error: {one_line(redact(exc.format_message()))}", err=True)
+            sys.exit(1)
+        except click.Abort:
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="monitor")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def main(verbose: int) -> None:
@@ -198,14 +218,15 @@ def routes(config_path: Path | None) -> None:
 def extract(targets: tuple[str, ...], as_json: bool, config_path: Path | None) -> None:
     """What the monitor reads on each page: title, byline, date, notes, body, profile and layout fingerprint."""
     from monitor.app.reading import format_reading, read_target
+    from monitor.config.load import default_settings
 
-    sites = load_settings(config_path).sites if config_path or os.environ.get("MONITOR_CONFIG") else ()
+    settings = load_settings(config_path) if config_path or os.environ.get("MONITOR_CONFIG") else default_settings()
     failed = False
     for target in targets:
         try:
-            click.echo(format_reading(target, read_target(target, sites), as_json=as_json))
+            click.echo(format_reading(target, read_target(target, settings), as_json=as_json))
         except MonitorError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {one_line(redact(str(exc)))}", err=True)
             failed = True
     sys.exit(1 if failed else 0)
 
@@ -224,7 +245,7 @@ def export(config_path: Path | None, out: Path, url: str | None, since: str | No
 
     settings = load_settings(config_path)
     with open_store(settings.database, read_only=True) as store:
-        done = export_wacz(store, archive_dir(settings), out, url=url, since=_utc(since))
+        done = export_wacz(store, archive_dir(settings, store.conn), out, url=url, since=_utc(since))
     click.echo(f"{out}: {done.pages} versions, {done.records} WARC records, {done.bytes / 1024:.0f} KB")
 
 
@@ -237,7 +258,7 @@ def verify(config_path: Path | None) -> None:
 
     settings = load_settings(config_path)
     with open_store(settings.database, read_only=True) as store:
-        result = verify_archive(store, archive_dir(settings))
+        result = verify_archive(store, archive_dir(settings, store.conn))
     for line in [*result.problems, *(f"note: {n}" for n in result.notes)]:
         click.echo(line, err=line in result.problems)
     click.echo(f"{result.records} records checked: {len(result.problems) or 'no'} problems")

@@ -17,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from monitor.app.cycle import run_cycle
 from monitor.config import load_settings
 from monitor.store.database import open_store
+from monitor.store.owner import LOCK_FILE
 from tests.conftest import run_monitor, write_config
 from tests.fixtures.articles import STILL_FLAWED
 from tests.replay import ReplaySite
@@ -124,13 +125,28 @@ def test_kill_9_while_archiving_leaves_no_half_record_indexed(tmp_path: Path, si
     verify = run_monitor("verify", config=cfg)
     assert verify.returncode == 0 and "interrupted write" in verify.stdout, verify.stdout + verify.stderr
 
-    check(cfg)  # the next start cuts the tail, then captures the change again
+    size = warc.stat().st_size
+    check(cfg)  # the next start cuts the torn tail only, then captures the change again
     rows = index_rows(tmp_path)
-    assert [r["record_type"] for r in rows] == ["warcinfo", "request", "response", "request", "response"]
-    assert rows[3]["byte_offset"] == whole, "the new record starts where the last whole one ended"
-    assert warc.stat().st_size == rows[-1]["byte_offset"] + rows[-1]["byte_length"]
-    assert len(read_back(warc)) == 5
+    kept = [r for r in rows if r["role"] == "abandoned"]
+    new = [r for r in rows[3:] if r["role"] == "version"]
+    assert [r["record_type"] for r in rows[:3]] == ["warcinfo", "request", "response"]
+    assert [r["record_type"] for r in new] == ["request", "response"], "the change is captured again, whole"
+    assert len(rows) == 3 + len(kept) + 2
+    if point == "after_warc":
+        assert [r["record_type"] for r in kept] == ["request", "response"], "complete records are never cut"
+        assert new[0]["byte_offset"] == size, "nothing was cut"
+    else:
+        assert len(kept) < 2 and new[0]["byte_offset"] < size, "only the torn tail was cut"
+    at = whole
+    for row in rows[3:]:  # the kept records, then the new ones, back to back from where the whole one ended
+        assert row["byte_offset"] == at
+        at += row["byte_length"]
+    assert warc.stat().st_size == at
+    assert len(read_back(warc)) == len(rows)
     assert subprocess.run([WARCIO, "check", str(warc)], capture_output=True).returncode == 0
+    verified = run_monitor("verify", config=cfg)
+    assert verified.returncode == 0 and "note:" not in verified.stdout, verified.stdout + verified.stderr
 
 
 def test_verify_reports_an_altered_byte_and_a_missing_file(tmp_path: Path, site: ReplaySite) -> None:
@@ -212,17 +228,17 @@ def test_files_rotate_by_size_each_with_its_warcinfo(tmp_path: Path, site: Repla
 def test_a_failed_archive_write_costs_no_alert_and_verify_names_the_version(tmp_path: Path, site: ReplaySite) -> None:
     cfg = article_config(tmp_path, site)
     check(cfg)
-    [warc] = warc_files(tmp_path)
-    warc.rename(tmp_path / "moved.warc.gz")
-    warc.mkdir()  # the next append fails (as on a full disk or a read-only volume)
+    lock = tmp_path / "archive" / LOCK_FILE
+    lock.unlink()
+    lock.mkdir()  # the folder cannot be locked for writing (as on a read-only volume)
     site.set(STILL_FLAWED.path, article_page(add_note(STILL_FLAWED, NOTE)))
 
     result = check(cfg)
     assert NOTE in result.stdout, "the change is still recorded and alerted"
-    assert "could not write the capture" in result.stderr and "1 errors" in result.stdout, "and the operator told"
+    assert "archive: cannot use the folder" in result.stderr and "1 errors" in result.stdout, "and the operator told"
     verified = run_monitor("verify", config=cfg)
     lines = verified.stderr.splitlines()
-    assert verified.returncode == 1 and len(lines) == 4, verified.stderr
+    assert verified.returncode == 1 and len(lines) == 1, verified.stderr
     assert lines[-1].startswith("missing: no WARC record for version 2 of " + STILL_FLAWED.url)
 
 

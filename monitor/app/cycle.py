@@ -17,6 +17,7 @@ from monitor.app.context import Cycle, log
 from monitor.app.feeds import poll_source, sources
 from monitor.app.plan import answer_plan, articles_to_check, host_of
 from monitor.app.progress import Progress
+from monitor.app.rejoin import rejoin
 from monitor.app.report import CycleReport
 from monitor.app.sites import report_relayouts, see_sites_together
 from monitor.app.spool import BodySpool
@@ -30,7 +31,7 @@ from monitor.notify.delivery import Target, deliver_pending
 from monitor.notify.routing import Routing
 from monitor.sources.fetch import Fetcher
 from monitor.sources.seeds import scan_seeds
-from monitor.store.archive import open_archive
+from monitor.store.archive import Archive, ArchiveUnavailable, open_archive
 from monitor.store.database import ArticleRow, Store
 from monitor.store.sites import known_layouts
 
@@ -47,15 +48,36 @@ async def run_cycle(
     otherwise every tracked article is fetched (a one-off `check` means "look now").
     """
     started = dt.datetime.now(dt.UTC)
+    try:
+        archive, unavailable = open_archive(settings, store), None
+    except ArchiveUnavailable as exc:
+        archive, unavailable = None, str(exc)
+        log.error("%s", exc)
+    try:
+        report = await _run(settings, store, targets, archive, started, echo=echo, due_only=due_only,
+                            admin_targets=admin_targets, progress=progress)
+    finally:
+        if archive is not None:
+            archive.close()
+    if unavailable:
+        report.errors.append(unavailable)
+    return report
+
+
+async def _run(
+    settings: Settings, store: Store, targets: list[Target], archive: Archive | None, started: dt.datetime, *,
+    echo: Callable[[str], None] | None, due_only: bool, admin_targets: list[Target] | None, progress: Progress | None,
+) -> CycleReport:
     routing = Routing.build(settings, targets, admin_targets or []) if settings.route else None
     admins = routing.operator_targets() if routing else admin_targets or []
-    archive = open_archive(settings, store)
     cycle = _Cycle(settings, store, targets, CycleReport(), admins, archive=archive, routing=routing,
                    spool=BodySpool(str(archive.directory) if archive else None))
     cycle.report.budget = settings.cycle_budget or settings.feed_interval
     deadline = asyncio.get_running_loop().time() + cycle.report.budget
     import_seeds(cycle)
     store.track_all(settings.articles, Origin.CONFIG)
+    if archive is not None:  # a database restored from a backup: the captures since, indexed again
+        cycle.report.rejoined = rejoin(store, archive, settings)
     async with Fetcher(settings) as fetcher:
         hosts = store.host_state()
         fetcher.restore_hosts(hosts.robots, hosts.blocked)

@@ -6,46 +6,86 @@ it has (rel=canonical, og:url), so a saved eff.org page is read with the EFF pro
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor.config import DEFAULT_USER_AGENT
-from monitor.config.site import Site
-from monitor.core.errors import MonitorError
+from monitor.config import Settings
+from monitor.core.errors import FetchError, MonitorError
 from monitor.sources.extract import Reading, page_url, read_article
-from monitor.sources.fetch import decode_body
-
-TIMEOUT = 20.0
+from monitor.sources.fetch import Fetcher, decode_body, short_url
 
 
-def load_page(target: str, timeout: float = TIMEOUT) -> tuple[str, str]:
-    """(HTML, URL to read it as) of a local file or an http(s) URL; MonitorError with one line when unreadable."""
+def load_page(target: str, settings: Settings) -> tuple[str, str]:
+    """(HTML, URL to read it as) of a local file or an http(s) URL; MonitorError with one line when unreadable.
+
+    A URL is fetched as a cycle fetches (one deadline, `timeout`, for the whole of it, redirects and
+    the one retry included; decoded bytes capped at `max_bytes`); a path must be a regular file of at
+    most `max_bytes` (a FIFO would block forever, /dev/zero never end, a directory is no page)."""
     if target.startswith(("http://", "https://")):
+        return asyncio.run(_fetch(target, settings))
+    return _read_file(target, settings.max_bytes)
+
+
+async def _fetch(url: str, settings: Settings) -> tuple[str, str]:
+    # Any host: a person named this one; robots.txt is for crawlers (this is one request on demand).
+    async with Fetcher(replace(settings, allowed_hosts=(), rewrite=())) as fetcher:
         try:
-            with httpx.Client(timeout=timeout, follow_redirects=True,
-                              headers={"User-Agent": DEFAULT_USER_AGENT}) as client:
-                response = client.get(target)
-        except httpx.HTTPError as exc:
-            raise MonitorError(f"{target}: {type(exc).__name__}: {exc}") from None
-        if response.status_code != 200:
-            raise MonitorError(f"{target}: HTTP {response.status_code}")
-        return decode_body(response.content, response.headers.get("content-type", "")), str(response.url)
+            async with asyncio.timeout(settings.timeout):
+                response = await fetcher.get(url, obey_robots=False)
+        except TimeoutError:
+            raise MonitorError(f"{short_url(url)}: timed out after {settings.timeout:g}s") from None
+        except FetchError as exc:
+            raise MonitorError(f"{short_url(url)}: {exc}") from None
+    return response.text(), response.url
+
+
+def _read_file(target: str, limit: int) -> tuple[str, str]:
     path = Path(target)
     try:
-        html = decode_body(path.read_bytes(), "")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as exc:
         raise MonitorError(f"{target}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise MonitorError(f"{target}: not a regular file ({_kind(info.st_mode)}); give a saved page or a URL")
+        if info.st_size > limit:
+            raise MonitorError(f"{target}: too large ({info.st_size} bytes > max_bytes {limit})")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise MonitorError(f"{target}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while we read
+        raise MonitorError(f"{target}: too large (over max_bytes {limit})")
+    html = decode_body(data, "")
     return html, page_url(LexborHTMLParser(html)) or path.resolve().as_uri()
 
 
-def read_target(target: str, sites: tuple[Site, ...] = ()) -> Reading:
-    html, url = load_page(target)
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def read_target(target: str, settings: Settings) -> Reading:
+    html, url = load_page(target, settings)
     try:
-        return read_article(html, url, sites)
+        return read_article(html, url, settings.sites)
     except MonitorError as exc:
         raise MonitorError(f"{target}: {exc}") from None
 

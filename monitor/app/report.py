@@ -24,15 +24,17 @@ class CycleReport:
     bytes_received: int = 0
     deferred: int = 0  # articles left for the next cycle: the cycle's time budget ran out first
     budget: float = 0.0  # that budget, in seconds
+    rejoined: int = 0  # versions indexed again from the WARC files (a database restored from a backup)
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         later = f" ({self.not_due} not due yet)" if self.not_due else ""
         if self.deferred:
             later += f" ({self.deferred} left for the next cycle: over the {self.budget:g} s cycle_budget)"
+        rejoined = f"; {self.rejoined} versions rejoined from the archive" if self.rejoined else ""
         return (
             f"checked {self.articles_checked} articles{later} and {self.feeds_polled} feeds: "
             f"{self.changes} changes, {self.new_posts} new posts, {self.alerts_created} alerts created, "
             f"{self.alerts_sent} alerts sent, {self.alerts_failed} failed, {len(self.errors)} errors; "
-            f"{self.requests} requests, {self.bytes_received / 1024:.0f} KB"
+            f"{self.requests} requests, {self.bytes_received / 1024:.0f} KB{rejoined}"
         )

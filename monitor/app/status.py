@@ -15,7 +15,9 @@ from monitor.decide.policy import DAY, HOUR
 from monitor.decide.schedule import Candidate, HostSpend, Why, next_due, plan_checks
 from monitor.notify.routing import settings_targets
 from monitor.notify.targets import Target
+from monitor.store.archive import archive_dir, has_tables
 from monitor.store.database import OrphanedDelivery, Store
+from monitor.store.recovery import archive_notes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,7 +188,18 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     errors = [r for r in rows if r.last_error]
     for r in errors:
         lines.append(f"  ! {r.url}: {r.last_error}")
+    lines += [f"  ! archive: {note}" for note in archive_report(store, settings)]
     return "\n".join(lines)
+
+
+def archive_report(store: Store, settings: Settings) -> list[str]:
+    """Bytes of the archive folder no record of the index points to: kept, and adopted or why not."""
+    if not settings.archive_enabled or not has_tables(store.conn):
+        return []
+    try:
+        return archive_notes(store.conn, archive_dir(settings, store.conn))
+    except OSError as exc:
+        return [f"cannot read the archive folder ({exc.strerror or exc})"]
 
 
 def status_json(store: Store, settings: Settings, now: dt.datetime) -> str:
@@ -200,6 +213,7 @@ def status_json(store: Store, settings: Settings, now: dt.datetime) -> str:
             "recheck_policy": describe_policy(settings),
             "budget_warnings": budget_warnings(store, settings, now),
             "treaty": treaty_summary(settings, store),
+            "archive": archive_report(store, settings),
         },
         indent=2,
         ensure_ascii=False,

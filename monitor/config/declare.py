@@ -236,7 +236,9 @@ class Settings:
     quiet_days: float = setting(7.0, 'days without a new feed entry before "feed quiet"', ge=0, le=MAX_DAYS)
     archive_enabled: bool = setting(
         True, "write every capture that makes a version as WARC/1.1 records (`monitor export --wacz`, `verify`)")
-    archive_dir: Path | None = setting(None, "where the WARC files go", shown_default="`archive/` beside the database")
+    archive_dir: Path | None = setting(
+        None, "where the WARC files go (one database's: see Archive)",
+        shown_default="`archive/` beside `monitor.sqlite3`, `<name>-archive/` beside any other database file")
     archive_file_bytes: int = setting(100_000_000, "a new WARC file starts once the current one reaches this size",
                                       ge=1_000_000, le=10_000_000_000)
     archive_revisits: bool = setting(

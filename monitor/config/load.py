@@ -45,6 +45,17 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         raise ConfigError(" ".join(str(exc).split())) from None
 
 
+def default_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """The defaults with the MONITOR_* overrides, no config file read (`monitor extract` without --config)."""
+    env = os.environ if env is None else env
+    try:
+        values = _validate(_from_env(env), lambda key: f"environment variable {_BY_KEY[key].env}")
+        sources = {k: f"environment variable {_BY_KEY[k].env}" for k in values}
+        return _build(values, sources, Path.cwd(), "defaults", env)
+    except ConfigError as exc:
+        raise ConfigError(" ".join(str(exc).split())) from None
+
+
 def _load(path: Path | None, env: Mapping[str, str]) -> Settings:
     explicit = path is not None or "MONITOR_CONFIG" in env
     path = path or Path(env.get("MONITOR_CONFIG", DEFAULT_CONFIG))
@@ -77,6 +88,8 @@ def _exists(path: Path) -> bool:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():  # a FIFO would block the read forever, a device never end
+        raise ConfigError(f"{path}: cannot read config file (not a regular file)")
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -37,3 +37,12 @@ class FeedError(MonitorError):
 
 class StoreError(MonitorError):
     """The database cannot be opened or written (not SQLite, read-only, locked)."""
+
+
+def one_line(message: str, limit: int = 400) -> str:
+    """A message fit for one line of a terminal or a log: control characters (CR, LF, escapes) shown
+    escaped, never acted on, and a very long text (a URL pasted whole) cut, saying how long it was."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    if len(shown) > limit:
+        shown = f"{shown[: limit - 40]}… ({len(shown)} characters)"
+    return shown

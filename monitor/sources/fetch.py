@@ -95,12 +95,12 @@ class UrlMap:
         """Refuse any identity URL that is not http(s) on an allowed host (file://, other sites)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise FetchError(f"refused {parts.scheme or 'relative'} URL (only http and https): {_short(url)}")
+            raise FetchError(f"refused {parts.scheme or 'relative'} URL (only http and https): {short_url(url)}")
         try:
             host = (parts.hostname or "").lower()
             parts.port  # noqa: B018  (a port past 65535 raises here; the socket would raise OverflowError)
         except ValueError:
-            raise FetchError(f"refused malformed URL: {_short(url)}") from None
+            raise FetchError(f"refused malformed URL: {short_url(url)}") from None
         if self._allowed and host not in self._allowed:
             raise FetchError(f"refused host {host!r}: not in allowed_hosts")
 
@@ -167,7 +167,7 @@ class Fetcher:
                 return answer
             current = answer  # a redirect target, already mapped back to identity
             validators = None
-        raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {_short(url)}")
+        raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {short_url(url)}")
 
     async def _obey_robots(self, url: str) -> None:
         parts = urlsplit(url)
@@ -235,7 +235,7 @@ class Fetcher:
                 if status in (301, 302, 303, 307, 308):
                     location = resp.headers.get("location")
                     if not location:
-                        raise FetchError(f"HTTP {status} without a Location from {_short(url)}", status=status)
+                        raise FetchError(f"HTTP {status} without a Location from {short_url(url)}", status=status)
                     return self.urls.to_identity(urljoin(fetch_url, location))
                 if status == 304:
                     # Read the (empty) body: a response closed unread also closes its connection, and
@@ -265,7 +265,7 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"network error ({_describe(exc)})", transient=True, retry=True) from None
         except httpx.InvalidURL:
-            raise FetchError(f"invalid URL: {_short(url)}") from None
+            raise FetchError(f"invalid URL: {short_url(url)}") from None
 
     async def _read_capped(self, resp: httpx.Response) -> bytes:
         """The body, decoded as it streams: never more than max_bytes of it (raw or decoded) in memory."""
@@ -382,7 +382,7 @@ def _looks_binary(body: bytes, content_type: str) -> bool:
     return b"\x00" in body[:2048]
 
 
-def _short(url: str) -> str:
+def short_url(url: str) -> str:
     """URLs in messages as scheme://host[:port]/path: no credentials, no query string (either may carry
     a secret), no control characters, not too long."""
     try:

@@ -1,10 +1,14 @@
-"""The WARC archive of our captures: files under the state directory, indexed in SQLite.
+"""The WARC archive of our captures: files in a folder one database owns, indexed in SQLite.
 
-Order of writing, so that a kill -9 anywhere leaves nothing the index points to half-written:
-the records are appended and fsync'd first; then their index rows (file, offset, length, SHA-256)
-are inserted in the transaction that records the version they belong to. A record on disk that no
-row points to is the tail of an interrupted write: it is truncated on the next start (`recover`).
-A version whose transaction fails has its records truncated at once.
+Order of writing, so that a kill -9 anywhere leaves nothing the index points to half-written: the
+database first notes the write it is about to make (file, offset, length: `archive_inflight`); the
+records are appended and fsync'd; then their index rows (file, offset, length, SHA-256) are inserted,
+and the note deleted, in the transaction that records the version they belong to.
+
+The archive is evidence, so nothing in it is destroyed that this database cannot prove it wrote and
+abandoned: at the next start only the torn tail of the noted write (the bytes after its last complete
+record, when nothing follows them) is cut; its complete records are kept and indexed as `abandoned`.
+Any other record no row points to is adopted (`monitor.app.rejoin`) or reported, never removed.
 
 Unchanged checks are counted per version, or written as `revisit` records when `archive_revisits`.
 """
@@ -21,15 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from monitor.core.errors import MonitorError, StoreError
 from monitor.core.exchange import Exchange
 from monitor.core.faults import crash_point
 from monitor.store.database import Store
+from monitor.store.owner import FILE_PREFIX, FILE_SUFFIX, Claim, archive_dir, claim, our_files
+from monitor.store.recovery import INFLIGHT_TABLE, Recovered, clear_inflight, note_inflight, recover
 from monitor.store.warc import Built, exchange_records, payload_digest, revisit_record, warcinfo
 
 log = logging.getLogger(__name__)
 
-FILE_PREFIX = "deeplinks-monitor-"
-FILE_SUFFIX = ".warc.gz"
 DEFAULT_FILE_BYTES = 100_000_000
 TABLES = """
 CREATE TABLE IF NOT EXISTS warc_records (
@@ -56,7 +61,10 @@ CREATE TABLE IF NOT EXISTS archive_unchanged (
     checks INTEGER NOT NULL,                     -- checks that found this version unchanged
     last_checked TEXT NOT NULL
 );
-"""
+""" + INFLIGHT_TABLE
+
+__all__ = ["FILE_PREFIX", "FILE_SUFFIX", "Archive", "ArchiveUnavailable", "Placed", "archive_dir", "has_tables",
+           "indexed_ends", "open_archive", "our_files", "unchanged_counts"]
 
 
 @dataclass(frozen=True)
@@ -72,19 +80,38 @@ class Placed:
         return len(self.built.data)
 
 
-def archive_dir(settings: Any) -> Path:
-    """Where the WARC files go: `archive_dir`, else `archive/` beside the database."""
-    configured = getattr(settings, "archive_dir", None)
-    return Path(configured) if configured else Path(settings.database).parent / "archive"
-
-
 def open_archive(settings: Any, store: Store) -> Archive | None:
-    """The archive for a writing cycle; None when disabled or for a dry run's in-memory database."""
+    """The archive for a writing cycle; None when disabled or for a dry run's in-memory database.
+
+    StoreError (one line) when the folder is another database's or another process writes it;
+    ArchiveUnavailable when it cannot be created or locked (a read-only volume, a full disk): the cycle
+    then goes on without an archive, its versions reported by `monitor verify` (never costs an alert)."""
     if not getattr(settings, "archive_enabled", True) or str(store.path) == ":memory:":
         return None
-    return Archive(store, archive_dir(settings), operator=settings.user_agent,
-                   file_bytes=int(getattr(settings, "archive_file_bytes", DEFAULT_FILE_BYTES)),
-                   revisits=bool(getattr(settings, "archive_revisits", False)))
+    ensure_tables(store.conn)
+    directory = archive_dir(settings, store.conn)
+    try:
+        owned = claim(directory, Path(settings.database), store.conn, lambda value: _save_id(store, value))
+    except OSError as exc:
+        raise ArchiveUnavailable(f"archive: cannot use the folder {directory} ({exc.strerror or exc}); this "
+                                 "cycle's versions get no WARC record (`monitor verify` names them)") from None
+    try:
+        return Archive(store, directory, operator=settings.user_agent, claim=owned,
+                       file_bytes=int(getattr(settings, "archive_file_bytes", DEFAULT_FILE_BYTES)),
+                       revisits=bool(getattr(settings, "archive_revisits", False)))
+    except BaseException:
+        owned.release()
+        raise
+
+
+class ArchiveUnavailable(MonitorError):
+    """The folder cannot be created or locked (a read-only volume, a full disk): the cycle goes on without
+    an archive, and says so."""
+
+
+def _save_id(store: Store, value: str) -> None:
+    with store.write():
+        store.conn.execute("INSERT OR REPLACE INTO service_state (key, value) VALUES ('database_id', ?)", (value,))
 
 
 def ensure_tables(conn: sqlite3.Connection) -> None:
@@ -103,47 +130,33 @@ def indexed_ends(conn: sqlite3.Connection) -> dict[str, int]:
     return {name: end for name, end in rows}
 
 
-def our_files(directory: Path) -> list[Path]:
-    return sorted(directory.glob(f"{FILE_PREFIX}*{FILE_SUFFIX}")) if directory.is_dir() else []
-
-
 class Archive:
     """Appends records, indexes them, recovers from interrupted writes; one writer (the cycle lock)."""
 
-    def __init__(self, store: Store, directory: Path, *, operator: str, file_bytes: int = DEFAULT_FILE_BYTES,
-                 revisits: bool = False) -> None:
+    def __init__(self, store: Store, directory: Path, *, operator: str, claim: Claim | None = None,
+                 file_bytes: int = DEFAULT_FILE_BYTES, revisits: bool = False) -> None:
         self.store = store
         self.directory = directory
         self.operator = operator
+        self.claim = claim
         self.file_bytes = file_bytes
         self.revisits = revisits
         self.failures: list[str] = []  # writes that failed this cycle, for the cycle's error lines
         ensure_tables(store.conn)
-        self.recovered = self.recover()
+        self.recovered: Recovered = recover(store, directory)
 
     @property
     def conn(self) -> sqlite3.Connection:
         return self.store.conn
 
-    def recover(self) -> list[str]:
-        """Cut every file back to the end of its last indexed record; one line per file cut."""
-        ends = indexed_ends(self.conn)
-        lines = []
-        for path in our_files(self.directory):
-            size, end = path.stat().st_size, ends.get(path.name, 0)
-            if size <= end:
-                continue
-            if end == 0:
-                path.unlink()
-                lines.append(f"{path.name}: removed (an interrupted first write, {size} bytes)")
-            else:
-                with path.open("r+b") as f:
-                    f.truncate(end)
-                    os.fsync(f.fileno())
-                lines.append(f"{path.name}: cut {size - end} bytes of an interrupted write after offset {end}")
-        for line in lines:
-            log.warning("archive: %s", line)
-        return lines
+    @property
+    def database_id(self) -> str:
+        return self.claim.database_id if self.claim else ""
+
+    def close(self) -> None:
+        """Release the folder's lock (the end of the cycle)."""
+        if self.claim is not None:
+            self.claim.release()
 
     @contextlib.contextmanager
     def capture(self, article_id: int, url: str, exchange: Exchange | None, *, version: bool,
@@ -160,7 +173,7 @@ class Archive:
                 self._unchanged(article_id, url, exchange)
             return
         try:
-            placed = self._append(lambda info_id: exchange_records(url, exchange, info_id))
+            placed = self._append(lambda info_id: exchange_records(url, exchange, info_id), article_id)
         except OSError as exc:  # a full disk must not cost the alert: the version is kept, verify reports it
             self.failures.append(f"{url}: archive: could not write the capture ({exc.strerror or exc}); "
                                  "this version has no WARC record")
@@ -188,7 +201,7 @@ class Archive:
         inside the reading's transaction) and returns the response's WARC-Record-ID. A failed write costs the
         record, never the reading or its alerts."""
         try:
-            placed = self._append(lambda info_id: exchange_records(url, exchange, info_id))
+            placed = self._append(lambda info_id: exchange_records(url, exchange, info_id), None)
         except OSError as exc:
             self.failures.append(f"{url}: archive: could not write the capture ({exc.strerror or exc})")
             log.error("%s", self.failures[-1])
@@ -197,6 +210,7 @@ class Archive:
         indexed: list[bool] = []
 
         def index() -> str | None:
+            clear_inflight(self.conn)  # indexed in this transaction: the write is no longer in flight
             for p in placed:
                 b = p.built
                 is_info = b.record_type == "warcinfo"
@@ -218,28 +232,34 @@ class Archive:
             self._truncate(placed)
 
     # -- writing -------------------------------------------------------------------------
-    def _append(self, build: Callable[[str], list[Built]]) -> list[Placed]:
-        """Append records (after a warcinfo when a new file starts), fsync; nothing indexed yet."""
+    def _append(self, build: Callable[[str], list[Built]], article_id: int | None) -> list[Placed]:
+        """Note the write in the database, append the records (after a warcinfo when a new file starts),
+        fsync; nothing indexed yet."""
         name, info_id = self._current_file()
         batch: list[Built] = []
         if info_id is None:
-            info = warcinfo(name, operator=self.operator)
+            info = warcinfo(name, operator=self.operator, database_id=self.database_id)
             batch.append(info)
             info_id = info.record_id
         batch += build(info_id)
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / name
-        new_file = not path.exists()
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        new_file = info_id == batch[0].record_id
+        # A new file is created, never opened: a name that exists is not ours to write into.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | (os.O_CREAT | os.O_EXCL if new_file else 0), 0o644)
         try:
             offset = os.fstat(fd).st_size
             data = b"".join(b.data for b in batch)
+            note_inflight(self.store, name, offset, len(data), article_id)
             _write_all(fd, data[: len(data) // 2])
             crash_point("mid_warc")  # a kill -9 with half a record on disk
             _write_all(fd, data[len(data) // 2 :])
             os.fsync(fd)
-        finally:
+        except BaseException:
             os.close(fd)
+            self._truncate([Placed(batch[0], name, offset)] if "offset" in locals() else [])
+            raise
+        os.close(fd)
         if new_file:
             _fsync_dir(self.directory)
         crash_point("after_warc")  # records complete on disk, not indexed
@@ -250,21 +270,31 @@ class Archive:
         return placed
 
     def _current_file(self) -> tuple[str, str | None]:
-        """The file to append to and its warcinfo record id (None: a new file, its warcinfo still to write)."""
-        row = self.conn.execute("SELECT file FROM warc_records ORDER BY id DESC LIMIT 1").fetchone()
-        if row is not None:
+        """The file to append to and its warcinfo record id (None: a new file, its warcinfo still to write).
+
+        Only a file that ends with its last indexed record is appended to: bytes after it (kept, not ours
+        to cut) would otherwise sit between two records."""
+        row = self.conn.execute("SELECT file, MAX(byte_offset + byte_length) FROM warc_records WHERE file ="
+                                " (SELECT file FROM warc_records ORDER BY id DESC LIMIT 1)").fetchone()
+        if row is not None and row[0] is not None:
             path = self.directory / row[0]
-            if path.exists() and path.stat().st_size < self.file_bytes:
+            if path.is_file() and path.stat().st_size == row[1] and row[1] < self.file_bytes:
                 info = self.conn.execute("SELECT record_id FROM warc_records WHERE file = ? AND"
                                          " record_type = 'warcinfo' ORDER BY id LIMIT 1", (row[0],)).fetchone()
                 if info is not None:
                     return row[0], info[0]
         count = self.conn.execute("SELECT COUNT(DISTINCT file) FROM warc_records").fetchone()[0]
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
-        return f"{FILE_PREFIX}{stamp}-{count + 1:05d}{FILE_SUFFIX}", None
+        while True:
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+            name = f"{FILE_PREFIX}{stamp}-{count + 1:05d}{FILE_SUFFIX}"
+            if not (self.directory / name).exists():
+                return name, None
+            count += 1
 
     def _index(self, placed: list[Placed], article_id: int, version_id: int, role: str) -> None:
-        """Insert index rows on the store's connection; the caller's transaction commits them."""
+        """Insert index rows (and forget the write's note) on the store's connection; the caller's
+        transaction commits them."""
+        clear_inflight(self.conn)
         for p in placed:
             b = p.built
             is_info = b.record_type == "warcinfo"
@@ -278,16 +308,19 @@ class Archive:
             )
 
     def _truncate(self, placed: list[Placed]) -> None:
+        """Take back what this process has just written and will not index (its version did not commit)."""
         if not placed:
             return
         path = self.directory / placed[0].file
         with contextlib.suppress(OSError):
             if placed[0].offset == 0:  # the file began with this batch: no file at all, as before
                 path.unlink()
-                return
-            with path.open("r+b") as f:
-                f.truncate(placed[0].offset)
-                os.fsync(f.fileno())
+            else:
+                with path.open("r+b") as f:
+                    f.truncate(placed[0].offset)
+                    os.fsync(f.fileno())
+        with contextlib.suppress(StoreError), self.store.write():  # else the next start finds nothing to cut
+            clear_inflight(self.conn)
 
     def _unchanged(self, article_id: int, url: str, exchange: Exchange | None) -> None:
         """Count the check against the latest version; with `revisits`, also write what we saw."""
@@ -301,7 +334,7 @@ class Archive:
             build = self._unchanged_records(version_id, url, exchange)
             if build is not None:
                 try:
-                    placed = self._append(build)
+                    placed = self._append(build, article_id)
                 except OSError as exc:
                     log.error("archive: could not write a revisit of %s (%s)", url, exc)
         try:

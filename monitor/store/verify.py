@@ -2,24 +2,22 @@
 
 Three checks per record: the bytes at (file, offset, length) hash to the SHA-256 the index kept;
 warcio parses them as one record with the id we indexed; its block and payload digests verify.
-A live version captured since the archive began without a record is reported missing too.
+A live version captured since the archive began without a record is reported missing too; bytes of
+the folder no record points to are named (kept, adopted at the next check or why not).
 """
 
 from __future__ import annotations
 
-import base64
-import gzip
 import hashlib
 import sqlite3
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
-from monitor.store.archive import has_tables, indexed_ends, our_files
+from monitor.store.archive import has_tables
 from monitor.store.database import Store
+from monitor.store.owner import check_owner
+from monitor.store.recovery import archive_notes
+from monitor.store.scan import record_problem
 
 
 @dataclass
@@ -35,6 +33,7 @@ class Verification:
 
 def verify_archive(store: Store, directory: Path) -> Verification:
     conn, result = store.conn, Verification()
+    check_owner(directory, store.path, conn)
     if not has_tables(conn):
         result.notes.append("no WARC records yet (nothing captured since archiving began)")
         return result
@@ -56,48 +55,11 @@ def verify_archive(store: Store, directory: Path) -> Verification:
             result.problems.append(f"missing: {what}: the file ends at byte {len(data)}")
         elif hashlib.sha256(chunk).hexdigest() != sha256:
             result.problems.append(f"altered: {what}: SHA-256 differs from the index")
-        elif error := _warc_problem(chunk, record_id):
+        elif error := record_problem(chunk, record_id):
             result.problems.append(f"altered: {what}: {error}")
     _missing_versions(conn, result)
-    ends = indexed_ends(conn)
-    for path in our_files(directory):
-        extra = path.stat().st_size - ends.get(path.name, 0)
-        if extra > 0:
-            result.notes.append(f"{path.name}: {extra} bytes after the last indexed record (an interrupted "
-                                "write; cut at the start of the next check)")
+    result.notes += archive_notes(conn, directory)
     return result
-
-
-def _warc_problem(chunk: bytes, record_id: str) -> str | None:
-    """What warcio finds wrong with one stored record, None when it reads and its digests verify."""
-    try:
-        records = []
-        for record in ArchiveIterator(BytesIO(chunk), check_digests=True):
-            record.content_stream().read()
-            records.append((record.rec_headers.get_header("WARC-Record-ID"), record.digest_checker))
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-        return f"warcio cannot read it ({type(exc).__name__}: {str(exc)[:120]})"
-    if len(records) != 1 or records[0][0] != record_id:
-        return f"holds {len(records)} record(s), not the indexed record {record_id}"
-    checker = records[0][1]
-    if checker.passed is False:
-        return "; ".join(checker.problems)
-    return _block_problem(chunk)
-
-
-def _block_problem(chunk: bytes) -> str | None:
-    """The block digest, recomputed by hand: warcio leaves it unchecked for revisit records."""
-    data = gzip.decompress(chunk)
-    head, _, rest = data.partition(b"\r\n\r\n")
-    fields = dict(line.split(": ", 1) for line in head.decode("utf-8").split("\r\n")[1:] if ": " in line)
-    declared = fields.get("WARC-Block-Digest", "")
-    algorithm, _, value = declared.partition(":")
-    if algorithm != "sha1":
-        return f"no block digest we can check ({declared or 'none'})"
-    block = rest[: int(fields.get("Content-Length", "0"))]
-    if base64.b32encode(hashlib.sha1(block).digest()).decode() != value:
-        return f"block digest failed: {declared}"
-    return None
 
 
 def _missing_versions(conn: sqlite3.Connection, result: Verification) -> None:

@@ -21,6 +21,7 @@ from monitor import __version__
 from monitor.core.errors import StoreError
 from monitor.store.archive import has_tables
 from monitor.store.database import Store
+from monitor.store.owner import check_owner
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
@@ -56,6 +57,7 @@ class _Row:
 def export_wacz(store: Store, directory: Path, out: Path, *, url: str | None = None,
                 since: str | None = None) -> Exported:
     """Write the WACZ; StoreError when there is nothing to export or a record no longer matches its index."""
+    check_owner(directory, store.path, store.conn)
     rows = _select(store.conn, url, since)
     if not rows:
         which = (f" {url}" if url else "") + (f" since {since}" if since else "")

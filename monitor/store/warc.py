@@ -28,6 +28,7 @@ from monitor.core.exchange import Exchange
 WARC_VERSION = "WARC/1.1"
 PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+DATABASE_FIELD = "database-id"
 FETCHED_URI = "X-Monitor-Fetched-URI"  # where the GET really went (a replay or mirror), when not the target URI
 
 
@@ -53,8 +54,9 @@ def software() -> str:
     return f"deeplinks-monitor/{__version__} (warcio {package_version('warcio')})"
 
 
-def warcinfo(filename: str, *, operator: str, robots: str = "obey") -> Built:
-    """The first record of every file: who wrote it, with what, under which policy."""
+def warcinfo(filename: str, *, operator: str, robots: str = "obey", database_id: str = "") -> Built:
+    """The first record of every file: who wrote it, with what, under which policy, for which database
+    (`database-id`: a database adopts a file it does not index only when the file names it)."""
     fields = {
         "software": software(),
         "format": "WARC File Format 1.1",
@@ -62,6 +64,7 @@ def warcinfo(filename: str, *, operator: str, robots: str = "obey") -> Built:
         "operator": operator,
         "robots": robots,
         "isPartOf": "deeplinks-monitor",
+        DATABASE_FIELD: database_id,
         "description": "Captures of articles whose content changed (first capture and each change), "
                        "with the request and the response as exchanged.",
     }
