@@ -26,7 +26,7 @@ from monitor.render import FORMATS, Mark, Message, inline_marks, render
 from monitor.render.marks import trim_context
 
 GOLDEN = Path(__file__).parent / "golden"
-EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html"}
+EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "matrix": "matrix.html"}
 URL = "https://www.eff.org/deeplinks/2025/01/un-cybercrime-treaty-still-flawed"
 FEED = "https://www.eff.org/rss/updates.xml"
 TITLE = "The UN Cybercrime Treaty Is Still Flawed"
@@ -97,7 +97,7 @@ def test_rendering_matches_its_golden_file(kind: str, fmt: str) -> None:
 
 def test_every_kind_and_format_has_a_golden_file_and_nothing_else_is_there() -> None:
     expected = {f"{k}.{EXTENSIONS[f]}" for k in ALERT_KINDS for f in FORMATS}
-    assert {p.name for p in GOLDEN.iterdir()} == expected
+    assert {p.name for p in GOLDEN.iterdir() if p.is_file()} == expected
     assert set(KIND_LABELS) == set(ALERT_KINDS)
 
 
@@ -106,11 +106,11 @@ def test_title_names_the_kind_and_the_article_and_the_body_ends_with_the_link(ki
     alert = sample(kind)
     for fmt in FORMATS:
         message = render(alert, fmt)
-        assert message.format == fmt
+        assert message.format == ("html" if fmt == "matrix" else fmt)
         assert message.title.startswith(KIND_LABELS[kind] + ":")
         assert alert.url in message.body
         assert message.body.rstrip().endswith(
-            {"text": alert.url, "markdown": f"({alert.url})", "html": "</div>"}[fmt]
+            {"text": alert.url, "markdown": f"<{alert.url}>", "html": "</div>", "matrix": f"{alert.url}</a></p>"}[fmt]
         )
 
 
@@ -187,7 +187,8 @@ def test_html_escapes_every_piece_of_article_text() -> None:
 
 def test_markdown_article_text_is_inert() -> None:
     message = render(hostile(), "markdown")
-    for text in (message.title, message.body):
+    assert message.body.endswith(f"\n<{URL}>"), "the article's own URL, shown as an autolink"
+    for text in (message.title, message.body.removesuffix(f"<{URL}>")):
         assert not re.search(r"(?<!\\)<", text), "every < of the article is escaped"
         assert "[click here](" not in text and "**loud**" not in text
         as_html = str(convert_between(apprise.NotifyFormat.MARKDOWN, apprise.NotifyFormat.HTML, text))  # type: ignore[no-untyped-call]

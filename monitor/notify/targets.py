@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 STDOUT = "stdout"
 TITLE_ROOM = 200  # characters kept free for the title where a service counts it within its body limit
 # Services whose Apprise default is plain text but that display Markdown: Discord formats even
-# "plain" content as Markdown (so only escaped Markdown is inert there), Matrix turns it into HTML.
-MARKDOWN_CHAT = frozenset({"discord", "matrix", "matrixs"})
+# "plain" content as Markdown (so only escaped Markdown is inert there). Matrix gets HTML in its own
+# subset (its plain fallback is made from it), unless the URL says `?format=`.
+MARKDOWN_CHAT = frozenset({"discord"})
+MATRIX = frozenset({"matrix", "matrixs"})
 _WORD = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 _LABELLED = re.compile(rf"^\s*({_WORD}(?:[\s,]+{_WORD})*)\s*=\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
 
@@ -229,6 +231,8 @@ def native_format(plugin: Any, url: str) -> str:
     chosen = str(plugin.resolve_format().value)
     explicit = "format" in parse_qs(url.partition("?")[2].partition("#")[0])
     scheme = url.split("://", 1)[0].lower()
+    if not explicit and scheme in MATRIX and "html" in formats:
+        return "matrix"  # its HTML subset, laid out for the plain fallback (monitor.render.matrix)
     if not explicit and chosen == "text" and scheme in MARKDOWN_CHAT and "markdown" in formats:
         chosen = "markdown"
     return chosen if chosen in DEFAULT_LIMITS else "text"

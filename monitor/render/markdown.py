@@ -58,7 +58,7 @@ def marked(marks: Sequence[Mark]) -> str:
 
 
 class MarkdownRenderer(Renderer):
-    """CommonMark for chat services: > the note, ~~removed~~ and **added** words in place, [title](link)."""
+    """CommonMark for chat services: > the note, ~~removed~~ and **added** words in place, [title](link) <link>."""
 
     format = "markdown"
 
@@ -94,8 +94,12 @@ class MarkdownRenderer(Renderer):
     def footer(self, alert: Alert) -> list[str]:
         meta = meta_line(alert)
         target = link_target(alert.url)
-        text = escape_markdown(alert.title or alert.url)
-        link = f"[{text}]({target})" if target else escape_markdown(alert.url)
+        text = escape_markdown(alert.title)
+        # The URL itself stays visible (an autolink on its own line): where Markdown becomes HTML and then
+        # plain text again (Matrix's fallback `body`, push notifications, bridges) a [title](url) link keeps
+        # only its title.
+        named = f"[{text}]({target})  \n" if alert.title and alert.title != alert.url else ""
+        link = f"{named}<{target}>" if target else escape_markdown(alert.url)
         return ["_" + escape_markdown(meta) + "_" if meta else "", link]
 
 
