@@ -55,6 +55,7 @@ class Target:
     limit: int | None = None  # body length the service takes; None: the format's default
     title_in_body: bool = False  # the service has no title field: Apprise puts the title inside the body
     tags: frozenset[str] = frozenset()  # Apprise tags (lower case), which `[[route]]` tables name
+    threads: bool = False  # SMTP email: alerts about one article carry one thread's headers (notify.threads)
 
 
 def stdout_target() -> Target:
@@ -119,7 +120,7 @@ def configured_targets(
         target = Target(url=entry.url, label=f"{entry.name + ' ' if entry.name else ''}{shown} [{tid}]", key=tid,
                         legacy_key=legacy_key(entry.url), role=entry.role, sender=sender, fmt=fmt,
                         limit=body_limit(plugin, fmt), title_in_body=int(plugin.title_maxlen or 0) <= 0,
-                        tags=entry.tags)
+                        tags=entry.tags, threads=str(getattr(plugin, "protocol", "")) == "mailto")
         seen[entry.name, entry.url] = target
         out.append(target)
     if not lists[0] and fallback_stdout:

@@ -33,11 +33,16 @@ RESTORED_TEXT = "The article is back online after it was reported removed."
 
 @dataclass(frozen=True)
 class Message:
-    """A rendered alert: a plain-text title and a body in `format` (an apprise.NotifyFormat value)."""
+    """A rendered alert: a plain-text title and a body in `format` (an apprise.NotifyFormat value).
+
+    `thread` names what the message is about (the article's URL; "" for several), so a mail
+    client can thread every alert about one article together.
+    """
 
     title: str
     body: str
     format: str = "text"
+    thread: str = ""
 
 
 Block = Callable[[int | None], str]
@@ -108,7 +113,7 @@ class Renderer:
     def render(self, alert: Alert, limit: int) -> Message:
         blocks, hidden = self.blocks(alert)
         body = self.fit(blocks, hidden, self.footer(alert), limit)
-        return Message(title=self.title(alert), body=body, format=self.body_format)
+        return Message(title=self.title(alert), body=body, format=self.body_format, thread=alert.url)
 
     def blocks(self, alert: Alert) -> tuple[list[Block], int]:
         """The lead in reading order, and how many changes are left out of it from the start."""
