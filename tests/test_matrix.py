@@ -13,6 +13,8 @@ reason, except under CI (env CI set), where that is a failure.
 from __future__ import annotations
 
 import asyncio
+import html
+import json
 import os
 import re
 import time
@@ -33,6 +35,7 @@ from tests.replay import ReplaySite
 from tests.site import add_note
 from tests.synapse import MISSING, Synapse, installed
 from tests.test_e2e import serve
+from tests.test_email_screenshot import ARTIFACTS, chromium, run_chromium
 from tests.test_render import URL, sample
 
 pytestmark = pytest.mark.xdist_group("synapse")  # one homeserver: every test here runs in one worker
@@ -288,3 +291,40 @@ def test_the_whole_outbox_renders_within_the_subset_for_every_kind(tmp_path: Pat
         c = content(event)
         assert alert.url in c["body"], f"{alert.kind}: the link is in the plain body"
         assert f'href="{alert.url}"' in c["formatted_body"]
+
+
+def test_an_alert_from_the_room_renders_in_a_browser_as_a_matrix_client_would_show_it(
+    tmp_path: Path, homeserver: Homeserver
+) -> None:
+    """The event's formatted_body, as read from the room, drawn by Chromium (tests/artifacts/matrix-alert.png)."""
+    browser = chromium()
+    before = len(homeserver.events())
+    assert deliver(tmp_path, homeserver.url(), [replace(sample("note_changed"), dedup_key="shot")]) == (1, 0)
+    (event,) = homeserver.new_events(before, 1)
+    formatted = content(event)["formatted_body"]
+    # A client's room view: sender, then the HTML it was sent (clients keep these tags; styles are the client's).
+    page = ('<!doctype html><meta charset="utf-8"><style>body{font-family:Inter,Helvetica,Arial,sans-serif;'
+            "font-size:15px;margin:0;padding:16px;color:#17191c}.sender{color:#0dbd8b;font-weight:600}"
+            "h1{font-size:18px}blockquote{border-left:4px solid #ddd;margin:8px 0;padding:0 10px}"
+            'a{color:#0086e6}</style><div class="sender">monitor</div>' + formatted)
+    (tmp_path / "event.html").write_text(page, encoding="utf-8")
+    probe = ('<pre id="probe"></pre><script>document.getElementById("probe").textContent=JSON.stringify({'
+             'quotes:document.querySelectorAll("blockquote").length,dels:document.querySelectorAll("del").length,'
+             'strongs:document.querySelectorAll("strong").length,links:[...document.querySelectorAll("a")]'
+             '.map(a=>a.href),text:document.body.innerText});</script>')
+    (tmp_path / "probe.html").write_text(page + probe, encoding="utf-8")
+    shot = tmp_path / "event.png"
+    result = run_chromium(browser, tmp_path / "profile", f"--screenshot={shot}", (tmp_path / "event.html").as_uri())
+    assert result.returncode == 0 and shot.is_file(), result.stderr[-2000:]
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "matrix-alert.png").write_bytes(shot.read_bytes())
+    dom = run_chromium(browser, tmp_path / "profile", "--dump-dom", (tmp_path / "probe.html").as_uri())
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.DOTALL)
+    assert found, dom.stdout[-2000:]
+    seen = json.loads(html.unescape(found.group(1)))
+    assert seen["quotes"] == 2 and seen["dels"] >= 3 and seen["strongs"] >= 3
+    assert seen["links"] == [URL]
+    text = " ".join(seen["text"].split())
+    assert "Update (1/6/2025): The UN General Assembly adopted the Convention on December 24, 2024." in text
+    assert "Removed: “were expected to vote”" in text and URL in text
+    assert not re.search(r"<\s*/?\s*(del|strong|p|blockquote|a)\b|&lt;|&gt;|&amp;", text), text
