@@ -5,7 +5,7 @@ Apprise's code unchanged. Each channel's payload for a few alerts is kept as a g
 (tests/golden/channels/, `UPDATE_GOLDEN=1` rewrites them after review), and each is checked
 against the service's documented rules whatever the alert:
 - Slack (mrkdwn): `&`, `<`, `>` of the text as `&amp;`, `&lt;`, `&gt;`; the only `<…>` are our links
-  (`<url|title>`, `<url>`); no `<!…>` or `<@…>` mention.
+  (`<url|title>`, `<url>`); no `<!…>` or `<@…>` mention; strikes with one `~`; a plain-text title.
 - Discord (Markdown): `content` at most 2,000 characters in one message; `**`/`~~` balanced; no live
   `@everyone`/`@here`.
 - Telegram (HTML parse mode): only the tags Telegram accepts, only `href` on `<a>`, only the four
@@ -133,6 +133,10 @@ def slack_rules(body: dict[str, Any], alert: Alert) -> None:
     assert not re.search(r"&(?!amp;|lt;|gt;)", text), "a bare & is escaped"
     assert "<!" not in text and "<@" not in text
     assert f"<{alert.url}>" in text, "the URL itself, visible"
+    assert not re.search(r"(?<!\\)~~", text), "Slack strikes with one tilde: ~~ would show"
+    title = body["attachments"][0]["title"]
+    assert "\\&" not in title and not re.search(r"\\[*_\[\]#`]", title.replace(alert.title, "")), \
+        "the attachment title is plain text: no Markdown escapes show in it"
 
 
 class _Tags(HTMLParser):
@@ -173,8 +177,9 @@ def discord_rules(body: dict[str, Any], alert: Alert) -> None:
 
 
 # -- rules over alerts nobody picked --------------------------------------------------------------------
-WORDS = st.sampled_from(["treaty", "vote", "&", "<", ">", "<b>", "@everyone", "@here", "<!channel>", "<@U1>", "*", "_",
-                         "~~", "`", "[x](http://e.x)", "#", "&amp;", "é", "—", "2024", "“q”", "\\", "|", "<tg-spoiler>"])
+WORDS = st.sampled_from(["treaty", "vote", "&", "<", ">", "<b>", "@everyone", "@here", "<!channel>", "<@U1>", "*",
+                         "_", "~~", "`", "[x](http://e.x)", "#", "&amp;", "é", "—", "2024", "“q”", "\\", "|",
+                         "<tg-spoiler>"])
 TEXTS = st.lists(WORDS, min_size=1, max_size=14).map(" ".join)
 
 

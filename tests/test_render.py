@@ -26,7 +26,7 @@ from monitor.render import FORMATS, Mark, Message, inline_marks, render
 from monitor.render.marks import trim_context
 
 GOLDEN = Path(__file__).parent / "golden"
-EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "matrix": "matrix.html"}
+EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "matrix": "matrix.html", "slack": "slack.md"}
 URL = "https://www.eff.org/deeplinks/2025/01/un-cybercrime-treaty-still-flawed"
 FEED = "https://www.eff.org/rss/updates.xml"
 TITLE = "The UN Cybercrime Treaty Is Still Flawed"
@@ -106,11 +106,12 @@ def test_title_names_the_kind_and_the_article_and_the_body_ends_with_the_link(ki
     alert = sample(kind)
     for fmt in FORMATS:
         message = render(alert, fmt)
-        assert message.format == ("html" if fmt == "matrix" else fmt)
+        assert message.format == {"matrix": "html", "slack": "markdown"}.get(fmt, fmt)
         assert message.title.startswith(KIND_LABELS[kind] + ":")
         assert alert.url in message.body
         assert message.body.rstrip().endswith(
-            {"text": alert.url, "markdown": f"<{alert.url}>", "html": "</div>", "matrix": f"{alert.url}</a></p>"}[fmt]
+            {"text": alert.url, "markdown": f"<{alert.url}>", "html": "</div>", "matrix": f"{alert.url}</a></p>",
+             "slack": f"<{alert.url}>"}[fmt]
         )
 
 
@@ -333,7 +334,7 @@ def test_targets_record_the_format_and_size_each_service_reads() -> None:
     assert got == [
         ("text", 3500, False),  # a generic webhook: Apprise's default, plain
         ("html", 20000, False),  # email
-        ("markdown", 3500, False),
+        ("slack", 3500, False),  # Markdown with Slack's own strike
         ("markdown", 1800, False),  # Discord takes 2000 characters with the title
         ("text", 1800, False),  # the URL's own ?format= wins
         ("html", 3896, True),  # Telegram: Apprise's native HTML, title inside the body

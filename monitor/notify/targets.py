@@ -234,6 +234,8 @@ def native_format(plugin: Any, url: str) -> str:
     scheme = url.split("://", 1)[0].lower()
     if not explicit and scheme in MATRIX and "html" in formats:
         return "matrix"  # its HTML subset, laid out for the plain fallback (monitor.render.matrix)
+    if not explicit and scheme == "slack" and chosen == "markdown":
+        return "slack"  # Markdown with Slack's strike and a plain title (monitor.render.markdown.SlackRenderer)
     if not explicit and chosen == "text" and scheme in MARKDOWN_CHAT and "markdown" in formats:
         chosen = "markdown"
     return chosen if chosen in DEFAULT_LIMITS else "text"

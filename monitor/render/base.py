@@ -24,7 +24,7 @@ MAX_TITLE = 90
 MIN_PASSAGE = 40  # a block quoted shorter than this says nothing: it is left out instead
 
 # Matrix counts both bodies (HTML and its plain fallback) in one event of at most 64 KB.
-DEFAULT_LIMITS = {"text": 3500, "markdown": 3500, "html": 20000, "matrix": 8000}
+DEFAULT_LIMITS = {"text": 3500, "markdown": 3500, "html": 20000, "matrix": 8000, "slack": 3500}
 
 
 REMOVED_TEXT = "The article no longer answers (HTTP 404/410 on repeated checks). It may be unpublished or moved."
