@@ -184,3 +184,11 @@ def test_the_thread_opens_in_a_browser_as_one_conversation(mails: list[EmailMess
     seen = json.loads(html.unescape(found.group(1)))
     assert seen["mails"] == 3 and seen["quotes"] >= 1 and seen["dels"] >= 2
     assert NOTE in " ".join(seen["text"].split()) and OTHER_NOTE not in seen["text"]
+
+
+def test_the_plain_part_of_an_edit_says_which_words_went_and_came(mails: list[EmailMessage]) -> None:
+    """The plain part is made from the HTML: strikes and colours are gone there, so the words are named."""
+    edited = mails[2]
+    plain = squash(str(edited.get_body(preferencelist=("plain",)).get_content()))  # type: ignore[union-attr]
+    assert "Removed: “were expected to vote”, “in early December”" in plain
+    assert "Added: “voted”, “on December 24”, “, without a recorded vote”" in plain
