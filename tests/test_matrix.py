@@ -86,7 +86,10 @@ def homeserver() -> Iterator[Homeserver]:
         if os.environ.get("CI"):
             pytest.fail(f"Synapse could not start: {exc}")
         pytest.skip(f"Synapse could not start here: {exc}")
-    print(f"\nSynapse answered {server.startup_seconds:.1f} s after it was started")
+    said = f"Synapse answered {server.startup_seconds:.1f} s after it was started"
+    print("\n" + said)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "synapse-startup.txt").write_text(said + "\n", encoding="utf-8")  # .ci/run prints it
     try:
         reader = server.register("reader", "reader-pw")
         server.register("monitor", "monitor-pw")
