@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from monitor.core.faults import crash_point
 from monitor.core.kinds import kind_label
@@ -34,6 +34,7 @@ from monitor.notify.targets import (
     native_format,
     stdout_target,
 )
+from monitor.notify.threads import threaded_url
 from monitor.render import Message, inert_alert, render
 from monitor.render.templates import Templates, apply_templates, template_variables
 from monitor.store.database import PendingDelivery, Store
@@ -142,7 +143,7 @@ def compose(alert: Alert, target: Target, templates: Templates | None) -> Messag
     alert = inert_alert(alert)  # the template's own text may mention people on purpose; article text never does
     variables = template_variables(alert, kind_label(alert.kind), message.title, message.body)
     title, body = apply_templates(templates, variables)
-    return Message(title=title, body=body, format=fmt)
+    return Message(title=title, body=body, format=fmt, thread=message.thread)
 
 
 _SEPARATORS = {"text": "\n\n———\n\n", "markdown": "\n\n---\n\n", "html": "\n<hr>\n"}
@@ -169,7 +170,9 @@ def digest_message(messages: list[Message]) -> Message:
     """Several alerts as one message: a count in the title, each alert's title and body in turn."""
     fmt = messages[0].format
     body = _SEPARATORS[fmt].join(_digest_part(m) for m in messages)
-    return Message(title=f"deeplinks-monitor: {len(messages)} changes", body=body, format=fmt)
+    threads = {m.thread for m in messages}
+    return Message(title=f"deeplinks-monitor: {len(messages)} changes", body=body, format=fmt,
+                   thread=threads.pop() if len(threads) == 1 else "")
 
 
 def _digest_part(message: Message) -> str:
@@ -189,15 +192,23 @@ async def _send(target: Target, message: Message, echo: Callable[[str], None] | 
     title = html.escape(message.title) if target.title_in_body and message.format == "html" else message.title
     import apprise
 
+    sender = _threaded(apprise, target, message.thread) if target.threads and message.thread else target.sender
     try:
         result = await _in_daemon_thread(
-            functools.partial(target.sender.notify, body=message.body, title=title,
+            functools.partial(sender.notify, body=message.body, title=title,
                               body_format=apprise.NotifyFormat(message.format))
         )
     except Exception as exc:  # its text may hold the URL: only the type is told
         return False, f"delivery to {target.label} failed ({type(exc).__name__})"
     ok = result.status == apprise.AppriseResultStatus.SUCCESS
     return ok, None if ok else f"delivery to {target.label} failed ({_status_name(result)})"
+
+
+def _threaded(apprise: Any, target: Target, thread: str) -> Any:
+    """The target's sender with the mail-thread headers of `thread` (monitor.notify.threads); the plain
+    sender if Apprise refuses the URL so (the alert still goes, unthreaded)."""
+    sender = apprise.Apprise()
+    return sender if sender.add(threaded_url(target.url, thread)) else target.sender
 
 
 async def _in_daemon_thread(send: Callable[[], T]) -> T:

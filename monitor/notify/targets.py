@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 STDOUT = "stdout"
 TITLE_ROOM = 200  # characters kept free for the title where a service counts it within its body limit
 # Services whose Apprise default is plain text but that display Markdown: Discord formats even
-# "plain" content as Markdown (so only escaped Markdown is inert there), Matrix turns it into HTML.
-MARKDOWN_CHAT = frozenset({"discord", "matrix", "matrixs"})
+# "plain" content as Markdown (so only escaped Markdown is inert there). Matrix gets HTML in its own
+# subset (its plain fallback is made from it), unless the URL says `?format=`.
+MARKDOWN_CHAT = frozenset({"discord"})
+MATRIX = frozenset({"matrix", "matrixs"})
 _WORD = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 _LABELLED = re.compile(rf"^\s*({_WORD}(?:[\s,]+{_WORD})*)\s*=\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
 
@@ -53,6 +55,7 @@ class Target:
     limit: int | None = None  # body length the service takes; None: the format's default
     title_in_body: bool = False  # the service has no title field: Apprise puts the title inside the body
     tags: frozenset[str] = frozenset()  # Apprise tags (lower case), which `[[route]]` tables name
+    threads: bool = False  # SMTP email: alerts about one article carry one thread's headers (notify.threads)
 
 
 def stdout_target() -> Target:
@@ -117,7 +120,7 @@ def configured_targets(
         target = Target(url=entry.url, label=f"{entry.name + ' ' if entry.name else ''}{shown} [{tid}]", key=tid,
                         legacy_key=legacy_key(entry.url), role=entry.role, sender=sender, fmt=fmt,
                         limit=body_limit(plugin, fmt), title_in_body=int(plugin.title_maxlen or 0) <= 0,
-                        tags=entry.tags)
+                        tags=entry.tags, threads=str(getattr(plugin, "protocol", "")) == "mailto")
         seen[entry.name, entry.url] = target
         out.append(target)
     if not lists[0] and fallback_stdout:
@@ -229,6 +232,10 @@ def native_format(plugin: Any, url: str) -> str:
     chosen = str(plugin.resolve_format().value)
     explicit = "format" in parse_qs(url.partition("?")[2].partition("#")[0])
     scheme = url.split("://", 1)[0].lower()
+    if not explicit and scheme in MATRIX and "html" in formats:
+        return "matrix"  # its HTML subset, laid out for the plain fallback (monitor.render.matrix)
+    if not explicit and scheme == "slack" and chosen == "markdown":
+        return "slack"  # Markdown with Slack's strike and a plain title (monitor.render.markdown.SlackRenderer)
     if not explicit and chosen == "text" and scheme in MARKDOWN_CHAT and "markdown" in formats:
         chosen = "markdown"
     return chosen if chosen in DEFAULT_LIMITS else "text"

@@ -8,7 +8,7 @@ how a long body is cut lives once, in `base`.
 from __future__ import annotations
 
 from monitor.core.model import Alert
-from monitor.render import html, markdown, plain
+from monitor.render import html, markdown, matrix, plain
 from monitor.render.base import DEFAULT_LIMITS, Message, Renderer
 from monitor.render.marks import Mark, inline_marks
 from monitor.render.mentions import defuse, inert_alert
@@ -25,13 +25,14 @@ __all__ = [
     "inert_alert",
     "inline_marks",
     "markdown",
+    "matrix",
     "plain",
     "render",
 ]
 
 
 def render(alert: Alert, fmt: str = "text", *, limit: int | None = None) -> Message:
-    """Render `alert` as `fmt` ("text", "markdown" or "html"), its body at most `limit` characters.
+    """Render `alert` as `fmt` ("text", "markdown", "html" or "matrix"), its body at most `limit` characters.
 
     Without a limit the format's default applies; the link to the article survives any cut.
     Mentions in the article's text are inert (monitor.render.mentions) in every format.

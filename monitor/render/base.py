@@ -23,7 +23,8 @@ MAX_EARLIER_NOTE = 300
 MAX_TITLE = 90
 MIN_PASSAGE = 40  # a block quoted shorter than this says nothing: it is left out instead
 
-DEFAULT_LIMITS = {"text": 3500, "markdown": 3500, "html": 20000}
+# Matrix counts both bodies (HTML and its plain fallback) in one event of at most 64 KB.
+DEFAULT_LIMITS = {"text": 3500, "markdown": 3500, "html": 20000, "matrix": 8000, "slack": 3500}
 
 
 REMOVED_TEXT = "The article no longer answers (HTTP 404/410 on repeated checks). It may be unpublished or moved."
@@ -34,11 +35,16 @@ LAYOUT_TOO = ("The page's layout also changed at this check: text that only the 
 
 @dataclass(frozen=True)
 class Message:
-    """A rendered alert: a plain-text title and a body in `format` (an apprise.NotifyFormat value)."""
+    """A rendered alert: a plain-text title and a body in `format` (an apprise.NotifyFormat value).
+
+    `thread` names what the message is about (the article's URL; "" for several), so a mail
+    client can thread every alert about one article together.
+    """
 
     title: str
     body: str
     format: str = "text"
+    thread: str = ""
 
 
 Block = Callable[[int | None], str]
@@ -58,13 +64,16 @@ def _clip(text: str, limit: int | None) -> str:
 class Renderer:
     """Base of the body formats: subclasses set `format` and draw each kind of block."""
 
-    format: ClassVar[str]
+    format: ClassVar[str]  # the name a target asks for (an apprise.NotifyFormat value, or a channel's dialect)
+    body_format: ClassVar[str]  # the apprise.NotifyFormat the body is written in (default: `format`)
     separator: ClassVar[str] = "\n\n"
     registry: ClassVar[dict[str, type[Renderer]]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         Renderer.registry[cls.format] = cls
+        if "body_format" not in cls.__dict__:
+            cls.body_format = cls.format
 
     # -- what each format draws -------------------------------------------------
     def title(self, alert: Alert) -> str:
@@ -106,7 +115,7 @@ class Renderer:
     def render(self, alert: Alert, limit: int) -> Message:
         blocks, hidden = self.blocks(alert)
         body = self.fit(blocks, hidden, self.footer(alert), limit)
-        return Message(title=self.title(alert), body=body, format=self.format)
+        return Message(title=self.title(alert), body=body, format=self.body_format, thread=alert.url)
 
     def blocks(self, alert: Alert) -> tuple[list[Block], int]:
         """The lead in reading order, and how many changes are left out of it from the start."""

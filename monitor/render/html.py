@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from monitor.core.model import Alert, WordEdit
 from monitor.render.base import Renderer
-from monitor.render.marks import Mark, inline_marks, trim_context
+from monitor.render.marks import Mark, clip, inline_marks, trim_context
 from monitor.render.plain import meta_line
 
 BOX = "font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1a1a1a;max-width:640px"
@@ -64,7 +64,20 @@ class HtmlRenderer(Renderer):
     def edit(self, edit: WordEdit, passage: int) -> str:
         marks = marked(trim_context(inline_marks(edit.before, edit.after), passage // 3, passage))
         label = "Removed: " if not edit.after else "Added: " if not edit.before else ""
-        return f'<p style="{P}">{label}{marks}</p>'
+        return f'<p style="{P}">{label}{marks}</p>' + (self._in_words(edit, passage) if label == "" else "")
+
+    def _in_words(self, edit: WordEdit, passage: int) -> str:
+        """The removed and added words said in words, below the marked sentence.
+
+        Struck and green runs are lost where colour and markup are: the plain-text part of the
+        mail (made from this HTML), screen readers, colour-blind readers.
+        """
+        said = []
+        if edit.removed:
+            said.append("Removed: " + ", ".join(f"“{esc(clip(w, passage))}”" for w in edit.removed))
+        if edit.added:
+            said.append("Added: " + ", ".join(f"“{esc(clip(w, passage))}”" for w in edit.added))
+        return f'<p style="{SMALL};margin-top:-8px">{" · ".join(said)}</p>' if said else ""
 
     def heading(self, text: str) -> str:
         return f'<p style="{SMALL}">{esc(text)}</p>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 from monitor.core.model import Alert, WordEdit
 from monitor.render.base import Renderer
@@ -33,8 +34,8 @@ def link_target(url: str) -> str:
     return "".join(_URL_UNSAFE.get(c, c) for c in url)
 
 
-def marked(marks: Sequence[Mark]) -> str:
-    """Removed words ~~struck~~, added ones **bold**, in the sentence as it now reads.
+def marked(marks: Sequence[Mark], strike: str = "~~") -> str:
+    """Removed words ~~struck~~ (`strike` is the delimiter), added ones **bold**, in the sentence as it now reads.
 
     A run that starts (or ends) with punctuation glued to a word, as in "said**, and …**",
     would leave its delimiters literal in CommonMark: that punctuation is put outside.
@@ -52,15 +53,16 @@ def marked(marks: Sequence[Mark]) -> str:
             if i + 1 < len(marks) and marks[i + 1].text[:1].isalnum():
                 body = re.sub(r"\W+$", "", text)
                 text, trail = body, text[len(body) :]
-        delimiter = "~~" if m.op == "del" else "**"
+        delimiter = strike if m.op == "del" else "**"
         out.append(escape_markdown(lead) + delimiter + escape_markdown(text) + delimiter + escape_markdown(trail))
     return "".join(out)
 
 
 class MarkdownRenderer(Renderer):
-    """CommonMark for chat services: > the note, ~~removed~~ and **added** words in place, [title](link)."""
+    """CommonMark for chat services: > the note, ~~removed~~ and **added** words in place, [title](link) <link>."""
 
     format = "markdown"
+    strike: ClassVar[str] = "~~"
 
     def title(self, alert: Alert) -> str:
         return escape_markdown(super().title(alert))
@@ -72,18 +74,18 @@ class MarkdownRenderer(Renderer):
         return quote(escape_markdown(text))
 
     def earlier_notes(self, intro: str, notes: Sequence[str]) -> str:
-        return intro + "\n\n" + "\n\n".join(quote("~~" + escape_markdown(n) + "~~") for n in notes)
+        return intro + "\n\n" + "\n\n".join(quote(self.strike + escape_markdown(n) + self.strike) for n in notes)
 
     def title_change(self, before: str, after: str) -> str:
-        return "Title now reads: " + marked(inline_marks(before, after))
+        return "Title now reads: " + marked(inline_marks(before, after), self.strike)
 
     def edit(self, edit: WordEdit, passage: int) -> str:
         marks = trim_context(inline_marks(edit.before, edit.after), passage // 3, passage)
         if not edit.after:
-            return "Removed: " + marked(marks)
+            return "Removed: " + marked(marks, self.strike)
         if not edit.before:
-            return "Added: " + marked(marks)
-        return marked(marks)
+            return "Added: " + marked(marks, self.strike)
+        return marked(marks, self.strike)
 
     def heading(self, text: str) -> str:
         return escape_markdown(text)
@@ -94,9 +96,29 @@ class MarkdownRenderer(Renderer):
     def footer(self, alert: Alert) -> list[str]:
         meta = meta_line(alert)
         target = link_target(alert.url)
-        text = escape_markdown(alert.title or alert.url)
-        link = f"[{text}]({target})" if target else escape_markdown(alert.url)
+        text = escape_markdown(alert.title)
+        # The URL itself stays visible (an autolink on its own line): where Markdown becomes HTML and then
+        # plain text again (Matrix's fallback `body`, push notifications, bridges) a [title](url) link keeps
+        # only its title.
+        named = f"[{text}]({target})  \n" if alert.title and alert.title != alert.url else ""
+        link = f"{named}<{target}>" if target else escape_markdown(alert.url)
         return ["_" + escape_markdown(meta) + "_" if meta else "", link]
+
+
+class SlackRenderer(MarkdownRenderer):
+    """Slack: the same CommonMark, which Apprise turns into mrkdwn, but for what Apprise leaves as it is there.
+
+    Slack strikes with single tildes (`~word~`; `~~word~~` shows tildes), and the title goes to an
+    attachment title, which is plain text: escaped Markdown would show its backslashes (Apprise
+    escapes `&`, `<`, `>` in it).
+    """
+
+    format = "slack"
+    body_format = "markdown"
+    strike = "~"
+
+    def title(self, alert: Alert) -> str:
+        return Renderer.title(self, alert)
 
 
 def quote(text: str) -> str:
