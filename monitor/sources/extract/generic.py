@@ -23,8 +23,11 @@ from monitor.sources.extract.dom import is_hidden
 _SKIP = frozenset(
     ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "video",
      "audio", "picture", "img", "source", "track", "map", "button", "input", "select", "option", "textarea",
-     "label", "nav", "aside", "footer", "head", "title", "meta", "link", "dialog", "menu", "header")
+     "label", "head", "title", "meta", "link", "dialog")
 )
+# Tags that usually hold chrome: evidence like a chrome name, never a verdict (an <aside> or <header> can wrap
+# the article).
+_CHROME_TAGS = frozenset(("nav", "aside", "footer", "header", "menu"))
 _BLOCKS = frozenset(
     ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th",
      "div", "section", "article", "main", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "figure",
@@ -45,6 +48,10 @@ _STRONG_CHROME = frozenset(
 _WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
                           "topics", "subscription"))
 _WEAK_SHARE = 0.25
+_STRONG_SHARE = 0.5
+# A list of posts: this many signed items at least; a signature line is shorter than this.
+_POSTS = 3
+_SIGNATURE = 80
 _CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
 # A word is a run of letters between separators; a run with a digit in it is an id or a hash ("ee6f45ad"
 # must not read as "ad"), never a word.
@@ -148,7 +155,7 @@ def _walk(root: LexborNode) -> _Page:
             continue
         me = len(parents)
         parents.append(index)
-        chrome.append(_chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
+        chrome.append(2 if tag in _CHROME_TAGS else _chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
         nodes.append(node)
         tags.append(tag)
         if tag == "a":
@@ -162,20 +169,74 @@ def _walk(root: LexborNode) -> _Page:
             stack.append((child, me))
             child = child.prev
     flush()
-    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome), nodes)
+    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags), nodes)
 
 
-def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int]) -> list[bool]:
-    """Strong names are chrome; a weak name only while its element holds under _WEAK_SHARE of the text."""
-    if 1 not in kinds:
-        return [k == 2 for k in kinds]
+def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str]) -> list[bool]:
+    """A name is evidence, never a verdict: a strong name (or tag) is chrome while its element holds under
+    _STRONG_SHARE of the page's text-like characters, a weak name under _WEAK_SHARE. Past that share the name
+    stands only with what the element holds: posts by many hands (comments), not one text."""
+    if not any(kinds):
+        return [False] * len(kinds)
     mass = [0] * len(parents)
     for block in blocks:
         if block.owner >= 0 and _text_like(block):
             mass[block.owner] += len(block.text)
     _sum_up(mass, parents)
     total = max(mass[0] if mass else 0, 1)
-    return [k == 2 or (k == 1 and mass[i] < _WEAK_SHARE * total) for i, k in enumerate(kinds)]
+    limits = (0.0, _WEAK_SHARE * total, _STRONG_SHARE * total)
+    chrome = [mass[i] < limits[k] for i, k in enumerate(kinds)]
+    for i, k in enumerate(kinds):
+        if k and not chrome[i]:
+            chrome[i] = _posts(i, blocks, parents, mass, tags)
+    return chrome
+
+
+def _posts(element: int, blocks: list[_Block], parents: list[int], mass: list[int], tags: list[str]) -> bool:
+    """Whether an element's text is a list of posts (comments, replies): at its core (the descendant holding
+    _CORE of its text), at least _POSTS items hold most of the text, none of them most of it alone, each
+    signed: its text opens with a short or linked line that is no heading (an author, a date), or it is a
+    <dd> after its <dt>. An article's core holds paragraphs, or sections that open with a heading."""
+    n = len(parents)
+    inside = [False] * n
+    inside[element] = True
+    children: dict[int, list[int]] = {}
+    for i in range(element + 1, n):
+        parent = parents[i]
+        if parent >= 0 and inside[parent]:
+            inside[i] = True
+            children.setdefault(parent, []).append(i)
+    core = element
+    while True:
+        top = max(children.get(core, ()), key=mass.__getitem__, default=-1)
+        if top < 0 or mass[top] < _CORE * mass[core]:
+            break
+        core = top
+    first: dict[int, _Block] = {}
+    for block in blocks:  # each element's first block, walking up from the block's owner
+        i = block.owner
+        while i >= 0 and inside[i] and i not in first:
+            first[i] = block
+            if i == core:
+                break
+            i = parents[i]
+    signed = 0
+    held = 0
+    for child in children.get(core, ()):
+        if not mass[child]:
+            continue
+        opening = first.get(child)
+        if opening is None:
+            continue
+        item = tags[child] == "dd" or (
+            opening.owner != child and not opening.heading
+            and (len(opening.text) < _SIGNATURE or opening.links > _LINK_DENSE * len(opening.text)))
+        if item:
+            if mass[child] > _CORE * mass[core] / 2:
+                return False  # one post holding most of it: one text
+            signed += 1
+            held += mass[child]
+    return signed >= _POSTS and held > mass[core] / 2
 
 
 def _sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool] | None = None) -> None:
