@@ -47,6 +47,10 @@ _STRONG_CHROME = frozenset(
 )
 _WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
                           "topics", "subscription"))
+# Words run together ("commentbody", "socialbar", "sidebarleft"): a chrome word of six letters or more
+# opening a longer word names chrome too (shorter ones open too many other words: "ad", "tag", "share").
+_STRONG_STEMS = tuple(sorted(w for w in _STRONG_CHROME if len(w) >= 6))
+_WEAK_STEMS = tuple(sorted(w for w in _WEAK_CHROME if len(w) >= 6))
 _WEAK_SHARE = 0.25
 _STRONG_SHARE = 0.5
 # A list of posts: this many signed items at least; a signature line is shorter than this.
@@ -94,11 +98,11 @@ def _chrome_kind(attrs: dict[str, str | None]) -> int:
             continue
         for name in value.split():
             words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
-            if any(w in _STRONG_CHROME for w in words):
+            if any(w in _STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
                 strong = True
             elif any(w in _CONTENT_WORDS for w in words):
                 content = True
-            elif any(w in _WEAK_CHROME for w in words):
+            elif any(w in _WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
                 weak = True
     if content:
         return 0
