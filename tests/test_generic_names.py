@@ -142,3 +142,13 @@ def test_share_bars_nav_lists_and_small_chrome_named_blocks_stay_out(paragraphs:
     page = f"<html><head><title>{TITLE}</title></head><body><nav>{NAV}</nav>{body}{MOST_READ}{FOOTER}</body></html>"
     read = read_article(page, URL).snapshot
     assert list(read.paragraphs) == paragraphs, page
+
+
+def test_a_deep_chain_of_chrome_named_wrappers_is_read_in_one_pass() -> None:
+    """Thousands of nested wrappers named as chrome (a hostile or generated page) share one core: the
+    article inside is read whole, and the reader stays linear in the page."""
+    paragraphs = [f"The committee met on Tuesday and weighed the proposal, paragraph {i}, at some length."
+                  for i in range(4)]
+    wrappers = [(f'<div class="social-wrap-{i % 7} js-comments">', "</div>") for i in range(3000)]
+    read = read_article(_page(paragraphs, wrappers, True), URL).snapshot
+    assert list(read.paragraphs) == paragraphs
