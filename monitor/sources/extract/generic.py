@@ -182,14 +182,21 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
     stands only with what the element holds: posts by many hands (comments), not one text."""
     if not any(kinds):
         return [False] * len(kinds)
-    mass = [0] * len(parents)
+    own = [0] * len(parents)
     for block in blocks:
         if block.owner >= 0 and _text_like(block):
-            mass[block.owner] += len(block.text)
+            own[block.owner] += len(block.text)
+    mass = own.copy()
     _sum_up(mass, parents)
-    total = max(mass[0] if mass else 0, 1)
-    limits = (0.0, _WEAK_SHARE * total, _STRONG_SHARE * total)
-    chrome = [mass[i] < limits[k] for i, k in enumerate(kinds)]
+    # Shares leave out the text of small named blocks (a cookie notice, a promo, a share bar: under _TEASER
+    # characters) on both sides, so adding one to the page never tips another element over a limit (a false
+    # change between two renders of one article).
+    small = [k > 0 and m < _TEASER for k, m in zip(kinds, mass, strict=True)]
+    share = own.copy()
+    _sum_up(share, parents, stop=small)
+    rest = max(share[0] if share else 0, 1)
+    limits = (0.0, _WEAK_SHARE * rest, _STRONG_SHARE * rest)
+    chrome = [share[i] < limits[k] for i, k in enumerate(kinds)]
     overruled = [i for i, k in enumerate(kinds) if k and not chrome[i]]
     if overruled:
         posts = _posts(blocks, parents, mass, tags)
