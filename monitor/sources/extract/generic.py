@@ -56,6 +56,8 @@ _STRONG_SHARE = 0.5
 # A list of posts: this many signed items at least; a signature line is shorter than this.
 _POSTS = 3
 _SIGNATURE = 80
+# One signed item holding more than this share of the list is a text with a byline, not one post of many.
+_ONE_POST = 0.6
 _CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
 # A word is a run of letters between separators; a run with a digit in it is an id or a hash ("ee6f45ad"
 # must not read as "ad"), never a word.
@@ -207,7 +209,7 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
 
 def _posts(blocks: list[_Block], parents: list[int], mass: list[int], tags: list[str]) -> list[bool]:
     """For each element, whether its text is a list of posts (comments, replies): at its core (the descendant
-    holding _CORE of its text), at least _POSTS items hold most of the text, none of them most of it alone,
+    holding _CORE of its text), at least _POSTS items hold most of the text, none over _ONE_POST of it alone,
     each signed: its text opens with a short or linked line that is no heading (an author, a date), or it is
     a <dd> after its <dt>. An article's core holds paragraphs, or sections that open with a heading.
     Linear in the page (a chain of 50,000 named wrappers shares one core)."""
@@ -241,7 +243,7 @@ def _posts(blocks: list[_Block], parents: list[int], mass: list[int], tags: list
             signed[parent] += 1
             held[parent] += mass[child]
             biggest[parent] = max(biggest[parent], mass[child])
-    return [signed[c] >= _POSTS and 2 * held[c] > mass[c] and 2 * biggest[c] <= _CORE * mass[c] for c in core]
+    return [signed[c] >= _POSTS and 2 * held[c] > mass[c] and biggest[c] <= _ONE_POST * mass[c] for c in core]
 
 
 def _sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool] | None = None) -> None:
