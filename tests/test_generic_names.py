@@ -52,7 +52,10 @@ def wrapper(draw: st.DrawFn) -> tuple[str, str]:
 
 
 sentence = st.lists(st.sampled_from(WORDS), min_size=8, max_size=18).map(lambda w: " ".join(w).capitalize() + ".")
-paragraph = st.lists(sentence, min_size=2, max_size=4).map(" ".join)
+paragraph = st.lists(sentence, min_size=3, max_size=4).map(" ".join)
+# An article: 600 characters and more (a named block under that is chrome whatever its share: a cookie notice
+# alone on a page is no article).
+article = st.lists(paragraph, min_size=4, max_size=7).filter(lambda ps: sum(map(len, ps)) >= 600)
 
 NAV = '<ul class="menu">' + "".join(f'<li><a href="/{s}">{s.title()} section</a></li>' for s in WORDS[:8]) + "</ul>"
 SHARE = ('<div class="share-tools"><a href="https://twitter.com/share">Share on Twitter</a> '
@@ -73,7 +76,7 @@ def _page(paragraphs: list[str], wrappers: list[tuple[str, str]], share_inside: 
 
 
 @SETTINGS
-@given(st.lists(paragraph, min_size=3, max_size=7), st.lists(wrapper(), min_size=1, max_size=4), st.booleans())
+@given(article, st.lists(wrapper(), min_size=1, max_size=4), st.booleans())
 def test_an_article_wrapped_in_chrome_names_is_read_whole(paragraphs: list[str], wrappers: list[tuple[str, str]],
                                                           share_inside: bool) -> None:
     page = _page(paragraphs, wrappers, share_inside)
@@ -87,8 +90,8 @@ def test_an_article_wrapped_in_chrome_names_is_read_whole(paragraphs: list[str],
 def test_the_issue_s_wrappers_hold_the_article() -> None:
     """The shapes named in issue 24: a <main> marked for a share anchor, a page wrapper named for a slide-out
     nav drawer, a pop-up (modal) article layout, documentation sections whose ids say "sharing"."""
-    paragraphs = [f"The committee met on Tuesday and weighed the proposal, paragraph {i}, at some length."
-                  for i in range(5)]
+    paragraphs = [f"The committee met on Tuesday and weighed the proposal, paragraph {i}, at some length; its "
+                  "members disagreed about the cost of the plan." for i in range(5)]
     for start, end in (('<main class="l-main js-social-anchor-start">', "</main>"),
                        ('<div class="nav-drawer-page-wrapper" id="navDrawerPush">', "</div>"),
                        ('<div class="modal-article-layout"><div class="modal__body">', "</div></div>"),
@@ -126,7 +129,7 @@ def test_comments_by_many_hands_are_not_the_article(paragraphs: list[str], threa
 
 
 @SETTINGS
-@given(st.lists(paragraph, min_size=3, max_size=6), st.lists(wrapper(), max_size=2))
+@given(article, st.lists(wrapper(), max_size=2))
 def test_share_bars_nav_lists_and_small_chrome_named_blocks_stay_out(paragraphs: list[str],
                                                                     wrappers: list[tuple[str, str]]) -> None:
     """Inside the article: a link-dense share bar, a nav list, and a short text block under a chrome name
@@ -147,8 +150,8 @@ def test_share_bars_nav_lists_and_small_chrome_named_blocks_stay_out(paragraphs:
 def test_a_deep_chain_of_chrome_named_wrappers_is_read_in_one_pass() -> None:
     """Thousands of nested wrappers named as chrome (a hostile or generated page) share one core: the
     article inside is read whole, and the reader stays linear in the page."""
-    paragraphs = [f"The committee met on Tuesday and weighed the proposal, paragraph {i}, at some length."
-                  for i in range(4)]
+    paragraphs = [f"The committee met on Tuesday and weighed the proposal, paragraph {i}, at some length; its "
+                  "members disagreed about the cost of the plan." for i in range(5)]
     wrappers = [(f'<div class="social-wrap-{i % 7} js-comments">', "</div>") for i in range(3000)]
     read = read_article(_page(paragraphs, wrappers, True), URL).snapshot
     assert list(read.paragraphs) == paragraphs

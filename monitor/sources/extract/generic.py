@@ -1,11 +1,13 @@
 """The generic reader: the article body of a page no profile knows, found by where its text is.
 
 One iterative walk over the visible tree cuts the page into blocks (paragraph-level texts) and
-records, for each element, its parent and whether its class or id names chrome (share, related,
-comments, ads, cookie consent …). Each block is text-like (long enough, few links) or chrome-like
-(mostly links). The body container is the element where text-like characters outweigh
-chrome-like ones the most; chrome-named elements count against every container above them.
-The body is that container's blocks, minus those inside chrome-named elements or made of links.
+records, for each element, its parent and whether its class, id or tag names chrome (share, related,
+comments, ads, cookie consent …; nav, aside, header, footer). Each block is text-like (long enough, few
+links) or chrome-like (mostly links). A name is evidence, never a verdict: it makes an element chrome
+only while the element holds a small part of the page's text-like characters, or, past that, when what
+it holds is a list of posts by many hands (comments). The body container is the element where text-like
+characters outweigh chrome-like ones the most; chrome counts against every container above it.
+The body is that container's blocks, minus those inside chrome or made of links.
 
 Pure: data in, data out. No recursion (a page of 50,000 nested <div>s is a page too).
 """
@@ -180,8 +182,8 @@ def _walk(root: LexborNode) -> _Page:
 
 def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str]) -> list[bool]:
     """A name is evidence, never a verdict: a strong name (or tag) is chrome while its element holds under
-    _STRONG_SHARE of the page's text-like characters, a weak name under _WEAK_SHARE. Past that share the name
-    stands only with what the element holds: posts by many hands (comments), not one text."""
+    _STRONG_SHARE of the page's text-like characters (or under _TEASER of them), a weak name under _WEAK_SHARE.
+    Past that share the name stands only with what the element holds: posts by many hands (comments)."""
     if not any(kinds):
         return [False] * len(kinds)
     own = [0] * len(parents)
@@ -198,7 +200,8 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
     _sum_up(share, parents, stop=small)
     rest = max(share[0] if share else 0, 1)
     limits = (0.0, _WEAK_SHARE * rest, _STRONG_SHARE * rest)
-    chrome = [share[i] < limits[k] for i, k in enumerate(kinds)]
+    # A small named block is chrome whatever its share: a cookie notice alone on a page is no article.
+    chrome = [small[i] or share[i] < limits[k] for i, k in enumerate(kinds)]
     overruled = [i for i, k in enumerate(kinds) if k and not chrome[i]]
     if overruled:
         posts = _posts(blocks, parents, mass, tags)
