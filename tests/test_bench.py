@@ -56,3 +56,29 @@ def test_a_simulated_hour_of_the_service_stays_within_the_host_budget() -> None:
     per_day, not_modified = (int(g.replace(",", "")) for g in ours.groups())
     assert 0.8 * 240 * 24 <= per_day <= 240 * 24, f"an hour of cycles spends the budget, never more:\n{out}"
     assert not_modified >= 0.9 * per_day, f"unchanged pages cost 304s:\n{out}"
+
+
+def _extraction(*args: str) -> str:
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "extraction.py"), *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_extraction_bench_scores_each_half_of_a_stored_set() -> None:
+    out = _extraction("--set", "dragnet", "--only", "ours", "--no-stability", "--repeat", "1")
+    if "is absent" in out:
+        pytest.skip(out.strip())  # the benchmark's scorer lives in ../shared
+    for half, pages in (("tune", 113), ("held-out", 127)):
+        assert f"dragnet / {half} ({pages} pages)" in out, out
+    assert re.search(r"^ours\s+0\.\d{3}\s+0\.\d{3}\s+0\.\d{3}\s+\d+\s+[\d.]+\s+[\d.]+$", out, re.M), out
+
+
+def test_extraction_bench_measures_the_peers_in_the_same_run() -> None:
+    for module in ("trafilatura", "readability"):
+        pytest.importorskip(module, reason=f"{module} is not installed (pip install -e '.[bench]'; CI does not)")
+    out = _extraction("--set", "benchmark", "--no-stability", "--repeat", "1")
+    if "is absent" in out:
+        pytest.skip(out.strip())
+    for reader in ("ours", "trafilatura", "readability"):
+        assert re.search(rf"^{reader}\s+0\.\d{{3}}\s", out, re.M), out

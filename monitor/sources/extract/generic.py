@@ -1,11 +1,13 @@
 """The generic reader: the article body of a page no profile knows, found by where its text is.
 
 One iterative walk over the visible tree cuts the page into blocks (paragraph-level texts) and
-records, for each element, its parent and whether its class or id names chrome (share, related,
-comments, ads, cookie consent …). Each block is text-like (long enough, few links) or chrome-like
-(mostly links). The body container is the element where text-like characters outweigh
-chrome-like ones the most; chrome-named elements count against every container above them.
-The body is that container's blocks, minus those inside chrome-named elements or made of links.
+records, for each element, its parent and whether its class, id or tag names chrome (share, related,
+comments, ads, cookie consent …; nav, aside, header, footer). Each block is text-like (long enough, few
+links) or chrome-like (mostly links). A name is evidence, never a verdict: it makes an element chrome
+only while the element holds a small part of the page's text-like characters, or, past that, when what
+it holds is a list of posts by many hands (comments). The body container is the element where text-like
+characters outweigh chrome-like ones the most; chrome counts against every container above it.
+The body is that container's blocks, minus those inside chrome or made of links.
 
 Pure: data in, data out. No recursion (a page of 50,000 nested <div>s is a page too).
 """
@@ -23,8 +25,11 @@ from monitor.sources.extract.dom import is_hidden
 _SKIP = frozenset(
     ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "video",
      "audio", "picture", "img", "source", "track", "map", "button", "input", "select", "option", "textarea",
-     "label", "nav", "aside", "footer", "head", "title", "meta", "link", "dialog", "menu", "header")
+     "label", "head", "title", "meta", "link", "dialog")
 )
+# Tags that usually hold chrome: evidence like a chrome name, never a verdict (an <aside> or <header> can wrap
+# the article).
+_CHROME_TAGS = frozenset(("nav", "aside", "footer", "header", "menu"))
 _BLOCKS = frozenset(
     ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th",
      "div", "section", "article", "main", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "figure",
@@ -44,7 +49,17 @@ _STRONG_CHROME = frozenset(
 )
 _WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
                           "topics", "subscription"))
+# Words run together ("commentbody", "socialbar", "sidebarleft"): a chrome word of six letters or more
+# opening a longer word names chrome too (shorter ones open too many other words: "ad", "tag", "share").
+_STRONG_STEMS = tuple(sorted(w for w in _STRONG_CHROME if len(w) >= 6))
+_WEAK_STEMS = tuple(sorted(w for w in _WEAK_CHROME if len(w) >= 6))
 _WEAK_SHARE = 0.25
+_STRONG_SHARE = 0.5
+# A list of posts: this many signed items at least; a signature line is shorter than this.
+_POSTS = 3
+_SIGNATURE = 80
+# One signed item holding more than this share of the list is a text with a byline, not one post of many.
+_ONE_POST = 0.6
 _CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
 # A word is a run of letters between separators; a run with a digit in it is an id or a hash ("ee6f45ad"
 # must not read as "ad"), never a word.
@@ -87,11 +102,11 @@ def _chrome_kind(attrs: dict[str, str | None]) -> int:
             continue
         for name in value.split():
             words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
-            if any(w in _STRONG_CHROME for w in words):
+            if any(w in _STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
                 strong = True
             elif any(w in _CONTENT_WORDS for w in words):
                 content = True
-            elif any(w in _WEAK_CHROME for w in words):
+            elif any(w in _WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
                 weak = True
     if content:
         return 0
@@ -148,7 +163,7 @@ def _walk(root: LexborNode) -> _Page:
             continue
         me = len(parents)
         parents.append(index)
-        chrome.append(_chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
+        chrome.append(2 if tag in _CHROME_TAGS else _chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
         nodes.append(node)
         tags.append(tag)
         if tag == "a":
@@ -162,20 +177,76 @@ def _walk(root: LexborNode) -> _Page:
             stack.append((child, me))
             child = child.prev
     flush()
-    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome), nodes)
+    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags), nodes)
 
 
-def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int]) -> list[bool]:
-    """Strong names are chrome; a weak name only while its element holds under _WEAK_SHARE of the text."""
-    if 1 not in kinds:
-        return [k == 2 for k in kinds]
-    mass = [0] * len(parents)
+def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str]) -> list[bool]:
+    """A name is evidence, never a verdict: a strong name (or tag) is chrome while its element holds under
+    _STRONG_SHARE of the page's text-like characters (or under _TEASER of them), a weak name under _WEAK_SHARE.
+    Past that share the name stands only with what the element holds: posts by many hands (comments)."""
+    if not any(kinds):
+        return [False] * len(kinds)
+    own = [0] * len(parents)
     for block in blocks:
         if block.owner >= 0 and _text_like(block):
-            mass[block.owner] += len(block.text)
+            own[block.owner] += len(block.text)
+    mass = own.copy()
     _sum_up(mass, parents)
-    total = max(mass[0] if mass else 0, 1)
-    return [k == 2 or (k == 1 and mass[i] < _WEAK_SHARE * total) for i, k in enumerate(kinds)]
+    # Shares leave out the text of small named blocks (a cookie notice, a promo, a share bar: under _TEASER
+    # characters) on both sides, so adding one to the page never tips another element over a limit (a false
+    # change between two renders of one article).
+    small = [k > 0 and m < _TEASER for k, m in zip(kinds, mass, strict=True)]
+    share = own.copy()
+    _sum_up(share, parents, stop=small)
+    rest = max(share[0] if share else 0, 1)
+    limits = (0.0, _WEAK_SHARE * rest, _STRONG_SHARE * rest)
+    # A small named block is chrome whatever its share: a cookie notice alone on a page is no article.
+    chrome = [small[i] or share[i] < limits[k] for i, k in enumerate(kinds)]
+    overruled = [i for i, k in enumerate(kinds) if k and not chrome[i]]
+    if overruled:
+        posts = _posts(blocks, parents, mass, tags)
+        for i in overruled:
+            chrome[i] = posts[i]
+    return chrome
+
+
+def _posts(blocks: list[_Block], parents: list[int], mass: list[int], tags: list[str]) -> list[bool]:
+    """For each element, whether its text is a list of posts (comments, replies): at its core (the descendant
+    holding _CORE of its text), at least _POSTS items hold most of the text, none over _ONE_POST of it alone,
+    each signed: its text opens with a short or linked line that is no heading (an author, a date), or it is
+    a <dd> after its <dt>. An article's core holds paragraphs, or sections that open with a heading.
+    Linear in the page (a chain of 50,000 named wrappers shares one core)."""
+    n = len(parents)
+    top = [-1] * n  # the child holding the most text
+    for i in range(1, n):
+        parent = parents[i]
+        if parent >= 0 and (top[parent] < 0 or mass[i] > mass[top[parent]]):
+            top[parent] = i
+    core = list(range(n))
+    for i in range(n - 1, -1, -1):  # children follow their parent: a child's core is known first
+        if top[i] >= 0 and mass[top[i]] >= _CORE * mass[i] > 0:
+            core[i] = core[top[i]]
+    first: list[_Block | None] = [None] * n  # each element's first block
+    for block in blocks:
+        i = block.owner
+        while i >= 0 and first[i] is None:
+            first[i] = block
+            i = parents[i]
+    signed = [0] * n
+    held = [0] * n
+    biggest = [0] * n
+    for child in range(1, n):
+        parent = parents[child]
+        opening = first[child]
+        if parent < 0 or not mass[child] or opening is None:
+            continue
+        if tags[child] == "dd" or (
+                opening.owner != child and not opening.heading
+                and (len(opening.text) < _SIGNATURE or opening.links > _LINK_DENSE * len(opening.text))):
+            signed[parent] += 1
+            held[parent] += mass[child]
+            biggest[parent] = max(biggest[parent], mass[child])
+    return [signed[c] >= _POSTS and 2 * held[c] > mass[c] and biggest[c] <= _ONE_POST * mass[c] for c in core]
 
 
 def _sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool] | None = None) -> None:
