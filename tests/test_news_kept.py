@@ -60,11 +60,11 @@ def scenario(draw: st.DrawFn) -> tuple[list[Story], list[Layout], list[Step]]:
     name = "".join(chr(97 + int(d)) for d in prefix[1:])  # letters only: class tokens with digits are volatile
     stories = draw(story_set(prefix))
     first = draw(layout(f"{name}a", chrome_wrappers=False))
-    twin = draw(layout(f"{name}b", chrome_wrappers=False, template=first.title_template,
+    twin = draw(layout(f"{name}b", chrome_wrappers=True, template=first.title_template,
                        site_name=first.site_name))  # an A/B variant: another structure, the same <title>
     twin = replace(twin, title_in_h1=first.title_in_h1)
     several = len(stories) >= 2  # a title template may change only where other titles can show it
-    other = draw(layout(f"{name}c", chrome_wrappers=False,
+    other = draw(layout(f"{name}c", chrome_wrappers=True,
                         template=None if several else first.title_template,
                         site_name=None if several else first.site_name))
     if not several:

@@ -141,16 +141,17 @@ def _peel_edges(old: list[str], new: list[str], explained: Callable[..., bool], 
     """Both bodies without the whole paragraphs at their outer edges that the layout explains.
 
     Peeling stops at the first paragraph both sides share that is the article's own (a label both show, such as a
-    date line, is passed over), at the head and at the tail alike: the interior is never the layout's. A paragraph
-    gained is explained against the old page's title and notes (moved into the body), one lost against the new
-    page's (moved out of it).
+    date line, or the headline repeated in the body, is passed over), at the head and at the tail alike: the
+    interior is never the layout's. A paragraph gained is explained against the old page's title and notes (moved
+    into the body), one lost against the new page's (moved out of it).
     """
     old_keys = {canonical(p).casefold() for p in old}
     new_keys = {canonical(p).casefold() for p in new}
     for end in (0, -1):
         while old or new:
             if old and new and canonical(old[end]).casefold() == canonical(new[end]).casefold():
-                if not reads_as_chrome(old[end]):
+                same = canonical(old[end]).casefold()
+                if not (reads_as_chrome(old[end]) or same in old_other or same in new_other):
                     break  # the article's own text: the interior starts here
                 old.pop(end)  # a label both layouts show (a date line): the edge goes on past it
                 new.pop(end)

@@ -195,7 +195,10 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
     # Shares leave out the text of small named blocks (a cookie notice, a promo, a share bar: under _TEASER
     # characters) on both sides, so adding one to the page never tips another element over a limit (a false
     # change between two renders of one article).
-    small = [k > 0 and m < _TEASER for k, m in zip(kinds, mass, strict=True)]
+    # A named block holding most of the page's text-like content is never small, however short the page: an
+    # element that holds most of the page is never discarded for its name.
+    page = mass[0] if mass else 0
+    small = [k > 0 and m < _TEASER and 2 * m < page for k, m in zip(kinds, mass, strict=True)]
     share = own.copy()
     _sum_up(share, parents, stop=small)
     rest = max(share[0] if share else 0, 1)
