@@ -71,6 +71,7 @@ _CORE = 0.9
 # A teaser of another page: a title link and under this many characters of text.
 _TEASER = 600
 _LINK_DENSE = 0.5
+_ARTICLE_WORDS = 30  # fewer words than this is no article (the reader's MIN_BODY_WORDS): read again leniently
 _SHORT = 25
 
 
@@ -113,8 +114,9 @@ def _chrome_kind(attrs: dict[str, str | None]) -> int:
     return 2 if strong else 1 if weak else 0
 
 
-def _walk(root: LexborNode) -> _Page:
-    """Blocks of visible text in reading order, and each element's parent and chrome flag."""
+def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
+    """Blocks of visible text in reading order, and each element's parent and chrome flag (`lenient`: a small
+    named block holding most of the page is not chrome, see _settle_chrome)."""
     blocks: list[_Block] = []
     parents: list[int] = []
     chrome: list[int] = []
@@ -177,10 +179,11 @@ def _walk(root: LexborNode) -> _Page:
             stack.append((child, me))
             child = child.prev
     flush()
-    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags), nodes)
+    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags, lenient=lenient), nodes)
 
 
-def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str]) -> list[bool]:
+def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str], *,
+                   lenient: bool = False) -> list[bool]:
     """A name is evidence, never a verdict: a strong name (or tag) is chrome while its element holds under
     _STRONG_SHARE of the page's text-like characters (or under _TEASER of them), a weak name under _WEAK_SHARE.
     Past that share the name stands only with what the element holds: posts by many hands (comments)."""
@@ -195,10 +198,10 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
     # Shares leave out the text of small named blocks (a cookie notice, a promo, a share bar: under _TEASER
     # characters) on both sides, so adding one to the page never tips another element over a limit (a false
     # change between two renders of one article).
-    # A named block holding most of the page's text-like content is never small, however short the page: an
-    # element that holds most of the page is never discarded for its name.
-    page = mass[0] if mass else 0
-    small = [k > 0 and m < _TEASER and 2 * m < page for k, m in zip(kinds, mass, strict=True)]
+    # Read leniently (when the page would otherwise have no article), a named block holding most of the page's
+    # text-like content is never small: an element that holds most of the page is never discarded for its name.
+    page = mass[0] if mass and lenient else 0
+    small = [k > 0 and m < _TEASER and not 2 * m >= page > 0 for k, m in zip(kinds, mass, strict=True)]
     share = own.copy()
     _sum_up(share, parents, stop=small)
     rest = max(share[0] if share else 0, 1)
@@ -350,6 +353,11 @@ def read_body(tree: LexborHTMLParser) -> tuple[list[str], LexborNode | None]:
         return [], None
     page = _walk(root)
     container = _choose_container(page)
+    body = _body_blocks(page, container) if container >= 0 else []
+    if sum(len(b.split()) for b in body) < _ARTICLE_WORDS:  # no article found: never for a name alone
+        page = _walk(root, lenient=True)
+        container = _choose_container(page)
+        body = _body_blocks(page, container) if container >= 0 else []
     if container < 0:
         return [], None
-    return _body_blocks(page, container), page.nodes[container]
+    return body, page.nodes[container]
