@@ -7,11 +7,12 @@ import dataclasses
 import datetime as dt
 import json
 
-from monitor.app.plan import budget_of, candidates, host_of
+from monitor.app.plan import budget_of, candidates, host_of, lastmod_signals, sitemap_records
 from monitor.config import Settings
 from monitor.core.errors import ConfigError
 from monitor.decide.policy import DAY, HOUR
 from monitor.decide.schedule import Candidate, HostSpend, Why, next_due, plan_checks
+from monitor.decide.signals import judge
 from monitor.notify.routing import settings_targets
 from monitor.notify.targets import Target
 from monitor.store.database import OrphanedDelivery, Store
@@ -35,7 +36,8 @@ def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[Stat
     counts = store.version_counts()
     articles = store.articles()
     signaled, in_feed = store.feed_signals()
-    cands = candidates(articles, signaled=signaled, in_feed=in_feed)
+    moved, covered = lastmod_signals(articles, store.lastmods(), sitemap_records(store))
+    cands = candidates(articles, signaled=signaled, in_feed=in_feed, moved=moved, covered=covered)
     budget, at = budget_of(settings), now.timestamp()
     history = store.host_spend(at)
     spend = {h: HostSpend(history.get(h, ())) for h in {c.host for c in cands}}
@@ -85,6 +87,7 @@ def _reason(why: Why, c: Candidate, now: float, settings: Settings) -> str:
     interval = settings.recheck.interval_for(max(now - c.freshness, 0.0) / DAY, c.pinned) or 0.0
     text = {
         Why.FEED: "its feed entry changed: fetched in the next cycle",
+        Why.SITEMAP: "its sitemap lastmod moved since our last check: fetched in the next cycle",
         Why.NEW: "never read yet",
         Why.RETRY: f"its last check failed ({c.failures} in a row): retried after a growing backoff",
         Why.HOT: f"changed {age} ago: {_every(interval)}",
@@ -132,6 +135,23 @@ def budget_warnings(store: Store, settings: Settings, now: dt.datetime) -> list[
             for host, rate in sorted(need.items()) if rate > budget]
 
 
+def signal_lines(store: Store, settings: Settings) -> list[str]:
+    """Each host's sitemaps and whether their lastmod is trusted, unproven or dropped (and why)."""
+    if not settings.sitemaps:
+        return ["sitemaps: not read (sitemaps = false)"]
+    lines = []
+    for host, entry in sorted(store.sitemap_hosts().items()):
+        if not entry.sitemaps:
+            lines.append(f"sitemaps of {host}: none found (robots.txt, /sitemap.xml): the schedule alone")
+            continue
+        verdict = judge(entry.record)
+        effect = ("signals ignored, the schedule alone (at least every max_interval as the budget allows)"
+                  if not verdict.usable else "a moved lastmod is checked in the next cycle")
+        lines.append(f"sitemaps of {host} ({len(entry.sitemaps)} listed): lastmod {verdict.trust}, {verdict.reason};"
+                     f" {effect}")
+    return lines
+
+
 def _duration(seconds: float) -> str:
     seconds = max(seconds, 0.0)
     if seconds < 2 * HOUR:
@@ -167,6 +187,7 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
                  f"{counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed{orphans}")
     lines.append(f"re-check policy: {describe_policy(settings)}")
     lines += [f"  ! {warning}" for warning in budget_warnings(store, settings, now)]
+    lines += [f"  {line}" for line in signal_lines(store, settings)]
     lines.append("targets: " + (f"not read ({box.problem})" if box.problem else
                                 ", ".join(f"{t.label}{' (operator)' if t.role != 'notify' else ''}"
                                           for t in box.targets)))
@@ -197,6 +218,7 @@ def status_json(store: Store, settings: Settings, now: dt.datetime) -> str:
             "orphaned": [dataclasses.asdict(o) for o in box.orphaned],
             "recheck_policy": describe_policy(settings),
             "budget_warnings": budget_warnings(store, settings, now),
+            "signals": signal_lines(store, settings),
         },
         indent=2,
         ensure_ascii=False,

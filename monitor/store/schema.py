@@ -6,6 +6,7 @@ import sqlite3
 
 from monitor.core.errors import StoreError
 from monitor.store.identities import merge_duplicate_articles
+from monitor.store.sitemaps import SCHEMA as SITEMAPS_SCHEMA
 
 SCHEMA_VERSION = 2
 # What is learnt of each site across its articles (monitor.store.sites): new tables, no new schema version.
@@ -126,7 +127,7 @@ CREATE TABLE IF NOT EXISTS service_state (
     key TEXT PRIMARY KEY,
     value TEXT
 );
-""" + SITES_SCHEMA
+""" + SITES_SCHEMA + SITEMAPS_SCHEMA
 
 
 def check_ours(conn: sqlite3.Connection) -> None:
