@@ -16,13 +16,14 @@ from urllib.parse import urlsplit
 from monitor.app.context import Cycle, log
 from monitor.core.errors import FeedError, FetchError
 from monitor.core.identity import identity_key
-from monitor.decide.signals import moved_since, observe
+from monitor.decide.signals import judge, moved_since, observe
 from monitor.sources.fetch import Fetcher
 from monitor.sources.sitemaps import parse_sitemap, robots_sitemaps
 from monitor.store.database import ArticleRow, article_facts
 from monitor.store.sitemaps import SitemapFile
 
 FIND_EVERY = 24 * 3600.0  # sitemaps are looked for again once a day (a site may add or move them)
+DISTRUSTED_EVERY = 3600.0  # a distrusted host's sitemaps are read hourly, not every cycle
 MAX_READS = 6  # sitemap files read per host per cycle at most (children that wait come next cycle)
 
 
@@ -46,6 +47,10 @@ async def poll_sitemaps(cycle: Cycle, fetcher: Fetcher, rows: Sequence[ArticleRo
                 cycle.store.record_sitemap_host(host, time.time(), tops)
             else:
                 tops = list(entry.sitemaps)
+                if not judge(entry.record).usable and entry.polled is not None and 0 <= time.time() - entry.polled \
+                        < DISTRUSTED_EVERY:
+                    continue  # its signals are ignored: read now and then, only to keep measuring them
+            cycle.store.record_sitemap_poll(host, time.time())
             lastmods = await _poll(cycle, fetcher, tops, tracked)
             if lastmods:
                 cycle.store.record_lastmods(lastmods)

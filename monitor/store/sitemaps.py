@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS sitemap_hosts (  -- hosts whose sitemaps we read: whe
     host TEXT PRIMARY KEY,
     found REAL NOT NULL,     -- when its sitemaps were last looked for (robots.txt, /sitemap.xml)
     sitemaps TEXT NOT NULL,  -- JSON list of the sitemap files found (indexes followed)
-    record TEXT NOT NULL DEFAULT ''  -- the last observations of its lastmod's honesty (decide.signals)
+    record TEXT NOT NULL DEFAULT '',  -- the last observations of its lastmod's honesty (decide.signals)
+    polled REAL  -- when its sitemaps were last polled
 );
 CREATE TABLE IF NOT EXISTS sitemap_files (  -- one sitemap file: validators for a conditional poll
     url TEXT PRIMARY KEY,
@@ -39,6 +40,7 @@ class SitemapHost:
     found: float
     sitemaps: tuple[str, ...]
     record: str
+    polled: float | None = None
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,14 @@ class SitemapsMixin:
 
     def sitemap_hosts(self) -> dict[str, SitemapHost]:
         try:
-            rows = self.conn.execute("SELECT host, found, sitemaps, record FROM sitemap_hosts").fetchall()
+            rows = self.conn.execute("SELECT host, found, sitemaps, record, polled FROM sitemap_hosts").fetchall()
         except sqlite3.OperationalError:  # a file of an older version, opened read-only
             return {}
-        return {r[0]: SitemapHost(r[0], r[1], tuple(json.loads(r[2])), r[3]) for r in rows}
+        return {r[0]: SitemapHost(r[0], r[1], tuple(json.loads(r[2])), r[3], r[4]) for r in rows}
+
+    def record_sitemap_poll(self, host: str, at: float) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE sitemap_hosts SET polled = ? WHERE host = ?", (at, host))
 
     def record_sitemap_host(self, host: str, found: float, sitemaps: Iterable[str]) -> None:
         with self.conn:
