@@ -579,9 +579,10 @@ def main() -> None:
 
 
 def signals(args: argparse.Namespace, product: Settings) -> None:
-    """Issue 25: the site publishes a sitemap (honest, stamped daily, frozen, or none); before = main (reads no
-    sitemap: plan_checks with the feed signal), after = this work (reads it, measures its honesty)."""
-    print("before: main (no sitemap read); after: the sitemap polled every cycle (index, changed children), a moved "
+    """Issue 25: the site publishes a sitemap (honest, stamped daily, frozen, or none); the same planner without
+    reading it, then reading it and measuring its honesty (main's own figures: run main's bench/latency.py)."""
+    print("no sitemap read: plan_checks with the feed signal alone; sitemap read: polled every cycle (index, "
+          "changed children), a moved "
           "lastmod checked in the next cycle unless the host's lastmod is measured dishonest (decide.signals)")
     for n in args.n:
         days, reps = (args.days, args.reps) if n <= 1000 else (args.days_large, 1)
@@ -591,10 +592,10 @@ def signals(args: argparse.Namespace, product: Settings) -> None:
         for mode in args.sitemap:
             print(f"\nN = {n} tracked articles on one host, {days:g} days of edits (+{DRAIN / DAY:g} d to drain), "
                   f"{reps} random site(s): {edits} edits; sitemap: {mode}")
-            if before is None:  # main reads no sitemap: the same figures whatever the site publishes
+            if before is None:  # no sitemap read: the same figures whatever the site publishes
                 before = merged([_run(site, product, days, args.seed) for site in sites])
             after = merged([_run(site, product, days, args.seed, sitemap=mode) for site in sites])
-            print_side_by_side(before, after, ("before (main)", "after"))
+            print_side_by_side(before, after, ("no sitemap read", "sitemap read"))
             if after.trust:
                 print(f"sitemap lastmod, as measured: {after.trust}")
 

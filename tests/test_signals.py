@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from monitor.core.errors import FeedError
 from monitor.decide.policy import DAY, HOUR, RecheckPolicy
-from monitor.decide.schedule import Budget, Candidate, HostSpend, Why, must_now, plan_checks
+from monitor.decide.schedule import Budget, Candidate, HostSpend, Why, plan_checks
 from monitor.decide.signals import WINDOW, Trust, judge, moved_since, observe
 from monitor.sources.sitemaps import parse_lastmod, parse_sitemap, robots_sitemaps
 
@@ -235,17 +235,6 @@ def test_no_gap_exceeds_max_interval_when_the_budget_allows_it(
     assert max(gaps) <= promise, f"a gap of {max(gaps) / 60:.1f} min, promised {promise / 60:.1f}"
     busiest = max(sum(1 for t in requests if s <= t < s + HOUR) for s in requests)
     assert busiest <= per_hour
-
-
-def test_the_demand_bound_asks_now_for_what_later_cycles_cannot_hold() -> None:
-    budget = Budget(per_hour=120, interval=300, jitter=0, spacing=0)
-    spend = HostSpend(this_cycle=1)
-    # 120/h less 12 feed polls, at 90 %: ~97 an hour; 50 deadlines all 10 minutes away: ~8 fit in the
-    # cycles to come before them, the rest must go now.
-    needed = must_now([T0 + 600] * 50, T0, budget, spend)
-    assert 40 <= needed <= 45
-    assert must_now([T0 + 10 * HOUR] * 50, T0, budget, spend) <= 0, "far deadlines need nothing now"
-    assert must_now([], T0, budget, spend) == 0
 
 
 def test_a_moved_lastmod_comes_first_within_the_share_and_a_trusted_one_stretches_the_promise() -> None:
