@@ -1,6 +1,11 @@
 """Benchmark: how late we hear of an edit, and what it costs the site, in virtual time.
 
-    python bench/latency.py [--n 200 5000] [--days 90] [--seed 1] [--quick]
+    python bench/latency.py [--n 200 5000] [--days 90] [--seed 1] [--quick] [--sitemap none honest daily frozen]
+    python bench/latency.py --legacy   # the earlier comparison: fixed tiers without budget vs plan_checks
+
+Issue 25: the site also publishes a sitemap (none; honest lastmod; every page stamped daily; lastmod
+frozen at publication); each is run without reading it and reading it (polls cost requests like pages),
+with the host's lastmod honesty judged by the REAL decide.signals.
 
 A simulated site (no network, no sleeping: an injected clock) with N tracked articles of
 realistic ages (publication dates over four years, recent ones denser; those published
