@@ -1,6 +1,11 @@
 """Benchmark: how late we hear of an edit, and what it costs the site, in virtual time.
 
-    python bench/latency.py [--n 200 5000] [--days 90] [--seed 1] [--quick]
+    python bench/latency.py [--n 200 5000] [--days 90] [--seed 1] [--quick] [--sitemap none honest daily frozen]
+    python bench/latency.py --legacy   # the earlier comparison: fixed tiers without budget vs plan_checks
+
+Issue 25: the site also publishes a sitemap (none; honest lastmod; every page stamped daily; lastmod
+frozen at publication); each is run without reading it and reading it (polls cost requests like pages),
+with the host's lastmod honesty judged by the REAL decide.signals.
 
 A simulated site (no network, no sleeping: an injected clock) with N tracked articles of
 realistic ages (publication dates over four years, recent ones denser; those published
@@ -40,7 +45,8 @@ sys.path.insert(0, str(REPO))
 from monitor.app.plan import budget_of  # noqa: E402
 from monitor.config.declare import Settings  # noqa: E402
 from monitor.decide.policy import ArticleFacts, RecheckPolicy, is_due, next_check  # noqa: E402
-from monitor.decide.schedule import Candidate, HostSpend, next_due, plan_checks  # noqa: E402
+from monitor.decide.schedule import Candidate, HostSpend, plan_checks  # noqa: E402
+from monitor.decide.signals import UNPROVEN_MOVES, Trust, judge, moved_since, observe  # noqa: E402
 
 DAY, HOUR, YEAR = 86400.0, 3600.0, 365 * 86400.0
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()  # virtual time 0
@@ -69,6 +75,8 @@ class Article:
     last_changed: float | None = None
     detected: int = 0  # edits[:detected] were seen
     signaled: bool = False
+    listed: float | None = None  # its sitemap lastmod as our last poll read it
+    at_check: float | None = None  # ... as it was at our last check of the article
 
 
 @dataclass
@@ -119,6 +127,52 @@ def _edits(published: float, top: float, rng: random.Random) -> list[float]:
     return sorted(out)
 
 
+# -- the site's sitemap -------------------------------------------------------------------------------------
+SITEMAP_MODES = ("none", "honest", "daily", "frozen")
+CHILD = 2000  # URLs per child sitemap (an index lists the children, each with the lastmod of its newest entry)
+MAX_READS = 6  # as monitor.app.sitemaps: sitemap files read per cycle at most
+STAMP_HOUR = 3 * HOUR  # "daily": the build stamps every page's lastmod at 03:00 every day
+
+
+class SitemapSite:
+    """What the site's sitemap says of each tracked article at a poll, and which files a poll must read:
+    `honest` (lastmod = the last edit, else publication), `daily` (every page stamped with the day's build
+    time, whatever changed), `frozen` (lastmod = publication, never moves)."""
+
+    def __init__(self, mode: str, arts: list[Article]) -> None:
+        self.mode, self.arts = mode, arts
+        events = [(a.published, a.key) for a in arts]
+        if mode == "honest":
+            events += [(t, a.key) for a in arts for t in a.edits]
+        self.events = sorted(events)
+        self.next = 0
+        self.stamp = -math.inf
+        self.stale: set[int] = set()  # children whose index lastmod moved since we last read them
+
+    def poll(self, now: float) -> int:
+        """Update every tracked article's listed lastmod; the requests this poll costs (the index, then the
+        children that changed, at most MAX_READS files)."""
+        touched = set()
+        while self.next < len(self.events) and self.events[self.next][0] <= now:
+            t, key = self.events[self.next]
+            self.next += 1
+            a = self.arts[key]
+            a.listed = max(t, self.stamp) if self.mode == "daily" else t
+            touched.add(key // CHILD)
+        if self.mode == "daily":
+            stamp = math.floor((now - STAMP_HOUR) / DAY) * DAY + STAMP_HOUR
+            if stamp > self.stamp:
+                self.stamp = stamp
+                for a in self.arts:
+                    if a.published <= now:
+                        a.listed = max(a.published, stamp)
+                        touched.add(a.key // CHILD)
+        self.stale |= touched
+        reads = sorted(self.stale)[:MAX_READS - 1]
+        self.stale -= set(reads)
+        return 1 + len(reads)
+
+
 # -- the two schedulers ------------------------------------------------------------------------------------
 class Scheduler:
     """Which tracked articles a cycle fetches; an index of lower bounds skips those surely not due
@@ -141,6 +195,9 @@ class Scheduler:
         return keys
 
     def choose(self, arts: list[Article], now: float, spend: HostSpend) -> list[int]:
+        raise NotImplementedError
+
+    def checked(self, a: Article, now: float) -> None:
         raise NotImplementedError
 
 
@@ -183,42 +240,67 @@ class After(Scheduler):
     name = "after"
     signal = True
 
-    def __init__(self, settings: Settings, *, signal: bool = True) -> None:
+    def __init__(self, settings: Settings, *, signal: bool = True, sitemaps: bool = False) -> None:
         super().__init__()
         self.signal = signal
+        self.sitemaps = sitemaps  # reads the site's sitemap (this work), else ignores it (main)
         self.policy = settings.recheck
         self.budget = budget_of(settings)
-        self.pool: set[int] = set()
         self.cache: dict[int, Candidate] = {}
+        self.record = ""  # the host's lastmod honesty (decide.signals)
+        self.was = (False, False)
+        self.hinted: set[int] = set()
+        self.distrusted_at: float | None = None
+        self.trusted_at: float | None = None
+
+    def usable(self) -> bool:
+        return self.sitemaps and judge(self.record).usable
+
+    def signal_state(self) -> tuple[bool, bool]:
+        """(a moved lastmod is acted on, the sitemap is trusted), as app.plan.lastmod_signals reads them."""
+        return self.usable(), self.sitemaps and judge(self.record).trust is Trust.TRUSTED
+
+    def observe(self, a: Article, changed: bool, now: float) -> None:
+        """One check of an article the sitemap lists: an observation of the host's honesty, as the cycle makes."""
+        if not self.sitemaps or a.listed is None:
+            return
+        if a.last_checked is not None:
+            was = moved_since(a.listed, a.at_check, a.last_checked)
+            self.record = observe(self.record, moved=was, changed=changed)
+            trust = judge(self.record).trust
+            if trust is Trust.DISTRUSTED and self.distrusted_at is None:
+                self.distrusted_at = now
+            if trust is Trust.TRUSTED and self.trusted_at is None:
+                self.trusted_at = now
+        a.at_check = a.listed
+
+    def add(self, a: Article, now: float) -> None:
+        self.cache[a.key] = _candidate(a, now, *self.signal_state())
 
     def choose(self, arts: list[Article], now: float, spend: HostSpend) -> list[int]:
+        """The real plan over every tracked article (the promise's demand bound needs every deadline)."""
         started = time.process_time()
-        self.pool |= self._ready(now)
-        signaled = {a.key for a in arts if a.signaled}
-        self.pool |= signaled
-        for key in self.pool - self.cache.keys() | signaled:
-            self.cache[key] = _candidate(arts[key], now)
-        cands = [self.cache[k] for k in self.pool]
-        plan = plan_checks(cands, EPOCH + now, self.policy, self.budget, {HOST: spend})
-        waiting = {d.key for d in plan.deferred}
-        for c in cands:  # neither fetched nor deferred: not due after all (its age moved it to a longer interval)
-            if c.key not in waiting and all(c.key != d.key for d in plan.fetch):
-                self._push(c, now)
-        self.pool = waiting
+        state = self.signal_state()
+        usable = state[0]
+        moved = sorted((a.last_checked, a.key) for a in arts if usable and a.tracked and a.last_checked is not None
+                       and moved_since(a.listed, a.at_check, a.last_checked))
+        if not state[1]:  # unproven: a few moves a cycle (app.plan.lastmod_signals)
+            moved = moved[:UNPROVEN_MOVES]
+        signaled = {a.key for a in arts if a.signaled} | {key for _, key in moved}
+        if state != self.was:  # trust changed: every candidate's signal is read again
+            signaled |= self.cache.keys()
+            self.was = state
+        for key in signaled | self.hinted:
+            self.cache[key] = _candidate(arts[key], now, *state)
+        self.hinted = signaled
+        plan = plan_checks(self.cache.values(), EPOCH + now, self.policy, self.budget, {HOST: spend})
         self.cpu += time.process_time() - started
         return [d.key for d in plan.fetch]
 
     def checked(self, a: Article, now: float) -> None:
         started = time.process_time()
-        self.pool.discard(a.key)
-        self.cache[a.key] = c = _candidate(a, now)
-        self._push(c, now)
+        self.cache[a.key] = _candidate(a, now, *self.signal_state())
         self.cpu += time.process_time() - started
-
-    def _push(self, c: Candidate, now: float) -> None:
-        nxt, _ = next_due(c, EPOCH + now, self.policy, self.budget.lookahead)
-        if nxt is not None:
-            heapq.heappush(self.heap, (nxt - EPOCH, c.key))
 
 
 def _facts(a: Article) -> ArticleFacts:
@@ -231,12 +313,15 @@ def _facts(a: Article) -> ArticleFacts:
                         published=published, last_checked=at(a.last_checked))
 
 
-def _candidate(a: Article, now: float) -> Candidate:
+def _candidate(a: Article, now: float, sitemap: bool = False, trusted: bool = False) -> Candidate:
     fresh = max(a.published, a.last_changed) if a.last_changed is not None else a.published
     return Candidate(key=a.key, host=HOST, pinned=a.pinned, freshness=EPOCH + fresh,
                      changed=a.last_changed is not None and a.last_changed >= a.published,
                      last_checked=None if a.last_checked is None else EPOCH + a.last_checked,
-                     signaled=a.signaled, in_feed=a.published <= now < a.leaves_feed)
+                     signaled=a.signaled, in_feed=a.published <= now < a.leaves_feed,
+                     lastmod_moved=sitemap and a.last_checked is not None
+                     and moved_since(a.listed, a.at_check, a.last_checked),
+                     covered=trusted and a.listed is not None)
 
 
 # -- the run -----------------------------------------------------------------------------------------------
@@ -249,6 +334,8 @@ class Result:
     cpu: float = 0.0
     days: float = 0.0
     peak: int = 0  # requests in the busiest sliding hour
+    gaps: list[float] = field(default_factory=list)  # between two checks of one article (counted after warm-up)
+    trust: str = ""  # the host's sitemap trust at the end, and when it was reached
 
 
 def merged(results: list[Result]) -> Result:
@@ -262,12 +349,17 @@ def merged(results: list[Result]) -> Result:
         out.requests += r.requests
         out.bytes += r.bytes
         out.cpu += r.cpu
+        out.gaps += r.gaps
+    out.trust = "; ".join(sorted({r.trust for r in results if r.trust}))
     return out
 
 
 def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitter: float, delay: float,
-             rng: random.Random) -> Result:
+             rng: random.Random, sitemap: str = "none") -> Result:
     arts = [replace(a, edits=list(a.edits)) for a in site.articles]
+    published = SitemapSite(sitemap, arts) if sitemap != "none" else None
+    reads = isinstance(sched, After) and sched.sitemaps and published is not None
+    sitemap_polled = -math.inf
     res = Result(days=(days * DAY + DRAIN) / DAY)
     edit_band: dict[tuple[int, int], str] = {}
     for a in arts:
@@ -296,11 +388,23 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
             res.requests.append(start)
             res.bytes += BYTES_FEED if changed else BYTES_304
             res.cpu += CPU_FEED if changed else CPU_304
+            at, polls = start, 0
+            if reads and isinstance(sched, After) and published is not None and (
+                    sched.usable() or start - sitemap_polled >= HOUR):
+                # 1b. the sitemap: its index, and the children that changed (hourly once distrusted)
+                polls = published.poll(start)
+                sitemap_polled = start
+                for _ in range(polls):
+                    at += delay
+                    res.requests.append(at)
+                    res.bytes += BYTES_304
+                    res.cpu += CPU_304
+            elif published is not None:
+                published.poll(start)  # main does not read it; the site publishes it all the same
             # 2. the plan, 3. the fetches, host_delay apart
             spend = HostSpend(tuple((EPOCH + s, EPOCH + e, n) for s, e, n in history if start - e < HOUR),
-                              this_cycle=1)
+                              this_cycle=1, polled=polls)
             order = sched.choose(arts, start, spend)
-            at = start
             for key in order:
                 at += delay
                 a = arts[key]
@@ -315,12 +419,16 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
                         if (a.key, i) in edit_band:
                             res.latencies.setdefault(edit_band[(a.key, i)], []).append(at - a.edits[i])
                     a.last_changed = at
+                if isinstance(sched, After):
+                    sched.observe(a, a.last_checked is not None and fresh > a.detected, at)
                 a.detected = fresh
                 res.bytes += BYTES_PAGE if body else BYTES_304
                 res.cpu += CPU_PAGE if body else CPU_304
+                if a.last_checked is not None and a.last_checked >= 0:
+                    res.gaps.append(at - a.last_checked)
                 a.last_checked, a.signaled = at, False
                 sched.checked(a, at)
-            history.append((start, at, len(order)))
+            history.append((start, at, len(order) + polls))
             free = at
         tick += interval + rng.uniform(0, jitter)
     for a in arts:
@@ -328,6 +436,10 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
             if (a.key, i) in edit_band:
                 res.missed[edit_band[(a.key, i)]] = res.missed.get(edit_band[(a.key, i)], 0) + 1
     res.cpu += sched.cpu
+    if isinstance(sched, After) and sched.sitemaps and published is not None:
+        trust = judge(sched.record)
+        when = sched.distrusted_at if trust.trust is Trust.DISTRUSTED else sched.trusted_at
+        res.trust = f"{trust.trust}" + (f" from {_dur(when + WARMUP)} after the start" if when is not None else "")
     res.requests = [t for t in res.requests if t >= 0]  # the warm-up is not counted
     res.peak = _peak_per_hour(res.requests)
     return res
@@ -404,6 +516,8 @@ def _costs() -> list[tuple[str, Callable[[Result], str]]]:
     return [
         ("requests per hour, mean", lambda r: f"{len(r.requests) / (r.days * 24):.0f}"),
         ("requests per hour, peak (any sliding hour)", lambda r: f"{r.peak}"),
+        ("longest gap between two checks of one article", lambda r: _dur(max(r.gaps, default=None))),
+        ("gaps over 60 min", lambda r: f"{sum(g > HOUR for g in r.gaps) / max(len(r.gaps), 1):.1%}"),
         ("MB per day", lambda r: f"{r.bytes / r.days / 1e6:.1f}"),
         ("CPU seconds per day", lambda r: f"{r.cpu / r.days:.1f}"),
     ]
@@ -437,6 +551,10 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3, help="random sites pooled for N <= 1000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="only the before/after tables")
+    parser.add_argument("--sitemap", nargs="+", choices=SITEMAP_MODES, default=list(SITEMAP_MODES),
+                        help="the site's sitemap: none, honest lastmod, every page stamped daily, lastmod frozen")
+    parser.add_argument("--legacy", action="store_true",
+                        help="the earlier comparison instead: fixed tiers without budget (before) vs plan_checks")
     args = parser.parse_args()
     CPU_FEED = measure_feed_parse()
     product = Settings(database=Path("unused"))
@@ -447,6 +565,9 @@ def main() -> None:
           f"host_budget_per_hour {product.host_budget_per_hour:g}, feed signal, a cycle every "
           f"{product.feed_interval:g} s + up to {product.jitter:g} s; host_delay {product.host_delay:g} s; "
           f"feed parse {CPU_FEED * 1000:.0f} ms (measured)")
+    if not args.legacy:
+        signals(args, product)
+        return
     for n in args.n:
         days, reps = (args.days, args.reps) if n <= 1000 else (args.days_large, 1)
         sites = [make_site(n, days, random.Random(args.seed + r)) for r in range(reps)]
@@ -462,10 +583,35 @@ def main() -> None:
         curves(args, product)
 
 
-def _run(site: Site, settings: Settings, days: float, seed: int, *, signal: bool = True) -> Result:
-    sched: Scheduler = After(settings, signal=signal) if settings.host_budget_per_hour else Before(settings.recheck)
+def signals(args: argparse.Namespace, product: Settings) -> None:
+    """Issue 25: the site publishes a sitemap (honest, stamped daily, frozen, or none); the same planner without
+    reading it, then reading it and measuring its honesty (main's own figures: run main's bench/latency.py)."""
+    print("no sitemap read: plan_checks with the feed signal alone; sitemap read: polled every cycle (index, "
+          "changed children), a moved "
+          "lastmod checked in the next cycle unless the host's lastmod is measured dishonest (decide.signals)")
+    for n in args.n:
+        days, reps = (args.days, args.reps) if n <= 1000 else (args.days_large, 1)
+        sites = [make_site(n, days, random.Random(args.seed + r)) for r in range(reps)]
+        edits = sum(1 for site in sites for a in site.articles for t in a.edits if t >= 0)
+        before: Result | None = None
+        for mode in args.sitemap:
+            print(f"\nN = {n} tracked articles on one host, {days:g} days of edits (+{DRAIN / DAY:g} d to drain), "
+                  f"{reps} random site(s): {edits} edits; sitemap: {mode}")
+            if before is None:  # no sitemap read: the same figures whatever the site publishes
+                before = merged([_run(site, product, days, args.seed) for site in sites])
+            after = merged([_run(site, product, days, args.seed, sitemap=mode) for site in sites])
+            print_side_by_side(before, after, ("no sitemap read", "sitemap read"))
+            if after.trust:
+                print(f"sitemap lastmod, as measured: {after.trust}")
+
+
+def _run(site: Site, settings: Settings, days: float, seed: int, *, signal: bool = True,
+         sitemap: str | None = None) -> Result:
+    """`sitemap`: None, main's scheduler (reads no sitemap); else this work's, on a site publishing that one."""
+    sched: Scheduler = (After(settings, signal=signal, sitemaps=sitemap is not None) if settings.host_budget_per_hour
+                        else Before(settings.recheck))
     return simulate(site, sched, days=days, interval=settings.feed_interval, jitter=settings.jitter,
-                    delay=settings.host_delay, rng=random.Random(seed + 7))
+                    delay=settings.host_delay, rng=random.Random(seed + 7), sitemap=sitemap or "none")
 
 
 def _summary(res: Result) -> str:

@@ -19,6 +19,7 @@ from monitor.app.plan import answer_plan, articles_to_check, host_of
 from monitor.app.progress import Progress
 from monitor.app.rejoin import rejoin
 from monitor.app.report import CycleReport
+from monitor.app.sitemaps import observe_checks, poll_sitemaps
 from monitor.app.sites import report_relayouts, see_sites_together
 from monitor.app.spool import BodySpool
 from monitor.app.treaty import poll_treaty
@@ -87,7 +88,10 @@ async def _run(
         await _guarded(cycle, "treaty status", poll_treaty(cycle, fetcher))
         # -- the schedule (monitor/app/plan.py): which articles, in what order, within each host's budget --
         before = dict(fetcher.requests_by_host)
-        rows, cycle.report.not_due = articles_to_check(store, settings, before, due_only=due_only)
+        if due_only:  # the sites' own change signals (monitor/app/sitemaps.py), within the same budget
+            await _guarded(cycle, "sitemaps", poll_sitemaps(cycle, fetcher, store.articles()))
+        polled = {h: n - before.get(h, 0) for h, n in fetcher.requests_by_host.items()}
+        rows, cycle.report.not_due = articles_to_check(store, settings, before, due_only=due_only, polled=polled)
         progress = progress or Progress()
         progress.start([r.url for r in rows], lambda host: max(settings.host_delay, fetcher.robots.crawl_delay(host))
                        / settings.host_concurrency)
@@ -102,6 +106,8 @@ async def _run(
                 await _guarded(cycle, item.row.url, _judged(cycle, item))
         finally:
             cycle.spool.close()
+        if due_only:
+            observe_checks(cycle, rows, [item.row.id for item in done])
         answer_plan(store, [item.row for item in done], started, before, fetcher.requests_by_host)
         # -- end of the schedule --
         report_relayouts(cycle)

@@ -14,6 +14,7 @@ from monitor.core.identity import fetch_url
 from monitor.core.model import FeedEntry
 from monitor.core.text import digest
 from monitor.decide.schedule import Budget, Candidate, HostSpend, Plan, candidate, plan_checks
+from monitor.decide.signals import UNPROVEN_MOVES, Trust, judge, moved_since
 from monitor.store.database import ArticleRow, Store, article_facts
 
 
@@ -29,18 +30,20 @@ def host_of(url: str) -> str:
 
 
 def candidates(rows: Sequence[ArticleRow], *, signaled: frozenset[int] = frozenset(),
-               in_feed: frozenset[int] = frozenset()) -> list[Candidate]:
-    return [candidate(r.id, host_of(r.url), article_facts(r), signaled=r.id in signaled, in_feed=r.id in in_feed)
-            for r in rows]
+               in_feed: frozenset[int] = frozenset(), moved: frozenset[int] = frozenset(),
+               covered: frozenset[int] = frozenset()) -> list[Candidate]:
+    return [candidate(r.id, host_of(r.url), article_facts(r), signaled=r.id in signaled, in_feed=r.id in in_feed,
+                      lastmod_moved=r.id in moved, covered=r.id in covered) for r in rows]
 
 
 def due_rows(
     rows: Sequence[ArticleRow], settings: Settings, now: dt.datetime, *, spend: Mapping[str, HostSpend],
     signaled: frozenset[int] = frozenset(), in_feed: frozenset[int] = frozenset(),
+    moved: frozenset[int] = frozenset(), covered: frozenset[int] = frozenset(),
 ) -> tuple[list[ArticleRow], Plan]:
     """The rows this cycle fetches, most valuable first, and the plan that chose them."""
-    plan = plan_checks(candidates(rows, signaled=signaled, in_feed=in_feed), now.timestamp(), settings.recheck,
-                       budget_of(settings), spend)
+    plan = plan_checks(candidates(rows, signaled=signaled, in_feed=in_feed, moved=moved, covered=covered),
+                       now.timestamp(), settings.recheck, budget_of(settings), spend)
     by_id = {r.id: r for r in rows}
     return [by_id[d.key] for d in plan.fetch], plan
 
@@ -60,11 +63,11 @@ def record_feed_signals(store: Store, feed: str, entries: Sequence[FeedEntry]) -
     store.record_feed_entries(feed, digests, signaled)
 
 
-def articles_to_check(store: Store, settings: Settings, spent: Mapping[str, int], *,
-                      due_only: bool) -> tuple[list[ArticleRow], int]:
+def articles_to_check(store: Store, settings: Settings, spent: Mapping[str, int], *, due_only: bool,
+                      polled: Mapping[str, int] | None = None) -> tuple[list[ArticleRow], int]:
     """This cycle's articles in fetch order, and how many were left for later (not due, or over budget).
 
-    `spent`: requests already sent to each host in this cycle (feeds, robots.txt).
+    `spent`: requests already sent to each host in this cycle (feeds, robots.txt); `polled`: then its sitemaps.
     """
     rows = store.articles()
     if not due_only:
@@ -72,16 +75,49 @@ def articles_to_check(store: Store, settings: Settings, spent: Mapping[str, int]
     now = dt.datetime.now(dt.UTC)
     signaled, in_feed = store.feed_signals()
     history = store.host_spend(now.timestamp())
-    spend = {h: HostSpend(history.get(h, ()), spent.get(h, 0)) for h in {*history, *spent, *map(host_of, (
-        r.url for r in rows))}}
-    due, _ = due_rows(rows, settings, now, spend=spend, signaled=signaled, in_feed=in_feed)
+    polled = polled or {}
+    spend = {h: HostSpend(history.get(h, ()), spent.get(h, 0), polled.get(h, 0)) for h in {
+        *history, *spent, *map(host_of, (r.url for r in rows))}}
+    moved, covered = lastmod_signals(rows, store.lastmods(), sitemap_records(store))
+    due, _ = due_rows(rows, settings, now, spend=spend, signaled=signaled, in_feed=in_feed, moved=moved,
+                      covered=covered)
     return due, len(rows) - len(due)
 
 
 def answer_plan(store: Store, checked: Sequence[ArticleRow], started: dt.datetime, before: Mapping[str, int],
                 spent: Mapping[str, int]) -> None:
-    """After the fetches: the checked articles' signals are answered, the hosts' article requests recorded
-    (`spent` less `before`, the feed polls, which the budget sets aside for every cycle)."""
+    """After the fetches: the checked articles' signals are answered, the hosts' article (and sitemap) requests
+    recorded (`spent` less `before`, the feed polls, which the budget sets aside for every cycle)."""
     store.clear_signals([r.id for r in checked])
     articles = {host: n - before.get(host, 0) for host, n in spent.items()}
     store.record_host_spend(started.timestamp(), dt.datetime.now(dt.UTC).timestamp(), articles)
+
+
+def sitemap_records(store: Store) -> dict[str, str]:
+    """Host → its record of lastmod honesty, for hosts whose sitemaps list something (`decide.signals`)."""
+    return {h: e.record for h, e in store.sitemap_hosts().items() if e.sitemaps}
+
+
+def lastmod_signals(rows: Sequence[ArticleRow], lastmods: Mapping[int, tuple[float | None, float | None]],
+                    records: Mapping[str, str]) -> tuple[frozenset[int], frozenset[int]]:
+    """(articles whose sitemap lastmod moved since our last check, on hosts not distrusted; articles a trusted
+    sitemap lists). While a host is unproven, at most `UNPROVEN_MOVES` of its moves a cycle: a site that stamps
+    every page at once is found out by a few checks, not by a cycle's whole share."""
+    moved: dict[str, list[tuple[float, int]]] = {}
+    covered = set()
+    for row in rows:
+        listed = lastmods.get(row.id)
+        host = host_of(row.url)
+        if listed is None or host not in records:
+            continue
+        verdict = judge(records[host])
+        if verdict.trust is Trust.TRUSTED:
+            covered.add(row.id)
+        checked = article_facts(row).last_checked
+        if verdict.usable and moved_since(*listed, checked.timestamp() if checked else None):
+            moved.setdefault(host, []).append((checked.timestamp() if checked else 0.0, row.id))
+    out = set()
+    for host, keys in moved.items():
+        keep = len(keys) if judge(records[host]).trust is Trust.TRUSTED else UNPROVEN_MOVES
+        out |= {key for _, key in sorted(keys)[:keep]}
+    return frozenset(out), frozenset(covered)

@@ -7,12 +7,13 @@ import dataclasses
 import datetime as dt
 import json
 
-from monitor.app.plan import budget_of, candidates, host_of
+from monitor.app.plan import budget_of, candidates, host_of, lastmod_signals, sitemap_records
 from monitor.app.treaty import treaty_line, treaty_summary
 from monitor.config import Settings
 from monitor.core.errors import ConfigError
 from monitor.decide.policy import DAY, HOUR
-from monitor.decide.schedule import Candidate, HostSpend, Why, next_due, plan_checks
+from monitor.decide.schedule import Candidate, HostSpend, Why, next_due, plan_checks, promise_of
+from monitor.decide.signals import judge
 from monitor.notify.routing import settings_targets
 from monitor.notify.targets import Target
 from monitor.store.archive import archive_dir, has_tables
@@ -38,7 +39,8 @@ def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[Stat
     counts = store.version_counts()
     articles = store.articles()
     signaled, in_feed = store.feed_signals()
-    cands = candidates(articles, signaled=signaled, in_feed=in_feed)
+    moved, covered = lastmod_signals(articles, store.lastmods(), sitemap_records(store))
+    cands = candidates(articles, signaled=signaled, in_feed=in_feed, moved=moved, covered=covered)
     budget, at = budget_of(settings), now.timestamp()
     history = store.host_spend(at)
     spend = {h: HostSpend(history.get(h, ())) for h in {c.host for c in cands}}
@@ -88,11 +90,13 @@ def _reason(why: Why, c: Candidate, now: float, settings: Settings) -> str:
     interval = settings.recheck.interval_for(max(now - c.freshness, 0.0) / DAY, c.pinned) or 0.0
     text = {
         Why.FEED: "its feed entry changed: fetched in the next cycle",
+        Why.SITEMAP: "its sitemap lastmod moved since our last check: fetched in the next cycle",
         Why.NEW: "never read yet",
         Why.RETRY: f"its last check failed ({c.failures} in a row): retried after a growing backoff",
         Why.HOT: f"changed {age} ago: {_every(interval)}",
         Why.FRESH: f"published {age} ago: {_every(interval)}",
-        Why.BOUND: f"the promise: at least {_every(settings.recheck.max_interval)}",
+        Why.BOUND: f"the promise: at least {_every(promise_of(c, settings.recheck).max_interval)}"
+                   + ("; its host's trusted sitemap signals a change within a cycle" if c.covered else ""),
         Why.AHEAD: f"the promise ({_every(settings.recheck.max_interval)}), a cycle early: the next has more due",
         Why.OVERDUE: f"twice past the promise: {c.host} has more articles than host_budget_per_hour allows",
         Why.BUDGET: f"due, but {c.host} has had its share of host_budget_per_hour: a later cycle",
@@ -120,19 +124,55 @@ def describe_policy(settings: Settings) -> str:
 
 
 def budget_warnings(store: Store, settings: Settings, now: dt.datetime) -> list[str]:
-    """Hosts whose articles need more requests per hour than the budget: there the promise cannot hold."""
+    """Hosts whose articles need more requests per hour than the budget holds: there the promise cannot hold
+    for all of them (the rows marked budget or overdue say which wait). A check comes at a cycle, so an article
+    promised every P is checked every P − one cycle at worst; a cycle's requests come bunched, so a sliding hour
+    holds about one cycle less than the budget; feed and sitemap polls come first."""
     if not settings.host_budget_per_hour:
         return []
-    at, cadence = now.timestamp(), settings.feed_interval
-    need: dict[str, float] = {host_of(url): HOUR / cadence for url in (*settings.feeds, *settings.listings)}
-    for c in candidates(store.articles()):
-        interval = settings.recheck.interval_for(max(at - c.freshness, 0.0) / DAY, c.pinned)
+    at, cadence = now.timestamp(), settings.feed_interval + settings.jitter
+    polls: dict[str, float] = {host_of(url): HOUR / settings.feed_interval for url in (*settings.feeds,
+                                                                                       *settings.listings)}
+    if settings.sitemaps:
+        for host, entry in store.sitemap_hosts().items():
+            if entry.sitemaps:
+                polls[host] = polls.get(host, 0.0) + HOUR / settings.feed_interval
+    need: dict[str, float] = dict(polls)
+    count: dict[str, int] = {}
+    articles = store.articles()
+    _, covered = lastmod_signals(articles, store.lastmods(), sitemap_records(store))
+    for c in candidates(articles, covered=covered):
+        policy = promise_of(c, settings.recheck)
+        interval = policy.interval_for(max(at - c.freshness, 0.0) / DAY, c.pinned)
         if interval is not None:
-            need[c.host] = need.get(c.host, 0.0) + HOUR / max(interval, cadence)
+            every = max(interval - cadence, cadence) if policy.max_interval and interval >= policy.max_interval \
+                else max(interval, cadence)
+            need[c.host] = need.get(c.host, 0.0) + HOUR / every
+            count[c.host] = count.get(c.host, 0) + 1
     budget = settings.host_budget_per_hour
-    return [f"{host} needs about {rate:.0f} requests per hour to keep these intervals, more than "
-            f"host_budget_per_hour ({budget:g}): its articles wait about {rate / budget:.1f}× longer"
-            for host, rate in sorted(need.items()) if rate > budget]
+    usable = budget * max(0.0, 1 - cadence / HOUR)
+    return [f"{host}: {count.get(host, 0)} articles need about {rate:.0f} requests per hour to be checked as "
+            f"promised ({polls.get(host, 0.0):.0f} feed and sitemap polls included), more than "
+            f"host_budget_per_hour ({budget:g}) holds once requests come in cycles (about {usable:.0f}): the "
+            f"promise cannot hold for all; those marked budget or overdue wait longer, the longest unchecked first"
+            for host, rate in sorted(need.items()) if rate > usable]
+
+
+def signal_lines(store: Store, settings: Settings) -> list[str]:
+    """Each host's sitemaps and whether their lastmod is trusted, unproven or dropped (and why)."""
+    if not settings.sitemaps:
+        return ["sitemaps: not read (sitemaps = false)"]
+    lines = []
+    for host, entry in sorted(store.sitemap_hosts().items()):
+        if not entry.sitemaps:
+            lines.append(f"sitemaps of {host}: none found (robots.txt, /sitemap.xml): the schedule alone")
+            continue
+        verdict = judge(entry.record)
+        effect = ("signals ignored, the schedule alone (at least every max_interval as the budget allows)"
+                  if not verdict.usable else "a moved lastmod is checked in the next cycle")
+        lines.append(f"sitemaps of {host} ({len(entry.sitemaps)} listed): lastmod {verdict.trust}, {verdict.reason};"
+                     f" {effect}")
+    return lines
 
 
 def _duration(seconds: float) -> str:
@@ -171,6 +211,7 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     lines.append(f"re-check policy: {describe_policy(settings)}")
     lines.append(treaty_line(settings, store))
     lines += [f"  ! {warning}" for warning in budget_warnings(store, settings, now)]
+    lines += [f"  {line}" for line in signal_lines(store, settings)]
     lines.append("targets: " + (f"not read ({box.problem})" if box.problem else
                                 ", ".join(f"{t.label}{' (operator)' if t.role != 'notify' else ''}"
                                           for t in box.targets)))
@@ -214,6 +255,7 @@ def status_json(store: Store, settings: Settings, now: dt.datetime) -> str:
             "budget_warnings": budget_warnings(store, settings, now),
             "treaty": treaty_summary(settings, store),
             "archive": archive_report(store, settings),
+            "signals": signal_lines(store, settings),
         },
         indent=2,
         ensure_ascii=False,

@@ -182,6 +182,10 @@ class Settings:
         "most `feed_interval` + `jitter`; for `check --due` from cron, set `feed_interval` to the cron interval) "
         "and spend them on the checks worth most: a feed entry whose text changed, a new post, then the due "
         "articles, freshest and longest unchecked first", ge=0, le=1_000_000)
+    sitemaps: bool = setting(
+        True, "read each host's XML sitemaps (robots.txt `Sitemap:` lines, `/sitemap.xml`) every cycle, within "
+        "`host_budget_per_hour`: an article whose `<lastmod>` moved is checked in that cycle, unless the host's "
+        "lastmod has been measured dishonest (`monitor status` says which)")
     max_bytes: int = setting(5_000_000, "larger responses (decoded, however many encodings) are refused, read as a "
                              "stream", ge=1, le=1_000_000_000)
     max_host_wait: float | None = setting(

@@ -6,15 +6,17 @@ a cycle may spend its share of `host_budget_per_hour` (one cycle's: the budget �
 evenly over the hour. The share goes, in order, to:
 
 1. articles whose feed description changed (the feed is a free signal: the page is fetched to
-   confirm, never alerted from the feed text);
+   confirm, never alerted from the feed text), then those whose sitemap lastmod moved since our last
+   check (on a host whose lastmod is not distrusted: `decide.signals`; within the cycle's share);
 2. articles never read yet (a new post's first reading);
 3. articles twice past the promise (only when the budget is too small for the host's articles),
    the most valuable first (`value`): over budget every interval stretches, the freshest least;
-4. the promise: every article at the last cycle that still keeps `max_interval`, looking one
-   cycle (and its requests) ahead, the longest unchecked first (so a cycle short of share delays
-   the promise by one cycle at most); failed checks retried;
-5. the promise's checks of the next cycle beyond what its share will hold, a cycle early, so uneven
-   demand never asks one cycle for more than it can give;
+4. the promise, a bound on every gap: every article at the last cycle that still keeps
+   `max_interval` counted from its last check, looking one cycle (and its requests) ahead; and,
+   earliest deadline first, as many more as the cycles to come cannot hold at the host's rate
+   (`must_now`: for every deadline d, the checks due by d less what the cycles before d can make),
+   so uneven demand never asks a later cycle for more than it can give; failed checks retried;
+5. (the promise's early checks rank with it: a cycle takes them before any extra);
 6. fresh and hot extras: an article whose age (since publication, or since a change we saw: a
    change makes it young again) gives a shorter interval (`RecheckPolicy.interval_for`) is due
    when that interval has passed, half a cycle early (rounding to the nearest cycle).
@@ -27,7 +29,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from monitor.decide.policy import DAY, HOUR, ArticleFacts, RecheckPolicy
 
@@ -36,13 +38,14 @@ class Why(enum.StrEnum):
     """Why an article is (or will next be) checked; `monitor status` shows it."""
 
     FEED = "feed"  # its feed description changed: fetched in this cycle
+    SITEMAP = "sitemap"  # its sitemap lastmod moved since our last check: fetched in this cycle
     NEW = "new"  # never read yet
     RETRY = "retry"  # its last check failed: retried after a growing backoff
     HOT = "hot"  # changed recently: may change again soon
     FRESH = "fresh"  # published recently
     BOUND = "bound"  # the promise: checked at least once per max_interval
     OVERDUE = "overdue"  # twice past the promise: the host's budget is too small for its articles
-    AHEAD = "ahead"  # the promise, kept a cycle early: the next cycle will have more due than its share
+    AHEAD = "ahead"  # the promise, kept early: the cycles before its deadline will have more due than their share
     BUDGET = "budget"  # due, but the host's budget for this cycle is spent
     RETIRED = "retired"  # older than retire_after_days (only when the user set it)
 
@@ -60,16 +63,27 @@ class Candidate:
     failures: int = 0
     signaled: bool = False  # its feed description changed since we last fetched it
     in_feed: bool = False  # a feed lists it now: a change to its description will signal
+    lastmod_moved: bool = False  # its host's sitemap (not distrusted) says it changed since our last check
+    covered: bool = False  # its host's sitemap lists it and is trusted: the promise is the signal's (`promise_of`)
 
 
 def candidate(key: int, host: str, facts: ArticleFacts, *, signaled: bool = False,
-              in_feed: bool = False) -> Candidate:
+              in_feed: bool = False, lastmod_moved: bool = False, covered: bool = False) -> Candidate:
     return Candidate(
         key=key, host=host, pinned=facts.pinned, freshness=facts.freshness.timestamp(),
         changed=facts.last_changed is not None and facts.freshness == facts.last_changed,
         last_checked=facts.last_checked.timestamp() if facts.last_checked else None, failures=facts.failures,
-        signaled=signaled, in_feed=in_feed,
+        signaled=signaled, in_feed=in_feed, lastmod_moved=lastmod_moved, covered=covered,
     )
+
+
+def promise_of(c: Candidate, policy: RecheckPolicy) -> RecheckPolicy:
+    """The policy this article is held to. An article a trusted sitemap covers is checked within a cycle of its
+    lastmod moving; its promise stretches to `COVERED_STRETCH` × max_interval (a day by default): the checks that
+    keep measuring the signal's honesty. Every other article keeps `max_interval` as a hard floor."""
+    if not c.covered or not policy.max_interval:
+        return policy
+    return replace(policy, max_interval=policy.max_interval * COVERED_STRETCH)
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,7 @@ class HostSpend:
 
     history: tuple[tuple[float, float, int], ...] = ()
     this_cycle: int = 0
+    polled: int = 0  # this cycle's sitemap requests: spent from its share (and counted in its history)
 
 
 @dataclass(frozen=True)
@@ -117,15 +132,24 @@ class Due:
         return _RANK[self.why], -self.value
 
 
-_RANK = {Why.FEED: 0, Why.NEW: 1, Why.OVERDUE: 2, Why.BOUND: 3, Why.RETRY: 3, Why.AHEAD: 4, Why.HOT: 5,
+_RANK = {Why.FEED: 0, Why.SITEMAP: 0, Why.NEW: 1, Why.OVERDUE: 2, Why.BOUND: 3, Why.RETRY: 3, Why.AHEAD: 3, Why.HOT: 5,
          Why.FRESH: 5}
+COVERED_STRETCH = 24  # a trusted signal's articles: the promise × this (checks that keep measuring the signal)
+MARGIN = 0.9  # of the host's rate the cycles to come are counted on: new posts and signals take their part too
 
 
-def _ahead(c: Candidate, now: float, policy: RecheckPolicy, lookahead: float) -> bool:
-    """Due for the promise at the next cycle: worth taking now if this cycle has budget to spare, so that
-    the next one is not asked for more than its share (the promise holds through uneven demand)."""
-    return (c.last_checked is not None and not c.failures
-            and now - c.last_checked + 2 * lookahead >= policy.max_interval)
+def must_now(deadlines: Iterable[float], now: float, budget: Budget, spend: HostSpend) -> int:
+    """Promise checks this cycle must make (earliest deadline first) so that the cycles to come, at the host's
+    rate, can make every other before its deadline: the most, over every deadline d, of the checks due by d
+    less what the cycles after this one surely make before d."""
+    rate = (budget.per_hour - (spend.this_cycle + spend.polled) * math.ceil(HOUR / max(budget.interval, 1.0))) \
+        * MARGIN / HOUR
+    inner = budget.lookahead - budget.cadence  # a cycle's own requests: a check comes up to this late in it
+    need = 0
+    for count, deadline in enumerate(sorted(deadlines), start=1):
+        later = max(0.0, rate * (deadline - inner - now - budget.cadence))
+        need = max(need, count - math.floor(later))
+    return need
 
 
 @dataclass(frozen=True)
@@ -139,6 +163,9 @@ def assess(c: Candidate, now: float, policy: RecheckPolicy, lookahead: float) ->
     """Whether this article is due now, why, and how urgently; None when it can wait (or is retired)."""
     if c.signaled:
         return Due(c.key, Why.FEED)
+    if c.lastmod_moved:
+        return Due(c.key, Why.SITEMAP, -1.0)
+    policy = promise_of(c, policy)
     interval = policy.interval_for(max(now - c.freshness, 0.0) / DAY, c.pinned)
     if interval is None:
         return None
@@ -180,6 +207,9 @@ def next_due(c: Candidate, now: float, policy: RecheckPolicy, lookahead: float) 
     """When a cycle will first find this article due, and why (None: retired); for `monitor status`."""
     if c.signaled:
         return now, Why.FEED
+    if c.lastmod_moved:
+        return now, Why.SITEMAP
+    policy = promise_of(c, policy)
     interval = policy.interval_for(max(now - c.freshness, 0.0) / DAY, c.pinned)
     if interval is None:
         return None, Why.RETIRED
@@ -200,14 +230,9 @@ def allowance(budget: Budget, spend: HostSpend, now: float) -> tuple[int, int] |
     room = int(articles - sum(n for _, end, n in spend.history if now - end < HOUR))
     last = max((start for start, _, _ in spend.history), default=None)
     elapsed = budget.cadence if last is None else min(max(now - last, budget.interval), budget.cadence)
-    share = int(articles * elapsed / HOUR)
+    share = int(articles * elapsed / HOUR) - spend.polled
+    room -= spend.polled
     return max(0, min(share, room)), max(0, room)
-
-
-def _least_share(budget: Budget, spend: HostSpend) -> int:
-    """The smallest share a cycle gets (one `interval` after the last)."""
-    articles = budget.per_hour - spend.this_cycle * math.ceil(HOUR / max(budget.interval, 1.0))
-    return int(articles * budget.interval / HOUR)
 
 
 def plan_checks(
@@ -218,13 +243,17 @@ def plan_checks(
     within the hour's budget alone: it is worth fetching now, not spread over the hour)."""
     lookahead = budget.lookahead
     by_host: dict[str, list[Due]] = {}
-    ahead: dict[str, list[Due]] = {}
+    ahead: dict[str, list[tuple[float, Due]]] = {}  # the promise's deadlines of articles not due yet
+    deadlines: dict[str, list[float]] = {}
     for c in candidates:
         due = assess(c, now, policy, lookahead)
         if due is not None:
             by_host.setdefault(c.host, []).append(due)
-        elif policy.max_interval and budget.per_hour and _ahead(c, now, policy, lookahead):
-            ahead.setdefault(c.host, []).append(Due(c.key, Why.AHEAD, now - (c.last_checked or now)))
+        if policy.max_interval and budget.per_hour and c.last_checked is not None and not c.failures:
+            deadline = c.last_checked + promise_of(c, policy).max_interval
+            deadlines.setdefault(c.host, []).append(deadline)
+            if due is None or due.why in (Why.HOT, Why.FRESH):  # an extra the promise may need to rank higher
+                ahead.setdefault(c.host, []).append((deadline, Due(c.key, Why.AHEAD, now - c.last_checked)))
     fetch: list[Due] = []
     deferred: list[Due] = []
     allowed: dict[str, int | None] = {}
@@ -236,9 +265,11 @@ def plan_checks(
             fetch += dues
             continue
         share, room = limits
-        # The promise's checks of the next cycle beyond what its share will hold: taken now, if this one can.
-        early = sorted(ahead.get(host, []), key=lambda d: -d.value)
-        dues += early[:max(0, len(early) - _least_share(budget, (spend or {}).get(host, HostSpend())))]
+        # The promise's checks the cycles to come cannot hold: taken now, earliest deadline first.
+        needed = must_now(deadlines.get(host, ()), now, budget, (spend or {}).get(host, HostSpend()))
+        promised = sum(1 for d in dues if d.why in (Why.BOUND, Why.OVERDUE))
+        early = {d.key: d for _, d in sorted(ahead.get(host, []), key=lambda pair: pair[0])[:max(0, needed - promised)]}
+        dues = [d for d in dues if d.key not in early] + list(early.values())
         dues.sort(key=lambda d: d.order)
         taken = 0
         for due in dues:

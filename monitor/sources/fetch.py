@@ -377,9 +377,9 @@ def _describe(exc: httpx.HTTPError) -> str:
 
 def _looks_binary(body: bytes, content_type: str) -> bool:
     kind = content_type.split(";")[0].strip().lower()
-    if kind and not (kind.startswith("text/") or "xml" in kind or "html" in kind or "json" in kind):
+    if kind and not (kind.startswith("text/") or any(k in kind for k in ("xml", "html", "json", "gzip"))):
         return True
-    return b"\x00" in body[:2048]
+    return "gzip" not in kind and b"\x00" in body[:2048]  # gzip: a sitemap.xml.gz (sources.sitemaps)
 
 
 def short_url(url: str) -> str:

@@ -34,6 +34,7 @@ from monitor.store.rows import (
 )
 from monitor.store.schema import check_ours, migrate
 from monitor.store.signals import SignalsMixin
+from monitor.store.sitemaps import SitemapsMixin
 from monitor.store.state import StateMixin
 from monitor.store.treaty import TreatyMixin
 from monitor.store.writes import DEFAULT_LOCK_WAIT, WaitBudget
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 
-class Store(ArticlesMixin, OutboxMixin, StateMixin, SignalsMixin, TreatyMixin):
+class Store(ArticlesMixin, OutboxMixin, StateMixin, SignalsMixin, TreatyMixin, SitemapsMixin):
     """The open database; every write method is one transaction."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, wait: WaitBudget | None = None) -> None:

@@ -6,6 +6,7 @@ import sqlite3
 
 from monitor.core.errors import StoreError
 from monitor.store.identities import merge_duplicate_articles
+from monitor.store.sitemaps import SCHEMA as SITEMAPS_SCHEMA
 from monitor.store.treaty import TREATY_SCHEMA
 
 SCHEMA_VERSION = 2
@@ -127,7 +128,7 @@ CREATE TABLE IF NOT EXISTS service_state (
     key TEXT PRIMARY KEY,
     value TEXT
 );
-""" + SITES_SCHEMA + TREATY_SCHEMA
+""" + SITES_SCHEMA + TREATY_SCHEMA + SITEMAPS_SCHEMA
 
 
 def check_ours(conn: sqlite3.Connection) -> None:
