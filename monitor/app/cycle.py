@@ -63,7 +63,8 @@ async def run_cycle(
             await _guarded(cycle, f"{kind} {source.url}", poll_source(cycle, fetcher, source))
         # -- the schedule (monitor/app/plan.py): which articles, in what order, within each host's budget --
         before = dict(fetcher.requests_by_host)
-        rows, cycle.report.not_due = articles_to_check(store, settings, before, due_only=due_only)
+        report = cycle.report
+        rows, report.not_due, report.over_budget = articles_to_check(store, settings, before, due_only=due_only)
         progress = progress or Progress()
         progress.start([r.url for r in rows], lambda host: max(settings.host_delay, fetcher.robots.crawl_delay(host))
                        / settings.host_concurrency)
@@ -83,6 +84,7 @@ async def run_cycle(
         report_relayouts(cycle)
         cycle.report.errors.extend(cycle.archive.failures if cycle.archive else ())
         cycle.report.requests = fetcher.requests
+        cycle.report.answered = fetcher.answered
         cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(*fetcher.host_memory())
     delivery = await deliver_pending(store, [*targets, *(admin_targets or ()), *cycle.admin_targets], echo=echo,
@@ -155,6 +157,10 @@ async def _judged(cycle: _Cycle, item: Read) -> None:
 def import_seeds(cycle: _Cycle) -> None:
     """Seed snapshots become the first versions of their articles, oldest first, with no alert."""
     if cycle.settings.seeds_dir is None:
+        return
+    if not cycle.settings.seeds_dir.is_dir():  # a mistyped path is not a failed cycle, but nothing is seeded
+        warning = f"seeds folder {cycle.settings.seeds_dir} not found (check seeds_dir): no seed imported"
+        cycle.report.warnings.append(warning)  # printed by `check`, logged by the service
         return
     try:
         scan = scan_seeds(cycle.settings.seeds_dir)
