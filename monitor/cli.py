@@ -21,7 +21,7 @@ from monitor.app.cycle import run_cycle
 from monitor.app.health import check_health, record_cycle
 from monitor.app.history import diff_versions, format_history
 from monitor.app.lookup import find_article
-from monitor.app.notices import config_notes, failures, unwritable_state
+from monitor.app.notices import config_notes, failures
 from monitor.app.progress import erase, terminal
 from monitor.app.status import format_status, status_json
 from monitor.config import DEFAULT_GRACE, load_settings
@@ -78,10 +78,9 @@ def check(config_path: Path | None, dry_run: bool, due_only: bool, quiet: bool) 
     """Run one cycle (seeds, feeds, tracked articles, alerts) and exit."""
     settings = load_settings(config_path)
     targets, admins = ([stdout_target()], []) if dry_run else settings_targets(settings)
-    for note in config_notes(settings, database_existed=dry_run or settings.database.exists()):
+    existed = dry_run or settings.database.exists()
+    for note in config_notes(settings, database_existed=True):  # before: which config is read
         click.echo(note, err=True)
-    if not dry_run and (problem := unwritable_state(settings)):
-        raise MonitorError(problem)
     shown = not quiet and sys.stderr.isatty()
     with (nullcontext() if dry_run else cycle_lock(settings.database),
           _dry_run_store(settings.database) if dry_run else open_store(settings.database,
@@ -97,6 +96,9 @@ def check(config_path: Path | None, dry_run: bool, due_only: bool, quiet: bool) 
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(("dry run, nothing written: " if dry_run else "") + report.summary(dry_run=dry_run))
+    if not existed:  # after: a database that could not be made says so in its own one-line error instead
+        click.echo(f"note: first run: the database was created at {settings.database} (set it with `database`)",
+                   err=True)
     for line in failures(report, dry_run=dry_run):
         click.echo(line, err=True)
     if failures(report, dry_run=dry_run):

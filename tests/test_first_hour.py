@@ -101,9 +101,9 @@ def test_no_config_file_is_said_and_the_first_run_says_where_the_database_is(tmp
     first = check()
     assert first.returncode == 0, first.stderr
     assert "note: no config file found (config/monitor.toml in " in first.stderr, first.stderr
-    assert f"the database is created at {tmp_path / 'state' / 'monitor.sqlite3'}" in first.stderr
+    assert f"the database was created at {tmp_path / 'state' / 'monitor.sqlite3'}" in first.stderr
     second = check()
-    assert "no config file found" in second.stderr and "database is created" not in second.stderr
+    assert "no config file found" in second.stderr and "database was created" not in second.stderr
 
 
 def test_a_missing_seeds_folder_is_a_warning_naming_it(tmp_path: Path, site: ReplaySite) -> None:
@@ -112,7 +112,7 @@ def test_a_missing_seeds_folder_is_a_warning_naming_it(tmp_path: Path, site: Rep
     result = run_monitor("check", config=cfg)
     assert result.returncode == 0, result.stderr
     assert f"warning: seeds folder {missing} not found (check seeds_dir)" in result.stderr
-    assert "0 errors" in result.stdout and "database is created" in result.stderr
+    assert "0 errors" in result.stdout and "database was created" in result.stderr
 
 
 def test_a_dry_run_says_shown_not_sent(tmp_path: Path, site: ReplaySite) -> None:
@@ -201,7 +201,7 @@ def test_a_data_folder_we_cannot_write_says_which_uid_needs_it(tmp_path: Path, s
                                preexec_fn=_without_write_override, capture_output=True, check=False)
         if probe.returncode == 0:
             pytest.skip("this process writes whatever the folder's mode says (root with CAP_DAC_OVERRIDE)")
-        result = run_monitor("check", config=cfg, preexec_fn=_without_write_override)
+        result = run_monitor("run", config=cfg, preexec_fn=_without_write_override)  # the container's command
     finally:
         data.chmod(0o755)
     assert result.returncode == 1, result.stdout + result.stderr
