@@ -14,16 +14,17 @@ RUN groupadd --system --gid 10001 monitor \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY monitor/ monitor/
-COPY config/ config/
+# Not config/: a config file may hold notification URLs with tokens, and nothing baked into an image is secret.
+# The image runs on the defaults plus MONITOR_* variables; mount a file and set MONITOR_CONFIG for more.
 COPY seeds/ seeds/
 RUN pip install --no-cache-dir . \
  && rm -rf build *.egg-info
 
 ENV MONITOR_DATABASE=/data/monitor.sqlite3 \
     MONITOR_SEEDS_DIR=/app/seeds \
-    MONITOR_CONFIG=/app/config/monitor.toml \
     PYTHONUNBUFFERED=1
 
+# uid 10001: a bind-mounted /data must be writable by it (`chown -R 10001:10001 ./data` on the host).
 USER monitor
 VOLUME /data
 

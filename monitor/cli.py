@@ -16,9 +16,12 @@ from typing import Any, TypeVar
 import click
 
 from monitor import __version__
+from monitor.app import tracking
 from monitor.app.cycle import run_cycle
 from monitor.app.health import check_health, record_cycle
 from monitor.app.history import diff_versions, format_history
+from monitor.app.lookup import find_article
+from monitor.app.notices import config_notes, failures
 from monitor.app.progress import erase, terminal
 from monitor.app.status import format_status, status_json
 from monitor.config import DEFAULT_GRACE, load_settings
@@ -95,6 +98,9 @@ def check(config_path: Path | None, dry_run: bool, due_only: bool, quiet: bool) 
     """Run one cycle (seeds, feeds, tracked articles, alerts) and exit."""
     settings = load_settings(config_path)
     targets, admins = ([stdout_target()], []) if dry_run else settings_targets(settings)
+    existed = dry_run or settings.database.exists()
+    for note in config_notes(settings, database_existed=True):  # before: which config is read
+        click.echo(note, err=True)
     shown = not quiet and sys.stderr.isatty()
     with (nullcontext() if dry_run else cycle_lock(settings.database),
           _dry_run_store(settings.database) if dry_run else open_store(settings.database,
@@ -107,30 +113,40 @@ def check(config_path: Path | None, dry_run: bool, due_only: bool, quiet: bool) 
                 erase(sys.stderr)
         record_cycle(store, report)
     _print_errors(report.errors)
-    click.echo(("dry run, nothing written: " if dry_run else "") + report.summary())
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(("dry run, nothing written: " if dry_run else "") + report.summary(dry_run=dry_run))
+    if not existed:  # after: a database that could not be made says so in its own one-line error instead
+        click.echo(f"note: first run: the database was created at {settings.database} (set it with `database`)",
+                   err=True)
+    for line in failures(report, dry_run=dry_run):
+        click.echo(line, err=True)
+    if failures(report, dry_run=dry_run):
+        sys.exit(1)
 
 
 @main.command()
-@click.argument("url")
+@click.argument("article", metavar="ARTICLE")
 @config_option
 @_friendly_errors
-def history(url: str, config_path: Path | None) -> None:
-    """List the stored versions of one article (oldest first)."""
+def history(article: str, config_path: Path | None) -> None:
+    """List the stored versions of one article (oldest first). ARTICLE: its id (see `status`), URL or slug."""
     with open_store(load_settings(config_path).database, read_only=True) as store:
-        click.echo(format_history(store, url))
+        click.echo(format_history(store, find_article(store, article).url))
 
 
 @main.command()
-@click.argument("url")
+@click.argument("article", metavar="ARTICLE")
 @click.argument("a", required=False)
 @click.argument("b", required=False)
 @config_option
 @_friendly_errors
-def diff(url: str, a: str | None, b: str | None, config_path: Path | None) -> None:
-    """Show what changed between versions A and B of an article (default: the last two)."""
+def diff(article: str, a: str | None, b: str | None, config_path: Path | None) -> None:
+    """Show what changed between versions A and B of an article (default: the last two). ARTICLE: its id, URL
+    or slug."""
     first, second = (None if v is None else whole_number(v, "a version number") for v in (a, b))
     with open_store(load_settings(config_path).database, read_only=True) as store:
-        click.echo(diff_versions(store, url, first, second))
+        click.echo(diff_versions(store, find_article(store, article).url, first, second))
 
 
 @main.command()
@@ -174,6 +190,8 @@ def notify(config_path: Path | None, retry: bool, replay: str | None, due: bool)
     requeued = f"{queued} failed deliveries queued again; " if replay is not None else ""
     held = f", {report.held} waiting for a scheduled digest" if report.held else ""
     click.echo(f"{requeued}{report.sent} sent, {report.failed} failed{held}")
+    if report.failed:
+        sys.exit(1)
 
 
 @main.command("notify-test")
@@ -332,6 +350,52 @@ def serve(config_path: Path | None, bind: str | None) -> None:
     sock = bind_socket(*address)
     click.echo(f"serving http://{address[0]}:{address[1]}/ (Ctrl-C stops)", err=True)
     asyncio.run(serve_forever(create_app(settings), sock))
+
+
+@main.command()
+@click.argument("url")
+@config_option
+@_friendly_errors
+def add(url: str, config_path: Path | None) -> None:
+    """Track one more article: add URL to the config file's `articles` list (its comments are kept)."""
+    click.echo(tracking.add(config_path, url))
+
+
+@main.command("list")
+@config_option
+@_friendly_errors
+def list_articles(config_path: Path | None) -> None:
+    """Every tracked article: id, how it was found, URL."""
+    click.echo(tracking.listing(load_settings(config_path)))
+
+
+@main.command()
+@click.argument("article", metavar="ARTICLE")
+@config_option
+@_friendly_errors
+def remove(article: str, config_path: Path | None) -> None:
+    """Take an article (id, URL or slug) out of the config file's `articles` list (its comments are kept)."""
+    click.echo(tracking.remove(config_path, load_settings(config_path), article))
+
+
+@main.group("config")
+def config_group() -> None:
+    """Look at the config file."""
+
+
+@config_group.command("check")
+@config_option
+@_friendly_errors
+def config_check(config_path: Path | None) -> None:
+    """Every problem of the config file and the MONITOR_* variables at once (exit 1 if any)."""
+    from monitor.config.check import check_config
+
+    path, problems = check_config(config_path)
+    for problem in problems:
+        click.echo(f"error: {redact(problem)}", err=True)
+    checked = f"{path}" if path else "no config file (defaults) and the MONITOR_* variables"
+    click.echo(f"{checked}: {len(problems)} problems" if problems else f"{checked}: OK")
+    sys.exit(1 if problems else 0)
 
 
 @main.command()

@@ -23,12 +23,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.app.cycle import run_cycle
 from monitor.app.health import record_cycle
+from monitor.app.notices import config_notes, unwritable_state
 from monitor.app.progress import log_every
 from monitor.config import DEFAULT_GRACE, Settings
 from monitor.core.errors import ConfigError, StoreError
 from monitor.notify.delivery import Target, deliver_pending
 from monitor.notify.routing import Routing
 from monitor.store.database import Store, cycle_lock, open_store
+from monitor.store.service_lock import service_lock
 from monitor.web import EmbeddedServer, bind_socket, create_app, embedded_server, run_server, web_address
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,8 @@ class Service:
                                          admin_targets=self.admin_targets, progress=log_every(60.0))
                 record_cycle(self.store, report)
                 self.cycles += 1
+                for warning in report.warnings:
+                    log.warning("%s", warning, extra={"event": "cycle.warning"})
             except StoreError as exc:  # a full disk, a lock held past lock_wait: one line; the next cycle redoes it
                 log.error("cycle failed: %s", exc, extra={"event": "cycle.failed"})
                 return
@@ -175,8 +179,8 @@ async def serve(
         loop.add_signal_handler(sig, on_signal, sig)
     web = _start_web(settings, service, address) if address else None
     scheduler.start()
-    log.info("service started: a cycle now, then every %.0f s (+ up to %.0f s jitter)",
-             settings.feed_interval, settings.jitter, extra={"event": "service.started"})
+    log.info("service started: a cycle now, then every %.0f s (+ up to %.0f s jitter); database %s",
+             settings.feed_interval, settings.jitter, settings.database, extra={"event": "service.started"})
     try:
         await stop.wait()
     finally:
@@ -211,6 +215,10 @@ def run_service(
 ) -> None:
     """The blocking entry point for `monitor run`: open the store, serve, always close the store."""
     web_address(settings)  # refuse an unguarded public web_bind before the database is even opened
-    with open_store(settings.database, timeout=settings.lock_wait) as store:
+    if problem := unwritable_state(settings):  # a data folder of another user: say which uid needs it
+        raise StoreError(problem)
+    for note in config_notes(settings, database_existed=settings.database.exists()):
+        log.warning("%s", note.removeprefix("note: "), extra={"event": "service.note"})
+    with service_lock(settings.database), open_store(settings.database, timeout=settings.lock_wait) as store:
         asyncio.run(serve(settings, store, targets, grace=grace, admin_targets=admin_targets))
     log.info("service stopped", extra={"event": "service.stopped"})

@@ -42,7 +42,7 @@ def test_a_backoff_written_a_year_ahead_does_not_hold_the_alert(
     assert run_monitor("check", config=cfg).returncode == 0
     publish(site, [add_note(a, NOTE) if a.path == STILL_FLAWED.path else a for a in SEEDED])
     receiver.fail_status = 500
-    assert _year_ahead("check", config=cfg) == 0  # the send fails; its retry is set a year (+60 s) ahead
+    assert _year_ahead("check", config=cfg) == 1  # the send fails (exit 1); its retry is set a year (+60 s) ahead
     with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
         (retry_at,) = conn.execute("SELECT next_attempt FROM deliveries WHERE status = 'pending'").fetchone()
     assert retry_at > (dt.datetime.now(dt.UTC) + dt.timedelta(days=300)).isoformat()

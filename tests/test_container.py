@@ -141,3 +141,16 @@ def test_image_runs_as_non_root_alerts_on_a_new_note_and_stops_with_0(
     stopped = container_check("stop", container_name)
     assert stopped.stdout.strip() == "0", f"exit code on SIGTERM: {stopped.stdout!r} {stopped.stderr!r}"
     assert len(receiver.messages) == 1
+
+
+@pytest.mark.container
+def test_the_image_holds_no_config_file_only_what_it_needs(image: None) -> None:
+    """A config file may carry notification tokens: none is baked in, and the image says so by running on defaults."""
+    listing = container_check("run", "sh", "-c", "ls -A /app; echo ---; find / -xdev \\( -name '*.toml' -o -name "
+                              "'*.yml' -o -name '*.yaml' -o -name '.env' \\) -not -path '/usr/*' -not -path '/proc/*'"
+                              " 2>/dev/null; echo ---; env | grep '^MONITOR_' | cut -d= -f1 | sort", timeout=120)
+    assert listing.returncode == 0, listing.stderr
+    top, configs, names = (part.split() for part in listing.stdout.split("---"))
+    assert "config" not in top and "tests" not in top, top
+    assert configs == ["/app/pyproject.toml"], configs
+    assert "MONITOR_CONFIG" not in names and "MONITOR_NOTIFY" not in names, names

@@ -38,9 +38,11 @@ def test_a_failing_target_neither_blocks_nor_duplicates_the_others(tmp_path: Pat
         bad.fail_status = 500
 
         code, out, err = _check(cfg)
-        assert code == 0, err
+        assert code == 1, "a failed delivery is an exit status a cron job notices"
         assert len(good.messages) == 1 and bad.messages == []
         assert "failed" in err and "127.0.0.1" in err  # which target failed, named by Apprise's masked URL
+        assert "(HTTP 500 Internal Server Error)" in err, err  # and why
+        assert "error: 1 alert deliveries failed" in err, err
         assert "1 alerts sent, 1 failed" in out
 
         bad.fail_status = None
@@ -213,8 +215,8 @@ def test_a_delivery_given_up_on_shows_in_status_and_can_be_replayed(
     assert _check(cfg)[0] == 0
     _add_note(site)
     receiver.fail_status = 503
-    for _ in range(3):
-        assert _check(cfg)[0] == 0
+    for expected in (1, 1, 0):  # each failed attempt exits 1; given up, nothing is tried (status tells it)
+        assert _check(cfg)[0] == expected
     assert receiver.attempts == 2, "two attempts, then given up (no third)"
     status = run_monitor("status", config=cfg).stdout
     assert "0 sent, 0 pending, 1 failed" in status and "failed alert #1 after 2 attempts" in status

@@ -104,6 +104,7 @@ class Case:
     max_seconds: float | None = None  # (f) the hostile run must end within this
     args: tuple[str, ...] = ("check",)  # the command run (an edge of the command line instead of a cycle)
     untouched: bool = True  # exit 1 leaves the file byte for byte as it was (False: some steps committed first)
+    cycle_ran: bool = False  # exit 1 after a whole cycle (none of its requests answered): its error lines, then one
 
 
 # -- building blocks of hostile answers -------------------------------------------------------------
@@ -769,10 +770,12 @@ CASES = [
     Case("article-timeout-once-then-ok",
          with_config(lambda ctx: ctx.site.fail_next(ARTICLE.path, 500, delay=2.0), timeout=1), clean=True,
          after=fetched_twice(ARTICLE.path)),
+    # Nothing answers at all: the cycle runs, lists each failure by its cause, and exits 1 (cron must notice).
     Case("connect-refused", lambda ctx: ctx.config.update(rewrite={EFF: f"http://127.0.0.1:{closed_port()}"}),
-         expect=("network error (could not connect)",)),
+         expect=("network error (connection refused by 127.0.0.1:",), exit_code=1, cycle_ran=True, untouched=False),
     Case("dns-failure", with_config(rewrite={EFF: "http://nonexistent.invalid"}),
-         expect=("network error (could not connect)",)),
+         expect=("network error (host name nonexistent.invalid not found (DNS))",), exit_code=1, cycle_ran=True,
+         untouched=False),
     # robots.txt (first contact: robots.txt is cached for a day, so these start without the baseline)
     Case("robots-disallows-our-agent",
          fresh_robots(f"User-agent: deeplinks-monitor\nDisallow: {ARTICLE.path.rsplit('/', 1)[0]}/\n\n"
@@ -885,7 +888,11 @@ def test_hostile_input(case: Case, ctx: Ctx, baseline_db: Path) -> None:
         assert text in result.stderr, f"{text!r} not on stderr:\n{result.stderr}"
     for secret in case.forbid:
         assert secret not in result.stdout + result.stderr
-    if case.exit_code:
+    if case.cycle_ran:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert lines[-1].startswith("error: none of the ") and "requests got an answer" in lines[-1], result.stderr
+        assert all(line.startswith("  ! ") for line in lines if case.expect[0] in line), result.stderr
+    elif case.exit_code:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     elif case.clean:

@@ -136,7 +136,9 @@ def test_a_failing_digest_is_retried_then_delivered_exactly_once(
 
     eight = next_wall_time(8, 0, dt.UTC, dt.datetime.now(dt.UTC))
     receiver.fail_status = 500
-    failed = ok(run_monitor("notify", "--due", config=cfg, **at(eight + dt.timedelta(minutes=1))))
+    refused = run_monitor("notify", "--due", config=cfg, **at(eight + dt.timedelta(minutes=1)))
+    failed = refused.stdout
+    assert refused.returncode == 1, "a failed delivery is an exit status"
     assert "0 sent, 2 failed" in failed and receiver.attempts == 1, "one digest of both, refused"
     ok(run_monitor("notify", "--due", config=cfg, **at(eight + dt.timedelta(minutes=1, seconds=30))))
     assert receiver.attempts == 1, "within the backoff: not yet"

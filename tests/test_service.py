@@ -151,7 +151,10 @@ def test_a_cycle_is_skipped_while_a_check_holds_the_lock(
         assert service.count("cycle.finished") == 0
     service.wait_for("cycle.finished")
     skipped = [r for r in service.records() if r.get("event") == "cycle.skipped"]
-    assert all("another monitor cycle is already running" in r["message"] for r in skipped)
+    locked = ["another monitor cycle is already running" in r["message"] for r in skipped]
+    # A tick may also find the service's own cycle still running (a loaded machine, a 1 s interval): said apart.
+    assert locked[0] and all(held or "previous cycle still running" in r["message"]
+                             for held, r in zip(locked, skipped, strict=True)), [r["message"] for r in skipped]
     assert service.terminate()[0] == 0
 
 

@@ -100,7 +100,7 @@ def test_a_rotated_token_gets_the_pending_alert_exactly_once(
     _add_note(site)
     receiver.fail_status = 500
     failed = run_monitor("check", config=cfg)
-    assert failed.returncode == 0 and "0 alerts sent, 1 failed" in failed.stdout, failed.stdout + failed.stderr
+    assert failed.returncode == 1 and "0 alerts sent, 1 failed" in failed.stdout, failed.stdout + failed.stderr
 
     receiver.fail_status = None
     cfg = write_config(tmp_path, site, [shape.format(port=receiver.port, token=NEW)], **extra)

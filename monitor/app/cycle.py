@@ -91,7 +91,9 @@ async def _run(
         if due_only:  # the sites' own change signals (monitor/app/sitemaps.py), within the same budget
             await _guarded(cycle, "sitemaps", poll_sitemaps(cycle, fetcher, store.articles()))
         polled = {h: n - before.get(h, 0) for h, n in fetcher.requests_by_host.items()}
-        rows, cycle.report.not_due = articles_to_check(store, settings, before, due_only=due_only, polled=polled)
+        report = cycle.report
+        rows, report.not_due, report.over_budget = articles_to_check(store, settings, before, due_only=due_only,
+                                                                     polled=polled)
         progress = progress or Progress()
         progress.start([r.url for r in rows], lambda host: max(settings.host_delay, fetcher.robots.crawl_delay(host))
                        / settings.host_concurrency)
@@ -113,6 +115,7 @@ async def _run(
         report_relayouts(cycle)
         cycle.report.errors.extend(cycle.archive.failures if cycle.archive else ())
         cycle.report.requests = fetcher.requests
+        cycle.report.answered = fetcher.answered
         cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(*fetcher.host_memory())
     delivery = await deliver_pending(store, [*targets, *(admin_targets or ()), *cycle.admin_targets], echo=echo,
@@ -185,6 +188,10 @@ async def _judged(cycle: _Cycle, item: Read) -> None:
 def import_seeds(cycle: _Cycle) -> None:
     """Seed snapshots become the first versions of their articles, oldest first, with no alert."""
     if cycle.settings.seeds_dir is None:
+        return
+    if not cycle.settings.seeds_dir.is_dir():  # a mistyped path is not a failed cycle, but nothing is seeded
+        warning = f"seeds folder {cycle.settings.seeds_dir} not found (check seeds_dir): no seed imported"
+        cycle.report.warnings.append(warning)  # printed by `check`, logged by the service
         return
     try:
         scan = scan_seeds(cycle.settings.seeds_dir)

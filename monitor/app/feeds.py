@@ -25,7 +25,7 @@ from monitor.core.model import Alert, FeedEntry, Validators
 from monitor.core.text import canonical, digest
 from monitor.decide.article import new_post_alert
 from monitor.decide.policy import parse_when
-from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FeedHealth, next_feed_health
+from monitor.decide.watchdog import FEED_FAILING, FEED_QUIET, FEED_RECOVERED, FeedHealth, next_feed_health
 from monitor.sources.extract import extract_links, extract_teasers
 from monitor.sources.feeds import matches_topic, parse_feed
 from monitor.sources.fetch import Fetcher
@@ -181,15 +181,17 @@ def _record_poll(
     extra: Alert | None = None,
 ) -> None:
     """Record a poll; a feed that starts failing, goes quiet or recovers is one operator alert."""
+    before = cycle.store.feed_health(url)
     health, event = next_feed_health(
-        cycle.store.feed_health(url), ok=error is None, newest_entry=newest, now=dt.datetime.now(dt.UTC),
+        before, ok=error is None, newest_entry=newest, now=dt.datetime.now(dt.UTC),
         fail_after=cycle.settings.admin_after, quiet_days=cycle.settings.quiet_days,
     )
     alerts: tuple[Alert, ...] = ()
     if event is not None:
-        detail = _operator_detail(event, error, health, cycle.settings)
+        detail = _operator_detail(event, error, health, cycle.settings, left=before.state)
         log.warning("operator: %s: %s", url, detail)
-        if cycle.admin_targets and event in cycle.settings.alert_kinds:
+        if cycle.admin_targets and event in cycle.settings.alert_kinds and _was_told(event, before.state,
+                                                                                      cycle.settings.alert_kinds):
             stamp = now()
             alerts = (Alert(kind=event, url=url, title=url, dedup_key=digest(url, event, stamp), detail=detail,
                             created_at=stamp),)
@@ -210,10 +212,21 @@ def _spelling_rank(link: str, source: str) -> tuple[bool, bool, bool]:
     return parts.scheme == "https", parts.hostname == origin.hostname, not parts.path.endswith("/")
 
 
-def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings) -> str:
+def _was_told(event: str, left: str, kinds: tuple[str, ...]) -> bool:
+    """A recovery is news only to an operator who was told of the trouble: not after a kind turned off."""
+    if event != FEED_RECOVERED:
+        return True
+    return {"failing": FEED_FAILING, "quiet": FEED_QUIET}.get(left, FEED_FAILING) in kinds
+
+
+def _operator_detail(event: str, error: str | None, health: FeedHealth, settings: Settings, *, left: str) -> str:
     if event == FEED_FAILING:
         return f"failed {health.failures} polls in a row; last error: {error}"
+    newest = health.newest_entry.date().isoformat() if health.newest_entry else "unknown"
     if event == FEED_QUIET:
-        newest = health.newest_entry.date().isoformat() if health.newest_entry else "unknown"
+        if left == "failing":
+            return f"answering again, but no new entry for more than {settings.quiet_days:g} days (newest: {newest})"
         return f"no new entry for more than {settings.quiet_days:g} days (newest: {newest})"
-    return "polls succeed again" if health.state == "ok" else "answering again"
+    if left == "quiet":  # it never failed: what ended is the silence
+        return f"new entries again after a quiet spell (newest: {newest})"
+    return "polls succeed again after failing"

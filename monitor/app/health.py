@@ -30,12 +30,16 @@ def health_status(
 
 
 OVERRAN = "overran"
+UNANSWERED = "no answer"
 
 
 def cycle_outcome(report: CycleReport) -> str:
     """A cycle that ran is alive even with errors (eff.org down is not our fault); the count says how it went.
     A cycle that ran out of its time budget says so first: that is the operator's to look at."""
     outcome = "ok" if not report.errors else f"{len(report.errors)} errors"
+    if report.unanswered:  # no network, a wrong host, a firewall: the cycle ran but saw nothing
+        return (f"{UNANSWERED} to any of its {report.requests} requests (network down, a wrong host?); "
+                f"{outcome}")
     if report.deferred:
         return (f"{OVERRAN} its {report.budget:g} s cycle_budget, {report.deferred} articles left for the next "
                 f"cycle; {outcome}")
@@ -66,6 +70,6 @@ def check_health(settings: Settings, now: dt.datetime | None = None) -> tuple[bo
         return False, str(exc)
     finished, outcome = (record.finished, record.outcome) if record else (None, None)
     ok, reason = health_status(finished, now or dt.datetime.now(dt.UTC), settings.feed_interval, settings.jitter)
-    if outcome and outcome.startswith(OVERRAN):  # alive, but not keeping up: unhealthy until a cycle fits again
+    if outcome and outcome.startswith((OVERRAN, UNANSWERED)):  # alive, but not keeping up or seeing nothing
         ok = False
     return ok, f"{reason}, outcome {outcome}" if outcome else reason

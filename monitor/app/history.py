@@ -5,6 +5,7 @@ from __future__ import annotations
 from monitor.core.errors import MonitorError
 from monitor.core.kinds import KIND_LABELS
 from monitor.core.model import Alert
+from monitor.core.when import shown
 from monitor.decide.compare import compare
 from monitor.render import render
 from monitor.store.database import Store, VersionRow
@@ -26,7 +27,7 @@ def format_history(store: Store, url: str) -> str:
         if v.minor:
             kind += " (minor)"
         partial = ", partial capture" if v.snapshot.truncated else ""
-        lines.append(f"\n#{v.seq}  {v.captured_at}  {v.source}{partial}  — {kind}")
+        lines.append(f"\n#{v.seq}  {shown(v.captured_at)}  {v.source}{partial}  — {kind}")
         lines.append(f"    title: {v.snapshot.title}")
         for note in v.snapshot.notes:
             lines.append(f"    note: {note.text}")

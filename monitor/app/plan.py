@@ -64,14 +64,15 @@ def record_feed_signals(store: Store, feed: str, entries: Sequence[FeedEntry]) -
 
 
 def articles_to_check(store: Store, settings: Settings, spent: Mapping[str, int], *, due_only: bool,
-                      polled: Mapping[str, int] | None = None) -> tuple[list[ArticleRow], int]:
-    """This cycle's articles in fetch order, and how many were left for later (not due, or over budget).
+                      polled: Mapping[str, int] | None = None) -> tuple[list[ArticleRow], int, int]:
+    """This cycle's articles in fetch order, how many are not due yet, and how many are due but left for a later
+    cycle because their host's share of the hourly budget is spent (`status` calls those "due": say which).
 
     `spent`: requests already sent to each host in this cycle (feeds, robots.txt); `polled`: then its sitemaps.
     """
     rows = store.articles()
     if not due_only:
-        return rows, 0
+        return rows, 0, 0
     now = dt.datetime.now(dt.UTC)
     signaled, in_feed = store.feed_signals()
     history = store.host_spend(now.timestamp())
@@ -79,9 +80,9 @@ def articles_to_check(store: Store, settings: Settings, spent: Mapping[str, int]
     spend = {h: HostSpend(history.get(h, ()), spent.get(h, 0), polled.get(h, 0)) for h in {
         *history, *spent, *map(host_of, (r.url for r in rows))}}
     moved, covered = lastmod_signals(rows, store.lastmods(), sitemap_records(store))
-    due, _ = due_rows(rows, settings, now, spend=spend, signaled=signaled, in_feed=in_feed, moved=moved,
-                      covered=covered)
-    return due, len(rows) - len(due)
+    due, plan = due_rows(rows, settings, now, spend=spend, signaled=signaled, in_feed=in_feed, moved=moved,
+                         covered=covered)
+    return due, len(rows) - len(due) - len(plan.deferred), len(plan.deferred)
 
 
 def answer_plan(store: Store, checked: Sequence[ArticleRow], started: dt.datetime, before: Mapping[str, int],

@@ -11,6 +11,7 @@ from monitor.app.plan import budget_of, candidates, host_of, lastmod_signals, si
 from monitor.app.treaty import treaty_line, treaty_summary
 from monitor.config import Settings
 from monitor.core.errors import ConfigError
+from monitor.core.when import shown
 from monitor.decide.policy import DAY, HOUR
 from monitor.decide.schedule import Candidate, HostSpend, Why, next_due, plan_checks, promise_of
 from monitor.decide.signals import judge
@@ -23,13 +24,14 @@ from monitor.store.recovery import archive_notes
 
 @dataclasses.dataclass(frozen=True)
 class StatusRow:
+    id: int  # the article's short id: `history ID`, `diff ID`, `remove ID`, /article/ID
     url: str
     title: str
     origin: str
     versions: int
     last_change: str | None
     last_checked: str | None
-    next_check: str  # ISO time, "due" or "retired"
+    next_check: str  # ISO time, "due", "waiting" (due, over the host's hourly budget: a later cycle) or "retired"
     last_error: str | None
     why: str = ""  # feed, new, retry, hot, fresh, bound, budget or retired (decide.schedule.Why)
     reason: str = ""  # the same in words
@@ -50,10 +52,11 @@ def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[Stat
         when, why = next_due(c, at, settings.recheck, budget.lookahead)
         if c.key in deferred:
             why = Why.BUDGET
-        shown = "retired" if when is None else "due" if when <= at else dt.datetime.fromtimestamp(
-            when, dt.UTC).isoformat(timespec="minutes")
+        shown = ("retired" if when is None else "waiting" if why == Why.BUDGET else "due" if when <= at
+                 else dt.datetime.fromtimestamp(when, dt.UTC).isoformat(timespec="minutes"))
         rows.append(StatusRow(
-            url=article.url, title=article.title, origin=article.origin, versions=counts.get(article.id, 0),
+            id=article.id, url=article.url, title=article.title, origin=article.origin,
+            versions=counts.get(article.id, 0),
             last_change=article.last_changed, last_checked=article.last_checked, next_check=shown,
             last_error=article.last_error, why=str(why), reason=_reason(why, c, at, settings),
         ))
@@ -194,10 +197,11 @@ def _every(seconds: float) -> str:
 
 def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     rows = status_rows(store, settings, now)
-    header = ("title", "origin", "versions", "last change", "last checked", "next check", "why")
+    header = ("id", "title", "origin", "versions", "last change", "last checked", "next check", "why")
     table = [header] + [
-        (_clip(r.title or r.url, 48), r.origin, str(r.versions), _short(r.last_change), _short(r.last_checked),
-         r.next_check if r.next_check in ("due", "retired") else _short(r.next_check), _clip(r.reason, 70))
+        (str(r.id), _clip(r.title or r.url, 48), r.origin, str(r.versions), _short(r.last_change),
+         _short(r.last_checked),
+         r.next_check if r.next_check in ("due", "waiting", "retired") else _short(r.next_check), _clip(r.reason, 70))
         for r in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
@@ -263,7 +267,7 @@ def status_json(store: Store, settings: Settings, now: dt.datetime) -> str:
 
 
 def _short(value: str | None) -> str:
-    return value[:16].replace("T", " ") if value else "-"
+    return shown(value)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -24,6 +24,7 @@ from monitor.core.faults import crash_point
 from monitor.core.kinds import kind_label
 from monitor.core.model import Alert
 from monitor.decide.routes import due_at
+from monitor.notify.reasons import captured, failure_reason
 from monitor.notify.routing import Routing
 from monitor.notify.targets import (
     STDOUT,
@@ -193,15 +194,19 @@ async def _send(target: Target, message: Message, echo: Callable[[str], None] | 
     import apprise
 
     sender = _threaded(apprise, target, message.thread) if target.threads and message.thread else target.sender
-    try:
-        result = await _in_daemon_thread(
-            functools.partial(sender.notify, body=message.body, title=title,
-                              body_format=apprise.NotifyFormat(message.format))
-        )
-    except Exception as exc:  # its text may hold the URL: only the type is told
-        return False, f"delivery to {target.label} failed ({type(exc).__name__})"
+    with captured() as lines:  # Apprise's own log of this send: the only place that says why it failed
+        try:
+            result = await _in_daemon_thread(
+                functools.partial(sender.notify, body=message.body, title=title,
+                                  body_format=apprise.NotifyFormat(message.format))
+            )
+        except Exception as exc:  # its text may hold the URL: only the type is told
+            return False, f"delivery to {target.label} failed ({type(exc).__name__})"
     ok = result.status == apprise.AppriseResultStatus.SUCCESS
-    return ok, None if ok else f"delivery to {target.label} failed ({_status_name(result)})"
+    if ok:
+        return True, None
+    reason = failure_reason(lines) if result.status == apprise.AppriseResultStatus.FAILURE else None
+    return False, f"delivery to {target.label} failed ({reason or _status_name(result)})"
 
 
 def _threaded(apprise: Any, target: Target, thread: str) -> Any:

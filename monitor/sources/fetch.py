@@ -29,6 +29,7 @@ from monitor.core.exchange import Exchange
 from monitor.core.model import Validators
 from monitor.sources.capture import RawTap, exchange_of
 from monitor.sources.decoding import ACCEPT_ENCODING, BodyDecoder
+from monitor.sources.neterrors import describe, where
 from monitor.sources.robots import RobotsRules
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ class Fetcher:
         self._robots_unavailable: set[str] = set()
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self.requests = 0
+        self.answered = 0  # requests that got an HTTP status back (any status): none at all means no network
         self.requests_by_host: collections.Counter[str] = collections.Counter()  # the host budget's spending
         self.bytes_received = 0
 
@@ -232,6 +234,7 @@ class Fetcher:
         try:
             async with client.stream("GET", fetch_url, headers=headers) as resp:
                 status = resp.status_code
+                self.answered += 1
                 if status in (301, 302, 303, 307, 308):
                     location = resp.headers.get("location")
                     if not location:
@@ -260,10 +263,14 @@ class Fetcher:
                     raise FetchError(f"binary response ({content_type or 'no content-type'}), not a page or feed")
                 return Response(url, 200, body, content_type, _validators(resp),
                                 exchange_of(resp, started, b"".join(tap.chunks)))
+        except httpx.ConnectTimeout:
+            raise FetchError(f"timed out connecting to {where(fetch_url)} after {self.settings.timeout:g}s",
+                             transient=True, retry=True) from None
         except httpx.TimeoutException:
             raise FetchError(f"timed out after {self.settings.timeout:g}s", transient=True, retry=True) from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"network error ({_describe(exc)})", transient=True, retry=True) from None
+            raise FetchError(f"network error ({describe(exc, where(fetch_url))})", transient=True,
+                             retry=True) from None
         except httpx.InvalidURL:
             raise FetchError(f"invalid URL: {short_url(url)}") from None
 
@@ -363,16 +370,6 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 def _validators(resp: httpx.Response) -> Validators:
     return Validators(resp.headers.get("etag"), resp.headers.get("last-modified"))
-
-
-def _describe(exc: httpx.HTTPError) -> str:
-    if isinstance(exc, httpx.ConnectError):
-        return "could not connect"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "the server broke the connection"
-    if isinstance(exc, httpx.DecodingError):
-        return "undecodable response body"
-    return type(exc).__name__
 
 
 def _looks_binary(body: bytes, content_type: str) -> bool:

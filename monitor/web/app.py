@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from monitor.config import Settings
 from monitor.core.errors import StoreError
+from monitor.core.when import shown
 from monitor.web import routes
 from monitor.web.security import SecurityHeaders, TokenGate
 
@@ -42,6 +43,7 @@ def _templates() -> Jinja2Templates:
     """Autoescape on for every template: article text is untrusted, and no template marks page content safe."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
+    env.filters["when"] = shown  # one date format, with its zone, as the CLI shows it
     return Jinja2Templates(env=env)
 
 
@@ -62,6 +64,8 @@ def create_app(settings: Settings, *, cycles: Callable[[], int] | None = None) -
             Route("/article/{id:rowid}/diff/{a:rowid}/{b:rowid}", routes.diff, name="diff"),
             Route("/article/{id:rowid}/version/{seq:rowid}.warc.gz", routes.warc, name="warc"),
             Route("/changes.atom", routes.changes_atom, name="atom"),
+            Route("/changes", routes.changes_page, name="changes"),
+            Route("/article/{id:rowid}/diff", routes.diff_chosen, name="diff_chosen"),
             Route("/api/changes", routes.api_changes, name="api_changes"),
             Route("/api/articles", routes.api_articles, name="api_articles"),
             Route("/healthz", routes.healthz, name="healthz"),

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from monitor.app.health import check_health
@@ -112,6 +112,30 @@ def changes_atom(request: Request) -> Response:
     document = atom_feed(entries, base_url(request), query=wanted.query if wanted else "",
                          about=wanted.about if wanted else "")
     return Response(document, media_type="application/atom+xml; charset=utf-8")
+
+
+def changes_page(request: Request) -> Response:
+    """The changes as a page a person reads (the Atom feed is for feed readers), filtered as the feed is."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if v.strip()]
+    try:
+        wanted = views.subscription(params)
+    except ValueError as exc:
+        return page(request, "error.html", 400, message=str(exc))
+    with reading(request) as store:
+        entries = views.changes(store, limit=100, match=wanted.match if wanted else None)
+    return page(request, "changes.html", entries=entries, kinds=views.reader_kinds(),
+                chosen_kinds={v for k, v in params if k == "kind"}, words=request.query_params.get("q", ""),
+                query=wanted.query if wanted else "", about=wanted.about if wanted else "")
+
+
+def diff_chosen(request: Request) -> Response:
+    """The version picker's form (?a=N&b=M) sent to the diff's own address, older first."""
+    try:
+        a, b = (whole_number(request.query_params.get(n, ""), f"version {n} must be", low=1) for n in ("a", "b"))
+    except NumberError as exc:
+        return page(request, "error.html", 400, message=str(exc))
+    a, b = min(a, b), max(a, b)
+    return RedirectResponse(f"/article/{request.path_params['id']}/diff/{a}/{b}", status_code=303)
 
 
 def _limit(request: Request) -> int:

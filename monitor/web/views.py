@@ -90,6 +90,7 @@ class DiffView:
     notes_added: tuple[str, ...]
     notes_removed: tuple[str, ...]
     edits: tuple[tuple[Mark, ...], ...]
+    around: tuple[tuple[str, str], ...] = ()  # per edit: the paragraphs before and after its own ("" at an edge)
 
 
 def is_operator(alert: Alert) -> bool:
@@ -166,6 +167,17 @@ def changes(store: Store, *, limit: int = 100, match: Match | None = None) -> li
     return [change_entry(row) for row in chosen[:limit or None]]
 
 
+@dataclass(frozen=True)
+class KindChoice:
+    value: str
+    label: str
+
+
+def reader_kinds() -> list[KindChoice]:
+    """The kinds a reader's change can be, for the changes page's filter (operator kinds are about feeds)."""
+    return [KindChoice(k, label(k)) for k in ALERT_KINDS if not is_operator_kind(k)]
+
+
 FILTERS = ("kind", "site", "article", "q")  # /changes.atom?kind=…&site=…&article=…&q=… (each repeatable)
 
 
@@ -232,7 +244,10 @@ def diff_view(store: Store, article: ArticleRow, a: int, b: int) -> DiffView | N
         article=article, old=old, new=new, kind=label(change.kind), title_marks=title_marks,
         notes_added=tuple(n.text for n in change.notes_added),
         notes_removed=tuple(n.text for n in change.notes_removed),
-        edits=tuple(inline_marks(e.before, e.after) for e in change.edits),
+        edits=tuple(_in_context(inline_marks(e.before, e.after), e.before, e.after, old.snapshot.paragraphs,
+                                new.snapshot.paragraphs) for e in change.edits),
+        around=tuple(_neighbours(e.before, e.after, old.snapshot.paragraphs, new.snapshot.paragraphs)
+                     for e in change.edits),
     )
 
 
@@ -254,3 +269,33 @@ def treaty_view(store: Store, settings: Settings) -> TreatyView:
     return TreatyView(summary=treaty_summary(settings, store), participants=latest.participants if latest else (),
                       counting=frozenset(p.name for p in counting(latest, regional)) if latest else frozenset(),
                       history=history)
+
+
+CONTEXT_CHARS = 240  # of each neighbouring paragraph: enough to place the edit, not the whole article
+
+
+def _neighbours(before: str, after: str, old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, str]:
+    """The end of the paragraph before the edited one and the start of the one after it, to read it in place."""
+    for passage, paragraphs in ((after, new), (before, old)):
+        for i, paragraph in enumerate(paragraphs):
+            if passage and passage in paragraph:
+                prev = paragraphs[i - 1] if i > 0 else ""
+                nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
+                return (("…" + prev[-CONTEXT_CHARS:].lstrip()) if len(prev) > CONTEXT_CHARS else prev,
+                        (nxt[:CONTEXT_CHARS].rstrip() + "…") if len(nxt) > CONTEXT_CHARS else nxt)
+    return "", ""
+
+
+def _in_context(marks: tuple[Mark, ...], before: str, after: str, old: tuple[str, ...],
+                new: tuple[str, ...]) -> tuple[Mark, ...]:
+    """The marked sentences inside the rest of their paragraph, so a reader sees what they were said about: the
+    text around them, unmarked (the new version's paragraph, else the old one's for removed text)."""
+    for passage, paragraphs in ((after, new), (before, old)):
+        if not passage:
+            continue
+        for paragraph in paragraphs:
+            at = paragraph.find(passage)
+            if at >= 0:
+                head, tail = paragraph[:at], paragraph[at + len(passage):]
+                return ((Mark("same", head),) if head else ()) + marks + ((Mark("same", tail),) if tail else ())
+    return marks
