@@ -30,6 +30,7 @@ from monitor.core.kinds import ALERT_KINDS, is_operator_kind
 from monitor.core.logs import configure_logging
 from monitor.core.numbers import seconds_value, whole_number
 from monitor.core.secrets import redact
+from monitor.core.when import warc_since
 from monitor.notify.delivery import deliver_pending, send_samples, sends_in_flight, stdout_target
 from monitor.notify.routing import Routing, describe, settings_targets, tag_samples
 from monitor.render.samples import sample_alerts
@@ -263,7 +264,7 @@ def export(config_path: Path | None, out: Path, url: str | None, since: str | No
 
     settings = load_settings(config_path)
     with open_store(settings.database, read_only=True) as store:
-        done = export_wacz(store, archive_dir(settings, store.conn), out, url=url, since=_utc(since))
+        done = export_wacz(store, archive_dir(settings, store), out, url=url, since=warc_since(since))
     click.echo(f"{out}: {done.pages} versions, {done.records} WARC records, {done.bytes / 1024:.0f} KB")
 
 
@@ -276,23 +277,13 @@ def verify(config_path: Path | None) -> None:
 
     settings = load_settings(config_path)
     with open_store(settings.database, read_only=True) as store:
-        result = verify_archive(store, archive_dir(settings, store.conn))
+        result = verify_archive(store, archive_dir(settings, store))
     for line in [*result.problems, *(f"note: {n}" for n in result.notes)]:
         click.echo(line, err=line in result.problems)
     click.echo(f"{result.records} records checked: {len(result.problems) or 'no'} problems")
     sys.exit(0 if result.ok else 1)
 
 
-def _utc(when: str | None) -> str | None:
-    """A date or time from the command line as the WARC-Date prefix it is compared with."""
-    if when is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
-    except ValueError:
-        raise MonitorError(f"--since takes a date like 2026-01-31 or an ISO time, not {when!r}") from None
-    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 def _print_errors(errors: list[str]) -> None:
     """One line per error on stderr; a URL in one (an unforeseen error's text) is masked."""
     for error in errors:

@@ -293,7 +293,7 @@ def test_the_whole_outbox_renders_within_the_subset_for_every_kind(tmp_path: Pat
     for alert, event in zip(alerts, events, strict=True):
         c = content(event)
         assert alert.url in c["body"], f"{alert.kind}: the link is in the plain body"
-        assert f'href="{alert.url}"' in c["formatted_body"]
+        assert f'href="{html.escape(alert.url)}"' in c["formatted_body"], "the link, & escaped as HTML wants"
 
 
 def test_an_alert_from_the_room_renders_in_a_browser_as_a_matrix_client_would_show_it(

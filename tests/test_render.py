@@ -114,7 +114,8 @@ def test_title_names_the_kind_and_the_article_and_the_body_ends_with_the_link(ki
         assert message.format == {"matrix": "html", "slack": "markdown"}.get(fmt, fmt)
         assert message.title.startswith(KIND_LABELS[kind] + ":")
         assert alert.url in html.unescape(message.body)  # an & in a link is &amp; in HTML
-        assert message.body.rstrip().endswith(
+        body = html.unescape(message.body) if fmt == "matrix" else message.body  # & is &amp; in Matrix's HTML
+        assert body.rstrip().endswith(
             {"text": alert.url, "markdown": f"<{alert.url}>", "html": "</div>", "matrix": f"{alert.url}</a></p>",
              "slack": f"<{alert.url}>"}[fmt]
         )

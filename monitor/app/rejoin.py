@@ -27,7 +27,7 @@ from monitor.sources.extract import read_article
 from monitor.sources.fetch import decode_body
 from monitor.store.archive import Archive
 from monitor.store.database import Store
-from monitor.store.recovery import foreign, index_found, unindexed
+from monitor.store.recovery import foreign, index_record, record_owner, unindexed_of
 from monitor.store.scan import Found, scan
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ HEAD = 65_536  # a file's warcinfo is a few hundred bytes: enough to see whose f
 def rejoin(store: Store, archive: Archive, settings: Settings) -> int:
     """Adopt every complete record of the folder no row points to; the number of versions rejoined."""
     versions = 0
-    for path, start, size in unindexed(store.conn, archive.directory):
+    for path, start, size in unindexed_of(store, archive.directory):
         try:
             if start == 0:
                 head = scan(path, 0, min(size, HEAD))
@@ -71,8 +71,7 @@ def _adopt(store: Store, settings: Settings, records: list[Found]) -> int:
         elif found.record_type == "warcinfo":
             _index(store, [found], None, None, "file")
         elif found.record_type == "revisit":
-            row = store.conn.execute("SELECT article_id, version_id FROM warc_records WHERE record_id = ?",
-                                     (found.refers_to,)).fetchone()
+            row = record_owner(store, found.refers_to)
             _index(store, [found], row[0] if row else _article_id(store, found),
                    row[1] if row else None, "unchanged" if row and row[1] else "adopted")
         else:
@@ -147,4 +146,4 @@ def _index(store: Store, records: list[Found], article_id: int | None, version_i
 
 def _rows(store: Store, records: list[Found], article_id: int | None, version_id: int | None, role: str) -> None:
     for found in records:
-        index_found(store.conn, found, article_id, version_id, role)
+        index_record(store, found, article_id, version_id, role)

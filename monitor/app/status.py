@@ -17,9 +17,9 @@ from monitor.decide.schedule import Candidate, HostSpend, Why, next_due, plan_ch
 from monitor.decide.signals import judge
 from monitor.notify.routing import settings_targets
 from monitor.notify.targets import Target
-from monitor.store.archive import archive_dir, has_tables
+from monitor.store.archive import archive_dir
 from monitor.store.database import OrphanedDelivery, Store
-from monitor.store.recovery import archive_notes
+from monitor.store.recovery import archive_report_of
 
 
 @dataclasses.dataclass(frozen=True)
@@ -239,10 +239,10 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
 
 def archive_report(store: Store, settings: Settings) -> list[str]:
     """Bytes of the archive folder no record of the index points to: kept, and adopted or why not."""
-    if not settings.archive_enabled or not has_tables(store.conn):
+    if not settings.archive_enabled:
         return []
     try:
-        return archive_notes(store.conn, archive_dir(settings, store.conn))
+        return archive_report_of(store, lambda conn: archive_dir(settings, conn))
     except OSError as exc:
         return [f"cannot read the archive folder ({exc.strerror or exc})"]
 

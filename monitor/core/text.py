@@ -44,14 +44,16 @@ _TOKEN = re.compile(r"\w+|\.\.+|\S")
 # The white space is str.isspace's (\x1c-\x1f included), as in _TOKEN.
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9_]+|\.\.+|[^A-Za-z0-9_ \t\n\r\f\v\x1c-\x1f]")
 # Embed code that reaches a text node (a click-to-play player's markup kept URL-encoded until clicked, escaped
-# markup, a data: URL): never what a reader sees on the page, and its parameters (width, height, rel, autoplay)
-# change when the same video is pasted again. Tested cheaply first: only text with one of these hints is scanned.
+# player markup, a data: URL): never what a reader sees on the page, and its parameters (width, height, rel,
+# autoplay) change when the same video is pasted again. Other markup written as text (an article quoting
+# "<script>alert(1)</script>") is the article's and stays. Tested cheaply first: only text with one of these
+# hints is scanned.
 _EMBED_HINT = re.compile(r"%3[cC]|<|data:", re.ASCII)
 _EMBED_CODE = re.compile(
     r"\S*%3[cC]\s*/?\s*[A-Za-z]\S*"  # percent-encoded markup: the whole run, up to white space
-    r"|<\s*(?:iframe|embed|object|video|audio|source|track|param|script|img|amp-[\w-]+)\b[^<>]*>"  # escaped markup
-    r"|<\s*[a-z][\w-]*\s[^<>]*?\b(?:width|height|src|data-[\w-]+)\s*=[^<>]*>"  # any element with player attributes
-    r"|<\s*/\s*(?:iframe|embed|object|video|audio|script|amp-[\w-]+)\s*>"
+    r"|<\s*(?:iframe|embed|object|video|audio|source|track|param|amp-[\w-]+)\b[^<>]*>"  # escaped player markup
+    r"|<\s*[a-z][\w-]*\s[^<>]*?\b(?:width|height|data-[\w-]+)\s*=[^<>]*>"  # any element with player attributes
+    r"|<\s*/\s*(?:iframe|embed|object|video|audio|amp-[\w-]+)\s*>"
     r"|\bdata:[\w.+/-]+(?:;[\w.+=-]+)*,\S*",
     re.IGNORECASE,
 )

@@ -79,9 +79,11 @@ def default_dir(database: Path, conn: sqlite3.Connection | None = None) -> Path:
     return own
 
 
-def archive_dir(settings: Any, conn: sqlite3.Connection | None = None) -> Path:
-    """Where the database's WARC files are: `archive_dir` when set, else the default folder of its file."""
+def archive_dir(settings: Any, db: Any = None) -> Path:
+    """Where the database's WARC files are: `archive_dir` when set, else the default folder of its file. `db`: the
+    Store, or its connection (inside the store), or None."""
     configured = getattr(settings, "archive_dir", None)
+    conn: sqlite3.Connection | None = db if db is None or isinstance(db, sqlite3.Connection) else db.conn
     return Path(configured) if configured else default_dir(Path(settings.database), conn)
 
 

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,3 +163,29 @@ def _cut(path: Path, end: int, offset: int) -> None:
     with path.open("r+b") as f:
         f.truncate(end)
         os.fsync(f.fileno())
+
+
+# -- the same for callers outside the store, which never touch its connection --------------------------------------
+def unindexed_of(store: Store, directory: Path) -> list[tuple[Path, int, int]]:
+    """`unindexed` for the store's own database."""
+    return unindexed(store.conn, directory)
+
+
+def index_record(store: Store, found: Found, article_id: int | None, version_id: int | None, role: str) -> None:
+    """`index_found` in the store's database (inside the caller's transaction)."""
+    index_found(store.conn, found, article_id, version_id, role)
+
+
+def record_owner(store: Store, record_id: str) -> tuple[int | None, int | None] | None:
+    """(article id, version id) of an indexed record, or None when no row is it."""
+    row = store.conn.execute("SELECT article_id, version_id FROM warc_records WHERE record_id = ?",
+                             (record_id,)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def archive_report_of(store: Store, directory_of: Callable[[sqlite3.Connection], Path]) -> list[str]:
+    """`archive_notes` of the store's folder (none before the archive's tables exist)."""
+    index = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'warc_records'"
+    if store.conn.execute(index).fetchone() is None:  # a database from before the archive: nothing indexed
+        return []
+    return archive_notes(store.conn, directory_of(store.conn))

@@ -93,7 +93,7 @@ def warc(request: Request) -> Response:
     with reading(request) as store:
         row = store.article_by_id(request.path_params["id"])
         version = store.version(row.id, seq) if row else None
-        data = version_warc(store, archive_dir(_settings(request), store.conn), version.id) if version else None
+        data = version_warc(store, archive_dir(_settings(request), store), version.id) if version else None
     if data is None:
         return not_found(request, "No archived capture of that version.")
     name = f"article-{request.path_params['id']}-version-{seq}.warc.gz"
