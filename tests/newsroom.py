@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from hypothesis import strategies as st
 
@@ -238,3 +239,27 @@ class Step:
     layouts: dict[str, int]  # story slug → index of the layout it is served in
     edits: dict[str, tuple[Edit, ...]] = field(default_factory=dict)
     appeal: bool = False  # the appeal arrives in every story's body (3 or more stories only)
+
+
+def host_config(folder: Path, base_url: str, paths: list[str]) -> Path:
+    """A config tracking `paths` of the news host, replayed from `base_url` (loopback only: no feeds, no treaty)."""
+    urls = ", ".join(f'"{BASE}{p}"' for p in paths)
+    path = folder / "monitor.toml"
+    (folder / "seeds").mkdir()
+    path.write_text(f"""database = "{folder / 'monitor.sqlite3'}"
+seeds_dir = "{folder / 'seeds'}"
+feeds = []
+articles = [{urls}]
+notify = []
+allowed_hosts = ["{HOST}"]
+host_delay = 0
+timeout = 10
+retry_backoff = 0.1
+
+[treaty]
+enabled = false
+
+[rewrite]
+"{BASE}" = "{base_url}"
+""", encoding="utf-8")
+    return path

@@ -28,13 +28,13 @@ from monitor.config.load import load_settings
 from monitor.store.database import open_store
 from tests.newsroom import (
     BASE,
-    HOST,
     WORDS,
     Layout,
     Step,
     Story,
     apply,
     edits_of,
+    host_config,
     layout,
     page,
     sentence,
@@ -109,26 +109,7 @@ def _shared(stories: list[Story]) -> frozenset[str]:
 
 
 def _config(folder: Path, site: ReplaySite, stories: list[Story]) -> Path:
-    urls = ", ".join(f'"{BASE}{s.path}"' for s in stories)
-    path = folder / "monitor.toml"
-    (folder / "seeds").mkdir()
-    path.write_text(f"""database = "{folder / 'monitor.sqlite3'}"
-seeds_dir = "{folder / 'seeds'}"
-feeds = []
-articles = [{urls}]
-notify = []
-allowed_hosts = ["{HOST}"]
-host_delay = 0
-timeout = 10
-retry_backoff = 0.1
-
-[treaty]
-enabled = false
-
-[rewrite]
-"{BASE}" = "{site.base_url}"
-""", encoding="utf-8")
-    return path
+    return host_config(folder, site.base_url, [s.path for s in stories])
 
 
 def _check(config: Path) -> dict[str, list[str]]:

@@ -25,13 +25,11 @@ from monitor.sources.extract import read_article
 from monitor.store.database import open_store
 from tests.conftest import run_monitor, write_config
 from tests.fixtures.articles import ON_TOPIC, SEEDED, STILL_FLAWED
+from tests.newsroom import BASE, host_config
 from tests.receivers import JsonReceiver, squash
 from tests.redesign import THEMES
 from tests.replay import ReplaySite
 from tests.site import publish
-
-HOST = "www.news.example"
-BASE = f"https://{HOST}"
 
 # Prose of three different stories (each its own sentences).
 STORIES = {
@@ -93,25 +91,7 @@ class Host:
 
     def __init__(self, folder: Path, site: ReplaySite, paths: list[str]) -> None:
         self.site = site
-        self.config = folder / "monitor.toml"
-        (folder / "seeds").mkdir()
-        urls = ", ".join(f'"{BASE}{p}"' for p in paths)
-        self.config.write_text(f"""database = "{folder / 'monitor.sqlite3'}"
-seeds_dir = "{folder / 'seeds'}"
-feeds = []
-articles = [{urls}]
-notify = []
-allowed_hosts = ["{HOST}"]
-host_delay = 0
-timeout = 10
-retry_backoff = 0.1
-
-[treaty]
-enabled = false
-
-[rewrite]
-"{BASE}" = "{site.base_url}"
-""", encoding="utf-8")
+        self.config = host_config(folder, site.base_url, paths)
 
     def check(self, pages: dict[str, str]) -> dict[str, list[str]]:
         """Serve `pages`, run one cycle; the reader alerts it wrote, by path."""

@@ -210,16 +210,7 @@ class Archive:
         indexed: list[bool] = []
 
         def index() -> str | None:
-            clear_inflight(self.conn)  # indexed in this transaction: the write is no longer in flight
-            for p in placed:
-                b = p.built
-                is_info = b.record_type == "warcinfo"
-                self.conn.execute(
-                    "INSERT INTO warc_records (article_id, version_id, role, record_type, record_id, target_uri,"
-                    " warc_date, payload_digest, status, mime, file, byte_offset, byte_length, sha256)"
-                    " VALUES (NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    ("file" if is_info else "document", b.record_type, b.record_id, b.target_uri, b.warc_date,
-                     b.payload_digest, b.status, b.mime, p.file, p.offset, p.length, b.sha256))
+            self._index(placed, None, None, "document")
             indexed.append(True)
             return next((p.built.record_id for p in placed if p.built.record_type == "response"), None)
 
@@ -291,9 +282,9 @@ class Archive:
                 return name, None
             count += 1
 
-    def _index(self, placed: list[Placed], article_id: int, version_id: int, role: str) -> None:
+    def _index(self, placed: list[Placed], article_id: int | None, version_id: int | None, role: str) -> None:
         """Insert index rows (and forget the write's note) on the store's connection; the caller's
-        transaction commits them."""
+        transaction commits them. A document that is no article's (the treaty's status) has neither id."""
         clear_inflight(self.conn)
         for p in placed:
             b = p.built
