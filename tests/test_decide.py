@@ -224,18 +224,18 @@ def _snap(title: str = "Treaty adopted", paragraphs: tuple[str, ...] = TREATY_BO
 
 
 def test_a_paragraph_that_arrives_in_many_articles_at_once_is_chrome_on_both_sides_of_a_comparison() -> None:
-    from monitor.decide.chrome import chrome_of, movements, paragraph_key, paragraph_keys, update_tallies
+    from monitor.decide.chrome import chrome_of, movements, paragraph_key, paragraph_keys, tally
 
     before = {i: _snap(paragraphs=(f"Article {i} has its own words here, and more of them.", *TREATY_BODY))
               for i in range(4)}
     after = {i: replace(s, paragraphs=(*s.paragraphs, APPEAL)) for i, s in before.items()}
     moves = {i: movements(before[i], after[i])[:2] for i in range(4)}
     assert all(m == (frozenset({paragraph_key(APPEAL)}), frozenset()) for m in moves.values())
-    tallies = update_tallies({}, moves, {i: paragraph_keys(a) for i, a in after.items()})
+    tallies = tally(moves, {i: paragraph_keys(a) for i, a in after.items()})
     chrome = chrome_of(tallies, articles=3, share=0.5)
     assert chrome == {paragraph_key(APPEAL)}
-    assert chrome_of(update_tallies({}, dict(list(moves.items())[:2]), {}), articles=3) == frozenset()
-    shared = chrome_of(update_tallies({}, {}, {i: paragraph_keys(b) for i, b in before.items()}), articles=3)
+    assert chrome_of(tally(dict(list(moves.items())[:2]), {}), articles=3) == frozenset()
+    shared = chrome_of(tally({}, {i: paragraph_keys(b) for i, b in before.items()}), articles=3)
     assert shared == frozenset(), "text the articles held when first read is theirs, however many share it"
     old = _snap(paragraphs=(*TREATY_BODY, APPEAL))  # stored before the appeal was known as chrome
     known = replace(baseline(0), latest_hash=old.content_hash(), latest=old, layout="L", closed=True)

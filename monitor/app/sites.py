@@ -28,7 +28,7 @@ from monitor.decide.chrome import (
     paragraph_key,
     paragraph_keys,
     strip_chrome,
-    update_tallies,
+    tally,
     without_shared_rewrites,
 )
 from monitor.decide.layout import HostContext, edge_paragraphs, same_title, title_affixes_of
@@ -72,7 +72,7 @@ def _learn_chrome(cycle: Cycle, host: str, items: list[Read]) -> None:
     reread = {i.row.id: current.get(i.row.id, stored.get(i.row.id, frozenset())) for i in items
               if i.row.id in stored}  # re-read articles (not first readings), with what they hold now
     moved = without_shared_rewrites({a: m for a, m in moves.items() if a in stored})
-    tallies = update_tallies({}, moved, reread)  # this cycle's movements only: "at once"
+    tallies = tally(moved, reread)  # this cycle's movements only: "at once"
     known_chrome = store_sites.learned_chrome(store, host)
     learned = chrome_of(tallies, articles=settings.chrome_articles, share=settings.chrome_share)
     chrome = known_chrome | learned

@@ -107,25 +107,21 @@ class Tally:
 Tallies = dict[tuple[str, str], Tally]  # (paragraph key, IN or OUT) → tally
 
 
-def update_tallies(tallies: Mapping[tuple[str, str], Tally], moves: Mapping[int, tuple[frozenset[str], frozenset[str]]],
-                   reread: Mapping[int, frozenset[str]]) -> Tallies:
-    """The tallies after this cycle. `moves`: article → (came in, went out) for the articles whose body changed;
+def tally(moves: Mapping[int, tuple[frozenset[str], frozenset[str]]], reread: Mapping[int, frozenset[str]]) -> Tallies:
+    """This cycle's tallies. `moves`: article → (came in, went out) for the articles whose body changed;
     `reread`: article → its current paragraph keys, for every article re-read this cycle (changed or not).
 
     An article re-read without the paragraph coming in (it does not hold it) or going out (it still holds it)
     counts against the paragraph being the site's: a real edit that adds a paragraph to one article of many
     never becomes chrome.
     """
-    out: Tallies = dict(tallies)
+    moved: dict[tuple[str, str], set[int]] = {}
     for article, (came, went) in moves.items():
         for key, way in [*((k, IN) for k in came), *((k, OUT) for k in went)]:
-            t = out.get((key, way), Tally())
-            out[(key, way)] = Tally(t.moved | {article}, t.stayed - {article})
-    for (key, way), t in list(out.items()):
-        stayed = {a for a, keys in reread.items() if a not in t.moved and ((key in keys) == (way == OUT))}
-        if stayed - t.stayed:
-            out[(key, way)] = Tally(t.moved, t.stayed | stayed)
-    return out
+            moved.setdefault((key, way), set()).add(article)
+    return {(key, way): Tally(frozenset(ids), frozenset(a for a, keys in reread.items()
+                                                          if a not in ids and (key in keys) == (way == OUT)))
+            for (key, way), ids in moved.items()}
 
 
 def chrome_of(tallies: Mapping[tuple[str, str], Tally], *, articles: int = CHROME_ARTICLES,
