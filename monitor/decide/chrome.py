@@ -98,7 +98,7 @@ def similar_to_any(paragraph: str, others: list[str]) -> bool:
 
 @dataclass(frozen=True)
 class Tally:
-    """Of the host's articles re-read since a paragraph first moved (one way): in which it did, in which not."""
+    """Of the host's articles re-read this cycle, those a paragraph moved in (one way), and those it did not."""
 
     moved: frozenset[int] = frozenset()
     stayed: frozenset[int] = frozenset()
