@@ -58,6 +58,7 @@ SITE_POSTS_PER_DAY = 4.0  # eff.org's whole output (Deeplinks + press releases),
 BYTES_304, BYTES_PAGE, BYTES_FEED = 300, 55_000, 118_000
 CPU_304, CPU_PAGE, CPU_FEED = 0.0012, 0.004, 0.060  # seconds; the feed's parse is measured in main()
 BANDS = (("< 2 d", 2), ("< 30 d", 30), ("< 90 d", 90), ("< 365 d", 365), ("older", math.inf))
+PER_CYCLE_JITTER = False  # --per-cycle-jitter: the service's schedule before issue 25
 OLD_POLICY = RecheckPolicy(tiers=((2.0, 0.0), (30.0, 3600.0), (365.0, DAY)), retire_after_days=365.0,
                            max_interval=0.0)  # main before this work: fixed tiers, discovered retired at 1 year
 
@@ -371,6 +372,8 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
             sched.add(a, -WARMUP)
     history: list[tuple[float, float, int]] = []
     tick, free, polled = -WARMUP, -WARMUP, -WARMUP - interval
+    phase = -WARMUP + interval + rng.uniform(0, jitter)  # the service: a cycle at start, then exactly interval apart
+    cycles = 0
     end = days * DAY + DRAIN
     while tick < end:
         if tick >= free:  # a tick while a cycle runs is skipped (max_instances=1, coalesce)
@@ -430,7 +433,11 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
                 sched.checked(a, at)
             history.append((start, at, len(order) + polls))
             free = at
-        tick += interval + rng.uniform(0, jitter)
+        cycles += 1
+        if PER_CYCLE_JITTER:  # main before issue 25: APScheduler's jitter, a delay drawn per cycle (cumulative)
+            tick += interval + rng.uniform(0, jitter)
+        else:
+            tick = phase + (cycles - 1) * interval
     for a in arts:
         for i in range(a.detected, len(a.edits)):
             if (a.key, i) in edit_band:
@@ -543,7 +550,7 @@ def measure_feed_parse() -> float:
 
 
 def main() -> None:
-    global CPU_FEED
+    global CPU_FEED, PER_CYCLE_JITTER
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, nargs="+", default=[200, 5000])
     parser.add_argument("--days", type=float, default=90, help="days of edits for N <= 1000")
@@ -553,9 +560,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="only the before/after tables")
     parser.add_argument("--sitemap", nargs="+", choices=SITEMAP_MODES, default=list(SITEMAP_MODES),
                         help="the site's sitemap: none, honest lastmod, every page stamped daily, lastmod frozen")
+    parser.add_argument("--per-cycle-jitter", action="store_true",
+                        help="cycles as the service made them before: a random delay per cycle, not one phase")
     parser.add_argument("--legacy", action="store_true",
                         help="the earlier comparison instead: fixed tiers without budget (before) vs plan_checks")
     args = parser.parse_args()
+    PER_CYCLE_JITTER = args.per_cycle_jitter
     CPU_FEED = measure_feed_parse()
     product = Settings(database=Path("unused"))
     old = replace(product, recheck=OLD_POLICY, feed_interval=900.0, host_budget_per_hour=0.0)

@@ -13,12 +13,14 @@ import contextlib
 import datetime as dt
 import logging
 import math
+import random
 import signal
 import time
 from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.app.cycle import run_cycle
@@ -140,7 +142,8 @@ class Service:
 def build_scheduler(
     settings: Settings, job: Callable[[], Awaitable[None]], digests: Callable[[], Awaitable[None]] | None = None,
 ) -> AsyncIOScheduler:
-    """An interval schedule that runs `job` once right away, then every feed_interval (+ up to jitter) seconds;
+    """An interval schedule that runs `job` once right away, then every feed_interval seconds from a random phase
+    (up to jitter seconds);
     `digests` at each `[[route]]` schedule's time (a cron trigger per distinct schedule)."""
     if settings.feed_interval <= 0:
         raise ConfigError(f"{settings.source}: 'feed_interval' must be more than 0 seconds")
@@ -149,8 +152,14 @@ def build_scheduler(
         job_defaults={"max_instances": 1, "coalesce": True,
                       "misfire_grace_time": max(1, math.ceil(settings.feed_interval))},
     )
-    trigger = IntervalTrigger(seconds=settings.feed_interval, jitter=settings.jitter or None, timezone=dt.UTC)
-    scheduler.add_job(job, trigger, id="cycle", name="monitor cycle", next_run_time=dt.datetime.now(dt.UTC))
+    # The jitter is one random phase, not a delay per cycle: instances still poll out of step, and cycles stay
+    # exactly feed_interval apart, so a sliding hour never holds a 13th cycle's requests (a delay per cycle let
+    # it, which gave back a cycle of the host's budget and broke the hourly bound: README, schedule).
+    now = dt.datetime.now(dt.UTC)
+    phase = dt.timedelta(seconds=settings.feed_interval + random.uniform(0.0, settings.jitter))
+    scheduler.add_job(job, DateTrigger(now, timezone=dt.UTC), id="first-cycle", name="monitor cycle (at start)")
+    trigger = IntervalTrigger(seconds=settings.feed_interval, start_date=now + phase, timezone=dt.UTC)
+    scheduler.add_job(job, trigger, id="cycle", name="monitor cycle")
     schedules = list(dict.fromkeys(r.schedule for r in settings.route if r.schedule is not None))
     for n, schedule in enumerate(schedules if digests else [], start=1):
         scheduler.add_job(digests, CronTrigger(**schedule.cron), id=f"digest-{n}", name=f"digest {schedule.words}",

@@ -8,6 +8,7 @@ several cycles in a few seconds.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import signal
@@ -274,11 +275,43 @@ def test_each_digest_schedule_is_a_cron_job_that_agrees_with_the_schedule(tmp_pa
         pass
 
     jobs = {j.id: j for j in build_scheduler(settings, job, job).get_jobs()}
-    assert sorted(jobs) == ["cycle", "digest-1", "digest-2"], "one job per distinct schedule"
+    assert sorted(jobs) == ["cycle", "digest-1", "digest-2", "first-cycle"], "one job per distinct schedule"
     schedules = [settings.route[0].schedule, settings.route[2].schedule]
     for when in (T0, T0 + dt.timedelta(days=3, hours=7), dt.datetime(2026, 3, 28, 23, 0, tzinfo=dt.UTC)):
         for n, schedule in enumerate(schedules, start=1):
             assert schedule is not None
             fires = jobs[f"digest-{n}"].trigger.get_next_fire_time(None, when + dt.timedelta(seconds=1))
             assert fires == next_run(schedule, when)
-    assert [j.id for j in build_scheduler(settings, job).get_jobs()] == ["cycle"]
+    assert sorted(j.id for j in build_scheduler(settings, job).get_jobs()) == ["cycle", "first-cycle"]
+
+
+def test_cycles_come_exactly_feed_interval_apart_from_a_random_phase(tmp_path: Path) -> None:
+    """The jitter is one random phase, never a delay per cycle: a delay per cycle lets a sliding hour hold one
+    more cycle's requests than the budget planned for (bench/latency.py: gaps over the hourly promise)."""
+    from monitor.config import load_settings
+    from monitor.service import build_scheduler
+
+    async def job() -> None:
+        pass
+
+    phases = set()
+    for interval, jitter in ((300.0, 60.0), (97.5, 400.0), (3600.0, 0.0)):
+        cfg = tmp_path / "monitor.toml"
+        cfg.write_text(f"feed_interval = {interval}\njitter = {jitter}\n", encoding="utf-8")
+        settings = load_settings(cfg, env={})
+        for _ in range(5):
+            before = dt.datetime.now(dt.UTC)
+            jobs = {j.id: j for j in build_scheduler(settings, job).get_jobs()}
+            first = jobs["first-cycle"].trigger.get_next_fire_time(None, before)
+            assert first is not None and abs((first - before).total_seconds()) < 5, "a cycle right at start"
+            fires = [jobs["cycle"].trigger.get_next_fire_time(None, before)]
+            for _ in range(30):
+                previous = fires[-1]
+                assert previous is not None
+                fires.append(jobs["cycle"].trigger.get_next_fire_time(previous, previous))
+            phase = ((fires[0] or before) - before).total_seconds()
+            assert interval - 5 <= phase <= interval + jitter + 5
+            phases.add(round(phase, 3))
+            gaps = {(b - a).total_seconds() for a, b in itertools.pairwise(fires) if a and b}
+            assert gaps == {interval}, gaps
+    assert len(phases) > 3, "the phase is drawn, not fixed"

@@ -9,6 +9,7 @@ import datetime as dt
 import gzip
 import itertools
 import math
+import os
 import random
 from dataclasses import replace
 from xml.sax.saxutils import escape
@@ -206,9 +207,10 @@ def _run(cands: list[Candidate], policy: RecheckPolicy, budget: Budget, span: fl
     return checks, requests
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("BOUND_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 120), promise=st.floats(0.5 * HOUR, 3 * HOUR), interval=st.floats(60, 600),
-       jitter=st.floats(0, 120), spacing=st.floats(0, 1), slack=st.floats(1.1, 3.0), hot=st.booleans(),
+       jitter=st.floats(0, 120), spacing=st.floats(0, 1), slack=st.floats(1.0, 3.0), hot=st.booleans(),
        signals=st.sampled_from([0.0, 0.2]), seed=st.integers(0, 2**16))
 def test_no_gap_exceeds_max_interval_when_the_budget_allows_it(
     n: int, promise: float, interval: float, jitter: float, spacing: float, slack: float, hot: bool,
@@ -217,8 +219,9 @@ def test_no_gap_exceeds_max_interval_when_the_budget_allows_it(
     """Articles of any age, checked last at any time within the promise; cycles of any length; extra signals:
     as long as the host's budget holds the checks the promise needs (at cycle granularity, with the feed polls
     and the bunching of a cycle's requests set aside), no article waits longer than max_interval. At exactly the
-    estimated need (slack 1.0) hypothesis found a 10 s overrun of a one-hour promise (n=52, 98 s cycles): the
-    estimate is not a bound there, so the test asks for 10 % above it (issue 25 stays open on this)."""
+    estimated need (slack 1.0) hypothesis once found a 10 s overrun (n=52, 98 s cycles), when each share was rounded
+    down; shares rounded on the clock's grid lose nothing, and 400 examples at slack 1.0 pass
+    (BOUND_EXAMPLES=400)."""
     rng = random.Random(seed)
     cadence = interval + jitter
     if promise < 4 * cadence:
@@ -245,7 +248,7 @@ def test_a_moved_lastmod_comes_first_within_the_share_and_a_trusted_one_stretche
     arts = [Candidate(key=k, host=HOST, pinned=False, freshness=T0 - 100 * DAY, changed=False,
                       last_checked=T0 - 600, lastmod_moved=k < 40) for k in range(60)]
     plan = plan_checks(arts, T0, policy, budget, {HOST: HostSpend(this_cycle=1)})
-    assert {d.why for d in plan.fetch} == {Why.SITEMAP} and len(plan.fetch) == 22, "the cycle's share, not the hour"
+    assert {d.why for d in plan.fetch} == {Why.SITEMAP} and len(plan.fetch) == 23, "the cycle's share, not the hour"
     old = Candidate(key=1, host=HOST, pinned=False, freshness=T0 - 100 * DAY, changed=False,
                     last_checked=T0 - 2 * HOUR)
     assert [d.why for d in plan_checks([old], T0, policy, budget).fetch] == [Why.OVERDUE]

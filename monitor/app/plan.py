@@ -19,7 +19,9 @@ from monitor.store.database import ArticleRow, Store, article_facts
 
 
 def budget_of(settings: Settings) -> Budget:
-    return Budget(per_hour=settings.host_budget_per_hour, interval=settings.feed_interval, jitter=settings.jitter,
+    """The service's cycles come exactly `feed_interval` apart (its jitter is one random phase: `service`), as cron's
+    do: any lateness the planner must allow for, it measures (`Budget.measured`)."""
+    return Budget(per_hour=settings.host_budget_per_hour, interval=settings.feed_interval, jitter=0.0,
                   spacing=settings.host_delay)
 
 

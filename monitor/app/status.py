@@ -128,18 +128,21 @@ def describe_policy(settings: Settings) -> str:
 
 def budget_warnings(store: Store, settings: Settings, now: dt.datetime) -> list[str]:
     """Hosts whose articles need more requests per hour than the budget holds: there the promise cannot hold
-    for all of them (the rows marked budget or overdue say which wait). A check comes at a cycle, so an article
-    promised every P is checked every P − one cycle at worst; a cycle's requests come bunched, so a sliding hour
-    holds about one cycle less than the budget; feed and sitemap polls come first."""
+    for all of them (the rows marked budget or overdue say which wait). A check comes at a cycle, and a cycle's
+    checks come over its requests, so an article promised every P is checked every P − one cycle − those
+    requests at worst; a sliding hour can meet one cycle more than hour / interval, whose feed and sitemap polls
+    come first."""
     if not settings.host_budget_per_hour:
         return []
-    at, cadence = now.timestamp(), settings.feed_interval + settings.jitter
-    polls: dict[str, float] = {host_of(url): HOUR / settings.feed_interval for url in (*settings.feeds,
-                                                                                       *settings.listings)}
+    budget = budget_of(settings)
+    at, cadence, inner = now.timestamp(), budget.cadence, budget.lookahead - budget.cadence
+    polls: dict[str, float] = {}
+    for url in (*settings.feeds, *settings.listings):
+        polls[host_of(url)] = polls.get(host_of(url), 0.0) + budget.cycles_per_hour
     if settings.sitemaps:
         for host, entry in store.sitemap_hosts().items():
             if entry.sitemaps:
-                polls[host] = polls.get(host, 0.0) + HOUR / settings.feed_interval
+                polls[host] = polls.get(host, 0.0) + budget.cycles_per_hour
     need: dict[str, float] = dict(polls)
     count: dict[str, int] = {}
     articles = store.articles()
@@ -148,17 +151,16 @@ def budget_warnings(store: Store, settings: Settings, now: dt.datetime) -> list[
         policy = promise_of(c, settings.recheck)
         interval = policy.interval_for(max(at - c.freshness, 0.0) / DAY, c.pinned)
         if interval is not None:
-            every = max(interval - cadence, cadence) if policy.max_interval and interval >= policy.max_interval \
-                else max(interval, cadence)
+            every = max(interval - cadence - inner, cadence) if policy.max_interval and \
+                interval >= policy.max_interval else max(interval, cadence)
             need[c.host] = need.get(c.host, 0.0) + HOUR / every
             count[c.host] = count.get(c.host, 0) + 1
-    budget = settings.host_budget_per_hour
-    usable = budget * max(0.0, 1 - cadence / HOUR)
+    limit = settings.host_budget_per_hour
     return [f"{host}: {count.get(host, 0)} articles need about {rate:.0f} requests per hour to be checked as "
             f"promised ({polls.get(host, 0.0):.0f} feed and sitemap polls included), more than "
-            f"host_budget_per_hour ({budget:g}) holds once requests come in cycles (about {usable:.0f}): the "
-            f"promise cannot hold for all; those marked budget or overdue wait longer, the longest unchecked first"
-            for host, rate in sorted(need.items()) if rate > usable]
+            f"host_budget_per_hour ({limit:g}): the promise cannot hold for all; those marked budget or overdue "
+            f"wait longer, the longest unchecked first"
+            for host, rate in sorted(need.items()) if rate > limit]
 
 
 def signal_lines(store: Store, settings: Settings) -> list[str]:

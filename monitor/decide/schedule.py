@@ -27,6 +27,7 @@ So the extras use what the promise leaves of the budget. What does not fit waits
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -96,6 +97,7 @@ class Budget:
     interval: float = 300.0
     jitter: float = 60.0
     spacing: float = 0.0
+    taken: float = 0.0  # the longest a recent cycle took from its start to its last request to the host, as measured
 
     @property
     def cadence(self) -> float:
@@ -104,8 +106,24 @@ class Budget:
 
     @property
     def lookahead(self) -> float:
-        """How late the next chance to check an article may come: the next cycle, after this cycle's requests."""
-        return self.cadence + self.spacing * self.per_hour * self.cadence / HOUR
+        """How late the next chance to check an article may come: the next cycle, after its requests, as spaced or
+        as long as recent cycles took (a slow disk, a slow site, a clock run faster than the work: measured)."""
+        return self.cadence + max(self.spacing * self.per_hour * self.cadence / HOUR, self.taken)
+
+    @property
+    def cycles_per_hour(self) -> int:
+        """The most cycles one sliding hour can hold: cycles exactly `interval` apart fit one more than
+        hour / interval when the window's ends meet two of them (a few ms of lateness decide it)."""
+        return math.floor(HOUR / max(self.interval, 1.0)) + 1
+
+    def measured(self, spend: HostSpend) -> Budget:
+        """This budget with what the host's recent cycles showed: how long they took, and how late one came after
+        another (a cycle that overran, a scheduler woken late), each at most one interval more."""
+        taken = max((end - start for start, end, _ in spend.history), default=0.0)
+        starts = sorted(start for start, _, _ in spend.history)
+        late = max((b - a - self.interval for a, b in itertools.pairwise(starts)), default=0.0)
+        return replace(self, taken=max(self.taken, min(taken, self.interval)),
+                       jitter=max(self.jitter, min(late, self.interval)))
 
 
 @dataclass(frozen=True)
@@ -125,15 +143,18 @@ class Due:
     key: int
     why: Why
     value: float = 0.0  # within its rank, higher first
+    spare: bool = False  # the promise's, but it can wait a cycle: after the fresh and hot extras
 
     @property
     def order(self) -> tuple[int, float]:
-        """Feed signals, then first readings, then the promise (and retries), then fresh and hot extras."""
-        return _RANK[self.why], -self.value
+        """Feed signals, then first readings, then the promise (and retries) that cannot wait, then fresh and hot
+        extras, then the promise's checks that could wait a cycle."""
+        return (_SPARE if self.spare else _RANK[self.why]), -self.value
 
 
 _RANK = {Why.FEED: 0, Why.SITEMAP: 0, Why.NEW: 1, Why.OVERDUE: 2, Why.BOUND: 3, Why.RETRY: 3, Why.AHEAD: 3, Why.HOT: 5,
          Why.FRESH: 5}
+_SPARE = 6
 COVERED_STRETCH = 24  # a trusted signal's articles: the promise × this (checks that keep measuring the signal)
 MARGIN = 0.9  # of the host's rate the cycles to come are counted on: new posts and signals take their part too
 
@@ -142,7 +163,7 @@ def must_now(deadlines: Iterable[float], now: float, budget: Budget, spend: Host
     """Promise checks this cycle must make (earliest deadline first) so that the cycles to come, at the host's
     rate, can make every other before its deadline: the most, over every deadline d, of the checks due by d
     less what the cycles after this one surely make before d."""
-    rate = (budget.per_hour - (spend.this_cycle + spend.polled) * math.ceil(HOUR / max(budget.interval, 1.0))) \
+    rate = (budget.per_hour - (spend.this_cycle + spend.polled) * budget.cycles_per_hour) \
         * MARGIN / HOUR
     inner = budget.lookahead - budget.cadence  # a cycle's own requests: a check comes up to this late in it
     need = 0
@@ -223,14 +244,16 @@ def allowance(budget: Budget, spend: HostSpend, now: float) -> tuple[int, int] |
     """Article requests this cycle may make to a host: (its share, what the hour leaves). None: no budget.
 
     The feed polls of every cycle of an hour are set aside; of the rest, a cycle gets the part of the hour
-    since the host's previous cycle (counted as at least `interval`, at most `interval + jitter`)."""
+    since the host's previous cycle (counted as at least `interval`, at most `interval + jitter`), rounded on
+    the clock's grid of that rate, so the roundings of successive cycles add up to nothing lost (rounding each
+    share down gave back a request a cycle: 5 % of the budget at the defaults)."""
     if not budget.per_hour:
         return None
-    articles = budget.per_hour - spend.this_cycle * math.ceil(HOUR / max(budget.interval, 1.0))
+    articles = budget.per_hour - spend.this_cycle * budget.cycles_per_hour
     room = int(articles - sum(n for _, end, n in spend.history if now - end < HOUR))
     last = max((start for start, _, _ in spend.history), default=None)
     elapsed = budget.cadence if last is None else min(max(now - last, budget.interval), budget.cadence)
-    share = int(articles * elapsed / HOUR) - spend.polled
+    share = math.floor(articles * now / HOUR) - math.floor(articles * (now - elapsed) / HOUR) - spend.polled
     room -= spend.polled
     return max(0, min(share, room)), max(0, room)
 
@@ -241,12 +264,13 @@ def plan_checks(
 ) -> Plan:
     """The cycle's fetches, most valuable first, each host within its share of the budget (a feed signal
     within the hour's budget alone: it is worth fetching now, not spread over the hour)."""
-    lookahead = budget.lookahead
+    spend = spend or {}
+    budgets = {host: budget.measured(s) for host, s in spend.items()}
     by_host: dict[str, list[Due]] = {}
-    ahead: dict[str, list[tuple[float, Due]]] = {}  # the promise's deadlines of articles not due yet
+    ahead: dict[str, list[tuple[float, Due]]] = {}  # the promise's checks by deadline: due, or not yet (AHEAD)
     deadlines: dict[str, list[float]] = {}
     for c in candidates:
-        due = assess(c, now, policy, lookahead)
+        due = assess(c, now, policy, budgets.get(c.host, budget).lookahead)
         if due is not None:
             by_host.setdefault(c.host, []).append(due)
         if policy.max_interval and budget.per_hour and c.last_checked is not None and not c.failures:
@@ -254,22 +278,28 @@ def plan_checks(
             deadlines.setdefault(c.host, []).append(deadline)
             if due is None or due.why in (Why.HOT, Why.FRESH):  # an extra the promise may need to rank higher
                 ahead.setdefault(c.host, []).append((deadline, Due(c.key, Why.AHEAD, now - c.last_checked)))
+            elif due.why is Why.BOUND:
+                ahead.setdefault(c.host, []).append((deadline, due))
     fetch: list[Due] = []
     deferred: list[Due] = []
     allowed: dict[str, int | None] = {}
     for host in sorted({*by_host, *ahead}):
         dues = by_host.get(host, [])
-        limits = allowance(budget, (spend or {}).get(host, HostSpend()), now)
+        limits = allowance(budgets.get(host, budget), spend.get(host, HostSpend()), now)
         allowed[host] = None if limits is None else limits[0]
         if limits is None:
             fetch += dues
             continue
         share, room = limits
         # The promise's checks the cycles to come cannot hold: taken now, earliest deadline first.
-        needed = must_now(deadlines.get(host, ()), now, budget, (spend or {}).get(host, HostSpend()))
-        promised = sum(1 for d in dues if d.why in (Why.BOUND, Why.OVERDUE))
-        early = {d.key: d for _, d in sorted(ahead.get(host, []), key=lambda pair: pair[0])[:max(0, needed - promised)]}
-        dues = [d for d in dues if d.key not in early] + list(early.values())
+        # The rest of the promise's due checks could wait a cycle: they rank after the fresh and hot extras, so the
+        # hot window gets what the promise leaves (it got nothing while every due check ranked first).
+        needed = must_now(deadlines.get(host, ()), now, budgets.get(host, budget), spend.get(host, HostSpend()))
+        needed -= sum(1 for d in dues if d.why is Why.OVERDUE)
+        by_deadline = [d for _, d in sorted(ahead.get(host, []), key=lambda pair: pair[0])]
+        required = {d.key: d for d in by_deadline[:max(0, needed)]}
+        spare = {d.key: replace(d, spare=True) for d in by_deadline[max(0, needed):] if d.why is Why.BOUND}
+        dues = [spare.get(d.key, d) for d in dues if d.key not in required] + list(required.values())
         dues.sort(key=lambda d: d.order)
         taken = 0
         for due in dues:
