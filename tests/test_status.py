@@ -102,3 +102,27 @@ def test_nothing_is_retired_by_default(tmp_path: Path, site: ReplaySite, receive
     assert "retired" not in {a["next_check"] for a in data["articles"]}
     retiring = write_config(tmp_path, site, [receiver.url()], recheck={"retire_after_days": 30})
     assert "retire" in run_monitor("status", config=retiring).stdout, "retirement only when asked"
+
+
+def test_status_warns_exactly_where_the_budget_cannot_hold_the_hourly_promise(tmp_path: Path) -> None:
+    """200 articles hourly fit 240 requests an hour (the planner keeps every gap under the hour: bench/latency.py);
+    260 do not, and `status` says which host and how many requests the promise needs."""
+    import datetime as dt
+
+    from monitor.app.status import budget_warnings
+    from monitor.config import load_settings
+    from monitor.core.kinds import Origin
+    from monitor.store.database import open_store
+
+    cfg = tmp_path / "monitor.toml"
+    cfg.write_text(f'database = "{tmp_path / "m.sqlite3"}"\nfeeds = ["https://www.eff.org/rss/updates.xml"]\n'
+                   "[recheck]\ntiers = [[1, 3600]]\n[treaty]\nenabled = false\n", encoding="utf-8")
+    settings = load_settings(cfg, env={})
+    store = open_store(settings.database)
+    now = dt.datetime.now(dt.UTC)
+    store.track_all(tuple(f"https://www.eff.org/deeplinks/2025/01/post-{i}" for i in range(200)), Origin.CONFIG)
+    assert budget_warnings(store, settings, now) == []
+    store.track_all(tuple(f"https://www.eff.org/deeplinks/2025/02/post-{i}" for i in range(60)), Origin.CONFIG)
+    [warning] = budget_warnings(store, settings, now)
+    assert warning.startswith("www.eff.org: 260 articles need about 303 requests per hour"), warning
+    assert "host_budget_per_hour (240)" in warning

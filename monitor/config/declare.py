@@ -179,7 +179,8 @@ class Settings:
     host_budget_per_hour: float = setting(
         240.0, "requests per host per hour at most, feeds and articles together (0 = no budget); `monitor run` and "
         "`check --due` spread them evenly (each cycle its share of the time since that host's previous cycle, at "
-        "most `feed_interval` + `jitter`; for `check --due` from cron, set `feed_interval` to the cron interval) "
+        "most `feed_interval` + the lateness its recent cycles showed; for `check --due` from cron, set "
+        "`feed_interval` to the cron interval) "
         "and spend them on the checks worth most: a feed entry whose text changed, a new post, then the due "
         "articles, freshest and longest unchecked first", ge=0, le=1_000_000)
     sitemaps: bool = setting(
@@ -230,7 +231,10 @@ class Settings:
         "(`feed_flooded`)", ge=1, le=10_000)
     feed_interval: float = setting(300.0, "`monitor run`: seconds between cycles (health allows 2 × this + jitter)",
                                    gt=0, le=7 * DAY)
-    jitter: float = setting(60.0, "`monitor run`: up to this many seconds of random delay per cycle", ge=0, le=DAY)
+    jitter: float = setting(60.0, "`monitor run`: the schedule's random phase: after the cycle at start, the "
+                            "next comes `feed_interval` + up to this many seconds later, then every `feed_interval` "
+                            "exactly (instances poll out of step; a delay drawn per cycle would let a sliding hour "
+                            "meet one cycle more than the budget plans for)", ge=0, le=DAY)
     recheck: RecheckPolicy = table(RecheckKeys, default=DEFAULT_POLICY)
     notify_admin: tuple[str, ...] = setting(
         (), "Apprise URLs for operator alerts only: a feed failing `admin_after` polls in a row, a feed with no new "

@@ -107,14 +107,24 @@ class Budget:
     @property
     def lookahead(self) -> float:
         """How late the next chance to check an article may come: the next cycle, after its requests, as spaced or
-        as long as recent cycles took (a slow disk, a slow site, a clock run faster than the work: measured)."""
-        return self.cadence + max(self.spacing * self.per_hour * self.cadence / HOUR, self.taken)
+        as long as recent cycles took (a slow disk, a slow site, a clock run faster than the work: measured), and a
+        tenth of an interval more: lateness nobody saw yet (a scheduler woken late, a slow DNS answer) stays inside
+        the promise."""
+        return self.cadence + LATE * self.interval + max(self.spacing * self.per_hour * self.cadence / HOUR,
+                                                          self.taken)
 
     @property
     def cycles_per_hour(self) -> int:
         """The most cycles one sliding hour can hold: cycles exactly `interval` apart fit one more than
         hour / interval when the window's ends meet two of them (a few ms of lateness decide it)."""
         return math.floor(HOUR / max(self.interval, 1.0)) + 1
+
+    @property
+    def span(self) -> float:
+        """The time over which a host's hourly budget is spread: an hour and a cycle. A cycle counts against the
+        sliding hour until an hour after its last request, so the hour before a cycle holds the requests of one
+        cycle more than hour / interval; shares of an hour alone starved every thirteenth cycle to nothing."""
+        return HOUR + self.interval
 
     def measured(self, spend: HostSpend) -> Budget:
         """This budget with what the host's recent cycles showed: how long they took, and how late one came after
@@ -155,16 +165,18 @@ class Due:
 _RANK = {Why.FEED: 0, Why.SITEMAP: 0, Why.NEW: 1, Why.OVERDUE: 2, Why.BOUND: 3, Why.RETRY: 3, Why.AHEAD: 3, Why.HOT: 5,
          Why.FRESH: 5}
 _SPARE = 6
+LATE = 0.1  # of an interval: how much later than planned a cycle may come, unseen (`Budget.lookahead`)
 COVERED_STRETCH = 24  # a trusted signal's articles: the promise × this (checks that keep measuring the signal)
 MARGIN = 0.9  # of the host's rate the cycles to come are counted on: new posts and signals take their part too
 
 
-def must_now(deadlines: Iterable[float], now: float, budget: Budget, spend: HostSpend) -> int:
+def must_now(deadlines: Iterable[float], now: float, budget: Budget, spend: HostSpend, first: int = 0) -> int:
     """Promise checks this cycle must make (earliest deadline first) so that the cycles to come, at the host's
     rate, can make every other before its deadline: the most, over every deadline d, of the checks due by d
-    less what the cycles after this one surely make before d."""
-    rate = (budget.per_hour - (spend.this_cycle + spend.polled) * budget.cycles_per_hour) \
-        * MARGIN / HOUR
+    less what the cycles after this one surely make before d. Signals and new posts come first in every cycle:
+    the rate is counted less `MARGIN`'s part, or less as many a cycle as this one has (`first`), if more."""
+    whole = (budget.per_hour - (spend.this_cycle + spend.polled) * budget.cycles_per_hour) / budget.span
+    rate = min(whole * MARGIN, whole - first / max(budget.interval, 1.0))
     inner = budget.lookahead - budget.cadence  # a cycle's own requests: a check comes up to this late in it
     need = 0
     for count, deadline in enumerate(sorted(deadlines), start=1):
@@ -253,7 +265,8 @@ def allowance(budget: Budget, spend: HostSpend, now: float) -> tuple[int, int] |
     room = int(articles - sum(n for _, end, n in spend.history if now - end < HOUR))
     last = max((start for start, _, _ in spend.history), default=None)
     elapsed = budget.cadence if last is None else min(max(now - last, budget.interval), budget.cadence)
-    share = math.floor(articles * now / HOUR) - math.floor(articles * (now - elapsed) / HOUR) - spend.polled
+    share = math.floor(articles * now / budget.span) - math.floor(articles * (now - elapsed) / budget.span) \
+        - spend.polled
     room -= spend.polled
     return max(0, min(share, room)), max(0, room)
 
@@ -294,7 +307,8 @@ def plan_checks(
         # The promise's checks the cycles to come cannot hold: taken now, earliest deadline first.
         # The rest of the promise's due checks could wait a cycle: they rank after the fresh and hot extras, so the
         # hot window gets what the promise leaves (it got nothing while every due check ranked first).
-        needed = must_now(deadlines.get(host, ()), now, budgets.get(host, budget), spend.get(host, HostSpend()))
+        first = sum(1 for d in dues if _RANK[d.why] <= _RANK[Why.NEW])
+        needed = must_now(deadlines.get(host, ()), now, budgets.get(host, budget), spend.get(host, HostSpend()), first)
         needed -= sum(1 for d in dues if d.why is Why.OVERDUE)
         by_deadline = [d for _, d in sorted(ahead.get(host, []), key=lambda pair: pair[0])]
         required = {d.key: d for d in by_deadline[:max(0, needed)]}
