@@ -156,9 +156,10 @@ def test_at_the_defaults_no_gap_exceeds_the_hour_for_200_articles(
     n: int, spread: float, young: float, delay: float, signals: int, posts: float, taken: float, seed: int,
 ) -> None:
     """The service's cycles (exactly feed_interval apart from a random phase), the default budget (240/h) and
-    promise (hourly), any article count up to 200 (with the hour's signals and new posts: the line `status` draws), last checks bunched or spread, young articles in the hot
-    window, feed signals and new posts that come first, requests host_delay apart and cycles that take their
-    time: no article waits more than the hour, and no sliding hour sees more than 240 requests."""
+    promise (hourly), any article count up to 200 with the hour's signals and new posts, last checks bunched or
+    spread, young articles in the hot window, feed signals and new posts that come first, requests host_delay
+    apart and cycles that take their time: no article waits more than the hour, and no sliding hour sees more
+    than 240 requests."""
     # The line: 200 checks an hour besides the feed polls (the hour holds ~209); 180 when every article was last
     # checked at the same moment (a first `check` of them all): their deadlines then fall within one hour.
     assume(n + 12 * signals + 12 * posts <= (200 if spread >= 0.25 else 180))
