@@ -47,6 +47,7 @@ from monitor.config.declare import Settings  # noqa: E402
 from monitor.decide.policy import ArticleFacts, RecheckPolicy, is_due, next_check  # noqa: E402
 from monitor.decide.schedule import Candidate, HostSpend, plan_checks  # noqa: E402
 from monitor.decide.signals import UNPROVEN_MOVES, Trust, judge, moved_since, observe  # noqa: E402
+from monitor.sources.hourly import HourlyLimit  # noqa: E402
 
 DAY, HOUR, YEAR = 86400.0, 3600.0, 365 * 86400.0
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()  # virtual time 0
@@ -371,6 +372,15 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
             a.tracked = True
             sched.add(a, -WARMUP)
     history: list[tuple[float, float, int]] = []
+    limit = HourlyLimit(sched.budget.per_hour if isinstance(sched, After) else 0.0)  # the fetcher's, per request
+
+    def send(t: float) -> float:
+        """A request at `t`, or as much later as the host's sliding hour asks (the real `sources.hourly`)."""
+        t += limit.wait(HOST, t)
+        limit.sent(HOST, t)
+        res.requests.append(t)
+        return t
+
     tick, free, polled = -WARMUP, -WARMUP, -WARMUP - interval
     phase = -WARMUP + interval + rng.uniform(0, jitter)  # the service: a cycle at start, then exactly interval apart
     cycles = 0
@@ -388,7 +398,7 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
                     changed = True
                     a.signaled = a.signaled or sched.signal
             polled = start
-            res.requests.append(start)
+            send(start)
             res.bytes += BYTES_FEED if changed else BYTES_304
             res.cpu += CPU_FEED if changed else CPU_304
             at, polls = start, 0
@@ -398,8 +408,7 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
                 polls = published.poll(start)
                 sitemap_polled = start
                 for _ in range(polls):
-                    at += delay
-                    res.requests.append(at)
+                    at = send(at + delay)
                     res.bytes += BYTES_304
                     res.cpu += CPU_304
             elif published is not None:
@@ -409,9 +418,8 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
                               this_cycle=1, polled=polls)
             order = sched.choose(arts, start, spend)
             for key in order:
-                at += delay
+                at = send(at + delay)
                 a = arts[key]
-                res.requests.append(at)
                 fresh = bisect.bisect_right(a.edits, at)
                 body = a.last_checked is None or fresh > a.detected  # else the page answers 304
                 if a.last_checked is None:

@@ -248,7 +248,7 @@ def test_a_moved_lastmod_comes_first_within_the_share_and_a_trusted_one_stretche
     arts = [Candidate(key=k, host=HOST, pinned=False, freshness=T0 - 100 * DAY, changed=False,
                       last_checked=T0 - 600, lastmod_moved=k < 40) for k in range(60)]
     plan = plan_checks(arts, T0, policy, budget, {HOST: HostSpend(this_cycle=1)})
-    assert {d.why for d in plan.fetch} == {Why.SITEMAP} and len(plan.fetch) == 21, "the cycle's share, not the hour"
+    assert {d.why for d in plan.fetch} == {Why.SITEMAP} and len(plan.fetch) == 23, "the cycle's share, not the hour"
     old = Candidate(key=1, host=HOST, pinned=False, freshness=T0 - 100 * DAY, changed=False,
                     last_checked=T0 - 2 * HOUR)
     assert [d.why for d in plan_checks([old], T0, policy, budget).fetch] == [Why.OVERDUE]

@@ -79,9 +79,11 @@ async def _run(
     store.track_all(settings.articles, Origin.CONFIG)
     if archive is not None:  # a database restored from a backup: the captures since, indexed again
         cycle.report.rejoined = rejoin(store, archive, settings)
-    async with Fetcher(settings) as fetcher:
+    # The service and `check --due` keep every host's sliding hour within its budget, request by request (with the
+    # requests of earlier cycles and processes); a one-off `check` ("look now") does not wait, but its requests count.
+    async with Fetcher(settings, hourly=settings.host_budget_per_hour if due_only else 0.0) as fetcher:
         hosts = store.host_state()
-        fetcher.restore_hosts(hosts.robots, hosts.blocked)
+        fetcher.restore_hosts(hosts.robots, hosts.blocked, store.request_times(dt.datetime.now(dt.UTC).timestamp()))
         for source in sources(settings):
             kind = "listing" if source.listing else "feed"
             await _guarded(cycle, f"{kind} {source.url}", poll_source(cycle, fetcher, source))
@@ -118,6 +120,8 @@ async def _run(
         cycle.report.answered = fetcher.answered
         cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(*fetcher.host_memory())
+        at = dt.datetime.now(dt.UTC).timestamp()
+        store.record_request_times(fetcher.hourly.times(at), at)
     delivery = await deliver_pending(store, [*targets, *(admin_targets or ()), *cycle.admin_targets], echo=echo,
                                      give_up_after=settings.max_attempts, backoff=settings.delivery_backoff,
                                      templates=settings.templates, digest=settings.digest, routing=routing)

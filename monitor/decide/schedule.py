@@ -119,13 +119,6 @@ class Budget:
         hour / interval when the window's ends meet two of them (a few ms of lateness decide it)."""
         return math.floor(HOUR / max(self.interval, 1.0)) + 1
 
-    @property
-    def span(self) -> float:
-        """The time over which a host's hourly budget is spread: an hour and a cycle. A cycle counts against the
-        sliding hour until an hour after its last request, so the hour before a cycle holds the requests of one
-        cycle more than hour / interval; shares of an hour alone starved every thirteenth cycle to nothing."""
-        return HOUR + self.interval
-
     def measured(self, spend: HostSpend) -> Budget:
         """This budget with what the host's recent cycles showed: how long they took, and how late one came after
         another (a cycle that overran, a scheduler woken late), each at most one interval more."""
@@ -167,16 +160,16 @@ _RANK = {Why.FEED: 0, Why.SITEMAP: 0, Why.NEW: 1, Why.OVERDUE: 2, Why.BOUND: 3, 
 _SPARE = 6
 LATE = 0.1  # of an interval: how much later than planned a cycle may come, unseen (`Budget.lookahead`)
 COVERED_STRETCH = 24  # a trusted signal's articles: the promise × this (checks that keep measuring the signal)
-MARGIN = 0.9  # of the host's rate the cycles to come are counted on: new posts and signals take their part too
 
 
 def must_now(deadlines: Iterable[float], now: float, budget: Budget, spend: HostSpend, first: int = 0) -> int:
     """Promise checks this cycle must make (earliest deadline first) so that the cycles to come, at the host's
     rate, can make every other before its deadline: the most, over every deadline d, of the checks due by d
     less what the cycles after this one surely make before d. Signals and new posts come first in every cycle:
-    the rate is counted less `MARGIN`'s part, or less as many a cycle as this one has (`first`), if more."""
-    whole = (budget.per_hour - (spend.this_cycle + spend.polled) * budget.cycles_per_hour) / budget.span
-    rate = min(whole * MARGIN, whole - first / max(budget.interval, 1.0))
+    the rate is counted less as many a cycle as this one has (`first`). (Counting on 90 % of the rate, as before,
+    made the planner always behind: it spent the whole budget on early checks and the hot window never ran.)"""
+    whole = (budget.per_hour - (spend.this_cycle + spend.polled) * budget.cycles_per_hour) / HOUR
+    rate = whole - first / max(budget.interval, 1.0)
     inner = budget.lookahead - budget.cadence  # a cycle's own requests: a check comes up to this late in it
     need = 0
     for count, deadline in enumerate(sorted(deadlines), start=1):
@@ -258,14 +251,17 @@ def allowance(budget: Budget, spend: HostSpend, now: float) -> tuple[int, int] |
     The feed polls of every cycle of an hour are set aside; of the rest, a cycle gets the part of the hour
     since the host's previous cycle (counted as at least `interval`, at most `interval + jitter`), rounded on
     the clock's grid of that rate, so the roundings of successive cycles add up to nothing lost (rounding each
-    share down gave back a request a cycle: 5 % of the budget at the defaults)."""
+    share down gave back a request a cycle: 5 % of the budget at the defaults). The hour is counted from the
+    cycles' starts: a cycle an hour before this one and paced like it has its requests out of the sliding hour
+    before this one makes its own, and the fetcher holds each request to the sliding hour itself
+    (`sources.hourly`). Counted from their ends, every thirteenth cycle was starved to nothing."""
     if not budget.per_hour:
         return None
     articles = budget.per_hour - spend.this_cycle * budget.cycles_per_hour
-    room = int(articles - sum(n for _, end, n in spend.history if now - end < HOUR))
+    room = int(articles - sum(n for start, _, n in spend.history if now - start < HOUR))
     last = max((start for start, _, _ in spend.history), default=None)
     elapsed = budget.cadence if last is None else min(max(now - last, budget.interval), budget.cadence)
-    share = math.floor(articles * now / budget.span) - math.floor(articles * (now - elapsed) / budget.span) \
+    share = math.floor(articles * now / HOUR) - math.floor(articles * (now - elapsed) / HOUR) \
         - spend.polled
     room -= spend.polled
     return max(0, min(share, room)), max(0, room)

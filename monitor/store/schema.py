@@ -124,6 +124,11 @@ CREATE TABLE IF NOT EXISTS host_requests (  -- requests per host per cycle over 
     ended REAL NOT NULL,  -- when its last request went: it counts against the hour until an hour after
     requests INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS request_times (  -- every request per host in the last hour: the sliding hour's count
+    host TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS request_times_host ON request_times(host, at);
 CREATE TABLE IF NOT EXISTS service_state (
     key TEXT PRIMARY KEY,
     value TEXT

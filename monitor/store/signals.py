@@ -61,6 +61,25 @@ class SignalsMixin:
             out[host] = (*out.get(host, ()), (started, ended, requests))
         return out
 
+    def request_times(self, at: float) -> dict[str, list[float]]:
+        """Host → the times of its requests in the hour before `at` (the sliding hour, request by request)."""
+        try:
+            rows = self.conn.execute("SELECT host, at FROM request_times WHERE at > ? ORDER BY at",
+                                     (at - HOUR,)).fetchall()
+        except sqlite3.OperationalError:
+            return {}
+        out: dict[str, list[float]] = {}
+        for host, when in rows:
+            out.setdefault(host, []).append(when)
+        return out
+
+    def record_request_times(self, times: Mapping[str, list[float]], at: float) -> None:
+        """Each host's requests of the last hour, as the fetcher holds them (what is older is dropped)."""
+        with self.conn:
+            self.conn.execute("DELETE FROM request_times")
+            self.conn.executemany("INSERT INTO request_times (host, at) VALUES (?, ?)",
+                                  [(host, t) for host, ts in times.items() for t in ts if t > at - HOUR])
+
     def record_host_spend(self, started: float, ended: float, requests: Mapping[str, int]) -> None:
         """This cycle's requests by host; what ended more than an hour ago is dropped."""
         with self.conn:

@@ -1,0 +1,47 @@
+"""Each host's sliding hour, request by request: the host budget's last word.
+
+The planner (`decide.schedule`) shares each host's hourly budget among cycles from what each cycle spent; this
+holds every request itself: one to a host whose last hour already saw `limit` requests waits until the oldest
+of them is an hour old. A cycle paced like the one an hour before it never waits; one that runs ahead of it
+waits the difference (seconds). The times outlive the cycle (the store keeps them), so the hour spans cycles
+and processes (`check --due` from cron, `monitor run`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+
+HOUR = 3600.0
+EPSILON = 0.001  # seconds: a request waits until its hour's oldest is out, whatever the float rounding
+
+
+class HourlyLimit:
+    """At most `limit` requests per host in any sliding hour (0: no limit); times are POSIX seconds."""
+
+    def __init__(self, limit: float, sent: Mapping[str, Iterable[float]] | None = None) -> None:
+        self.limit = int(limit)
+        self._sent: dict[str, list[float]] = {host: sorted(times) for host, times in (sent or {}).items()}
+
+    def wait(self, host: str, now: float) -> float:
+        """Seconds until a request to `host` keeps its sliding hour within the limit (0: now)."""
+        if self.limit <= 0:
+            return 0.0
+        times = self._recent(host, now)
+        if len(times) < self.limit:
+            return 0.0
+        return max(0.0, times[len(times) - self.limit] + HOUR - now) + EPSILON  # past the edge, not on it
+
+    def sent(self, host: str, at: float) -> None:
+        bisect.insort(self._sent.setdefault(host, []), at)
+
+    def times(self, now: float) -> dict[str, list[float]]:
+        """Each host's requests of the last hour, for the store."""
+        return {host: self._recent(host, now) for host in self._sent}
+
+    def _recent(self, host: str, now: float) -> list[float]:
+        times = self._sent.get(host, [])
+        cut = bisect.bisect_right(times, now - HOUR)
+        if cut:
+            del times[:cut]
+        return times
