@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from monitor.app.lookup import find_article, looks_like_url, slug_of
+from monitor.app.lookup import find_article, looks_like_url
 from monitor.config import Settings, load_settings
 from monitor.config.edit import add_article, checked_url, config_path, listed, remove_article
 from monitor.core.errors import ConfigError, MonitorError
@@ -89,11 +89,11 @@ def _stop(database: Path, row: ArticleRow) -> str:
     with open_store(database) as store:
         versions = len(store.versions(row.id))
         since = store.stop_tracking(row.id)
-    what = f"#{row.id} {slug_of(row.url) or row.url}"
+    what = f"#{row.id} {row.url}"
     if row.untracked is not None:
-        return f"{what} was already stopped ({shown(since)}): nothing to do; `monitor add {row.url}` resumes it"
-    return (f"{what} is no longer checked; its {versions} versions and their archive stay "
-            f"(`monitor history {row.id}`); `monitor add {row.url}` resumes it")
+        return f"{what} was already stopped ({shown(since)}): nothing to do (`monitor add` with its URL resumes it)"
+    return (f"{what} is no longer checked; its {versions} versions and their archive stay (`monitor history "
+            f"{row.id}`); `monitor add` with its URL resumes it")
 
 
 def _config_file(given: Path | None) -> Path | None:
