@@ -16,7 +16,7 @@ rounds, each on a fresh database.
 
 `--day`: cost per day instead (bench/day.py): requests, 304s, MB, CPU seconds and the server's
 CPU of a simulated day of the service at its defaults, next to urlwatch every 15 minutes.
-Loopback only; numbers, never asserts (the targets live in the README).
+Loopback only; numbers, never asserts (the targets live in docs/benchmarks.md).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ is fetched after it; the feed holds the site's newest 50 posts and is polled eve
 Prints per age band (article age at the edit) p50/p95/max detection latency and missed
 edits, per host requests per hour (mean, peak over any sliding hour), bytes and CPU seconds
 per day, before and after side by side, for each N; then the trade-off curve budget → p95.
-Costs per request are the README's measured figures (bench/cycle.py): a 304 ≈ 300 B and
+Costs per request are the measured figures of docs/benchmarks.md (bench/cycle.py): a 304 ≈ 300 B and
 1.2 ms CPU, a changed page ≈ 55 KB and 4 ms, the real 50-item feed ≈ 118 KB gzipped; the
 scheduler's own CPU is measured here (process time of its calls).
 """

@@ -6,7 +6,7 @@ Writes through the real Store.record_version into a temporary SQLite file and pr
 size; then the WARC archive of the same versions, written the way a cycle writes it (each
 capture's request and response through Archive.capture, indexed in the version's transaction,
 fsync'd): an eff.org-like page per version, sent gzip-encoded as eff.org does by default.
-Numbers only (the target lives in the README).
+Numbers only (the target lives in docs/benchmarks.md).
 """
 
 from __future__ import annotations

@@ -348,7 +348,7 @@ def serve(config_path: Path | None, bind: str | None) -> None:
 @config_option
 @_friendly_errors
 def add(url: str, config_path: Path | None) -> None:
-    """Track one more article: add URL to the config file's `articles` list (its comments are kept)."""
+    """Track one more article: add URL to the config's `articles` list (comments kept); resumes a removed one."""
     click.echo(tracking.add(config_path, url))
 
 
@@ -356,7 +356,7 @@ def add(url: str, config_path: Path | None) -> None:
 @config_option
 @_friendly_errors
 def list_articles(config_path: Path | None) -> None:
-    """Every tracked article: id, how it was found, URL."""
+    """Every tracked article: id, how it was found, URL (and those `monitor remove` stopped)."""
     click.echo(tracking.listing(load_settings(config_path)))
 
 
@@ -365,7 +365,8 @@ def list_articles(config_path: Path | None) -> None:
 @config_option
 @_friendly_errors
 def remove(article: str, config_path: Path | None) -> None:
-    """Take an article (id, URL or slug) out of the config file's `articles` list (its comments are kept)."""
+    """Stop checking an article (id, URL or slug): out of the config's `articles` list (its comments kept) and
+    stopped in the database, even if a feed still lists it; its history and archive stay. `add` resumes it."""
     click.echo(tracking.remove(config_path, load_settings(config_path), article))
 
 

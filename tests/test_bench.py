@@ -1,6 +1,6 @@
-"""The benches still run, each as the one command the README gives (small N), and print their tables.
+"""The benches still run, each as the one command docs/benchmarks.md gives (small N), and print their tables.
 
-Their figures are not asserted (speed targets live in the README), but what is not about speed is:
+Their figures are not asserted (speed targets live in docs/benchmarks.md), but what is not about speed is:
 a warm cycle on nginx is all 304s, and a simulated hour of the service at its defaults, on a real
 nginx with more articles than the budget can visit hourly, stays within `host_budget_per_hour`.
 """

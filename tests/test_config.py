@@ -1,7 +1,7 @@
 """Settings: declared once (monitor/config/declare.py), read from TOML and MONITOR_*, every bad value one line.
 
-The README's table is the declarations' own rendering; a table of bad configs and a property test hold the error
-contract: ConfigError, one line, the key and its file or variable named, never a notification URL or token.
+docs/configuration.md's table is the declarations' own rendering; a table of bad configs and a property test hold
+the error contract: ConfigError, one line, the key and its file or variable named, never a notification URL or token.
 """
 
 from __future__ import annotations
@@ -59,17 +59,17 @@ def assert_one_line_error(exc: ConfigError, *named: str) -> str:
     return message
 
 
-# -- the README ----------------------------------------------------------------------------------------------
+# -- the docs (docs/configuration.md) --------------------------------------------------------------------------
 def test_the_readme_table_is_the_declarations() -> None:
     """Adding, changing or removing a setting without documenting it fails here."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
     table = settings_table()
     missing = [line for line in table.splitlines() if line not in readme.splitlines()]
-    assert not missing, ("README.md's settings table is out of date; replace it with the output of\n"
+    assert not missing, ("docs/configuration.md's settings table is out of date; replace it with the output of\n"
                          "  python -c 'from monitor.config import settings_table; print(settings_table())'\n"
                          "rows missing or different:\n" + "\n".join(missing))
     rows = [line for line in readme.splitlines() if line.startswith("| `") and "| `MONITOR_" in line]
-    assert len(rows) == len(declarations()), "the README documents a setting that is no longer declared"
+    assert len(rows) == len(declarations()), "docs/configuration.md documents a setting that is no longer declared"
 
 
 def test_every_declaration_is_documented_with_its_default() -> None:
@@ -309,9 +309,9 @@ def test_recheck_tiers_junk_is_in_range_or_one_line(tmp_path_factory: pytest.Tem
 def test_the_readme_documents_the_sites_table() -> None:
     from monitor.config.readme import sites_table
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    readme = (REPO / "docs" / "extraction.md").read_text(encoding="utf-8").splitlines()
     missing = [line for line in sites_table().splitlines() if line not in readme]
-    assert not missing, "README.md's [sites] table is out of date (monitor.config.readme.sites_table()):\n" + \
+    assert not missing, "docs/extraction.md's [sites] table is out of date (monitor.config.readme.sites_table()):\n" + \
         "\n".join(missing)
 
 

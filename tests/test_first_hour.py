@@ -90,6 +90,22 @@ def test_a_failed_delivery_names_its_reason_without_its_secret(
     assert secret not in result.stdout + result.stderr
 
 
+def test_extract_reads_where_check_reads_and_says_why_it_cannot(tmp_path: Path, site: ReplaySite) -> None:
+    """`extract --config` follows the config's [rewrite] (what it shows is what `check` reads: one request at the
+    loopback replay, the page read as its eff.org URL); an unreachable site is one line naming the failure."""
+    cfg = write_config(tmp_path, site, [])
+    shown = run_monitor("extract", SEEDED[1].url, config=cfg)
+    assert shown.returncode == 0 and "profile:   eff" in shown.stdout and SEEDED[1].title in shown.stdout, shown
+    assert site.hits(SEEDED[1].path) == 1
+    closed = _free_port()
+    for where, said in ((f"http://127.0.0.1:{closed}/x", f"connection refused by 127.0.0.1:{closed}"),
+                        ("http://nonexistent.invalid/x", "host name nonexistent.invalid not found (DNS)")):
+        failed = run_monitor("extract", where, config=cfg)
+        assert failed.returncode == 1 and failed.stdout == "", failed
+        assert failed.stderr.startswith("error: ") and failed.stderr.count("\n") == 1 and said in failed.stderr
+        assert "ConnectError" not in failed.stderr and "Traceback" not in failed.stderr
+
+
 def test_no_config_file_is_said_and_the_first_run_says_where_the_database_is(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     env.update(MONITOR_STATE_DIR=str(tmp_path / "state"), MONITOR_FEEDS="", MONITOR_TREATY_ENABLED="false",

@@ -5,6 +5,7 @@ links and the picker as a person would."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -91,3 +92,39 @@ def test_in_a_browser_the_picker_and_the_changes_page_work(served: str, filled: 
         assert len(set(pixels[::97])) > 10, "a styled page was drawn"
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copyfile(shot, ARTIFACTS / name)
+
+
+# What a page must measure in a phone's browser: the layout is the phone's width (the viewport meta took effect),
+# nothing is wider than it (no sideways scrolling), no text smaller than 12 px, every control a thumb can hit.
+MEASURE = """JSON.stringify({
+  width: innerWidth, scroll: document.documentElement.scrollWidth,
+  wider: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 5),
+  tiny: [...document.querySelectorAll('body *')].filter(e => [...e.childNodes].some(n => n.nodeType === 3
+    && n.textContent.trim()) && e.getClientRects().length && parseFloat(getComputedStyle(e).fontSize) < 12)
+    .map(e => e.tagName.toLowerCase()).slice(0, 5),
+  small: [...document.querySelectorAll('select, button, input:not([hidden])')]
+    .filter(e => e.getBoundingClientRect().height < 44).map(e => e.tagName.toLowerCase()),
+})"""
+
+
+def test_every_page_reads_on_a_phone_and_on_a_desktop(served: str, filled: Filled, tmp_path: Path) -> None:
+    """Index, article, recent changes, a two-version diff and the treaty page at 390 px (a phone, laid out by the
+    viewport meta) and 1280 px, measured in Chromium; the screenshots are kept in tests/artifacts/ to look at."""
+    from tests.browser import Browser
+
+    aid = article_id(filled, STILL_FLAWED.url)
+    pages = {"index": "/", "article": f"/article/{aid}", "changes": "/changes", "diff": f"/article/{aid}/diff/1/4",
+             "treaty": "/treaty"}
+    with Browser(chromium(), tmp_path / "profile") as browser:
+        for name, path in pages.items():
+            assert '<meta name="viewport" content="width=device-width' in httpx.get(served + path).text, name
+            for size, (width, height, mobile) in {"phone": (390, 844, True), "desktop": (1280, 900, False)}.items():
+                page = browser.open(served + path, width=width, height=height, mobile=mobile)
+                seen = json.loads(page.evaluate(MEASURE))
+                assert seen["width"] == width, f"{name} at {size}: laid out {seen['width']} px wide"
+                assert seen["scroll"] <= width and not seen["wider"], f"{name} at {size} scrolls sideways: {seen}"
+                assert not seen["tiny"] and not seen["small"], f"{name} at {size}: {seen}"
+                shot = page.screenshot(ARTIFACTS / f"web-{name}-{size}.png")
+                _, _, pixels = read_png(shot.read_bytes())
+                assert len(set(pixels[::97])) > 5, f"{name} at {size}: a styled page was drawn"

@@ -77,6 +77,7 @@ async def _run(
     deadline = asyncio.get_running_loop().time() + cycle.report.budget
     import_seeds(cycle)
     store.track_all(settings.articles, Origin.CONFIG)
+    store.resume_tracking(settings.articles)  # one `monitor remove` stopped, listed again by hand: checked again
     if archive is not None:  # a database restored from a backup: the captures since, indexed again
         cycle.report.rejoined = rejoin(store, archive, settings)
     # The service and `check --due` keep every host's sliding hour within its budget, request by request (with the
@@ -91,7 +92,7 @@ async def _run(
         # -- the schedule (monitor/app/plan.py): which articles, in what order, within each host's budget --
         before = dict(fetcher.requests_by_host)
         if due_only:  # the sites' own change signals (monitor/app/sitemaps.py), within the same budget
-            await _guarded(cycle, "sitemaps", poll_sitemaps(cycle, fetcher, store.articles()))
+            await _guarded(cycle, "sitemaps", poll_sitemaps(cycle, fetcher, store.tracked_articles()))
         polled = {h: n - before.get(h, 0) for h, n in fetcher.requests_by_host.items()}
         report = cycle.report
         rows, report.not_due, report.over_budget = articles_to_check(store, settings, before, due_only=due_only,

@@ -27,6 +27,11 @@ def slug_of(url: str) -> str:
     return path.rstrip("/").rpartition("/")[2]
 
 
+def looks_like_url(name: str) -> bool:
+    """A URL rather than an id or a slug: a scheme, or a host name and a path (www.eff.org/deeplinks/…)."""
+    return "://" in name or bool(_HOSTLIKE.match(name.strip()))
+
+
 def find_article(store: Store, name: str) -> ArticleRow:
     """The one tracked article `name` names; MonitorError saying what it could mean otherwise."""
     name = name.strip()
@@ -38,7 +43,7 @@ def find_article(store: Store, name: str) -> ArticleRow:
             raise MonitorError(f"no article with id {match.group(1)}{_hint([], name)}")
         return row
     rows = store.articles()
-    if "://" in name or _HOSTLIKE.match(name):
+    if looks_like_url(name):
         row = store.article(name if "://" in name else "https://" + name)
         if row is None:
             raise MonitorError(f"not a tracked article: {name}{_hint(rows, slug_of(name) or name)}")

@@ -72,7 +72,7 @@ def articles_to_check(store: Store, settings: Settings, spent: Mapping[str, int]
 
     `spent`: requests already sent to each host in this cycle (feeds, robots.txt); `polled`: then its sitemaps.
     """
-    rows = store.articles()
+    rows = store.tracked_articles()  # never one `monitor remove` stopped
     if not due_only:
         return rows, 0, 0
     now = dt.datetime.now(dt.UTC)

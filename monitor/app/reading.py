@@ -34,8 +34,9 @@ def load_page(target: str, settings: Settings) -> tuple[str, str]:
 
 
 async def _fetch(url: str, settings: Settings) -> tuple[str, str]:
-    # Any host: a person named this one; robots.txt is for crawlers (this is one request on demand).
-    async with Fetcher(replace(settings, allowed_hosts=(), rewrite=())) as fetcher:
+    # Any host: a person named this one; robots.txt is for crawlers (this is one request on demand). The config's
+    # `rewrite` holds: `extract --config` fetches from where `check` fetches (a local replay), the page read as its URL.
+    async with Fetcher(replace(settings, allowed_hosts=())) as fetcher:
         try:
             async with asyncio.timeout(settings.timeout):
                 response = await fetcher.get(url, obey_robots=False)

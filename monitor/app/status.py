@@ -31,15 +31,17 @@ class StatusRow:
     versions: int
     last_change: str | None
     last_checked: str | None
-    next_check: str  # ISO time, "due", "waiting" (due, over the host's hourly budget: a later cycle) or "retired"
+    next_check: str  # ISO time, "due", "waiting" (due, over the host's hourly budget: a later cycle), "retired" or
+    # "stopped" (`monitor remove`: never checked again until `monitor add`)
     last_error: str | None
-    why: str = ""  # feed, new, retry, hot, fresh, bound, budget or retired (decide.schedule.Why)
+    why: str = ""  # feed, new, retry, hot, fresh, bound, budget or retired (decide.schedule.Why), or stopped
     reason: str = ""  # the same in words
 
 
 def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[StatusRow]:
     counts = store.version_counts()
-    articles = store.articles()
+    everything = store.articles()
+    articles = [a for a in everything if a.untracked is None]
     signaled, in_feed = store.feed_signals()
     moved, covered = lastmod_signals(articles, store.lastmods(), sitemap_records(store))
     cands = candidates(articles, signaled=signaled, in_feed=in_feed, moved=moved, covered=covered)
@@ -52,14 +54,19 @@ def status_rows(store: Store, settings: Settings, now: dt.datetime) -> list[Stat
         when, why = next_due(c, at, settings.recheck, budget.lookahead)
         if c.key in deferred:
             why = Why.BUDGET
-        shown = ("retired" if when is None else "waiting" if why == Why.BUDGET else "due" if when <= at
-                 else dt.datetime.fromtimestamp(when, dt.UTC).isoformat(timespec="minutes"))
+        next_at = ("retired" if when is None else "waiting" if why == Why.BUDGET else "due" if when <= at
+                   else dt.datetime.fromtimestamp(when, dt.UTC).isoformat(timespec="minutes"))
         rows.append(StatusRow(
             id=article.id, url=article.url, title=article.title, origin=article.origin,
             versions=counts.get(article.id, 0),
-            last_change=article.last_changed, last_checked=article.last_checked, next_check=shown,
+            last_change=article.last_changed, last_checked=article.last_checked, next_check=next_at,
             last_error=article.last_error, why=str(why), reason=_reason(why, c, at, settings),
         ))
+    rows += [StatusRow(
+        id=a.id, url=a.url, title=a.title, origin=a.origin, versions=counts.get(a.id, 0), last_change=a.last_changed,
+        last_checked=a.last_checked, next_check="stopped", last_error=a.last_error, why="stopped",
+        reason=f"taken out by `monitor remove` {shown(a.untracked)}: not checked (history kept; `monitor add` resumes)",
+    ) for a in everything if a.untracked is not None]
     return sorted(rows, key=lambda r: r.last_change or "", reverse=True)
 
 
@@ -145,7 +152,7 @@ def budget_warnings(store: Store, settings: Settings, now: dt.datetime) -> list[
                 polls[host] = polls.get(host, 0.0) + budget.cycles_per_hour
     need: dict[str, float] = dict(polls)
     count: dict[str, int] = {}
-    articles = store.articles()
+    articles = store.tracked_articles()
     _, covered = lastmod_signals(articles, store.lastmods(), sitemap_records(store))
     for c in candidates(articles, covered=covered):
         policy = promise_of(c, settings.recheck)
@@ -197,13 +204,16 @@ def _every(seconds: float) -> str:
     return f"every {seconds / 60:g} min"
 
 
+_WORDS = ("due", "waiting", "retired", "stopped")  # a next check said in a word, not a time
+
+
 def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     rows = status_rows(store, settings, now)
     header = ("id", "title", "origin", "versions", "last change", "last checked", "next check", "why")
     table = [header] + [
         (str(r.id), _clip(r.title or r.url, 48), r.origin, str(r.versions), _short(r.last_change),
-         _short(r.last_checked),
-         r.next_check if r.next_check in ("due", "waiting", "retired") else _short(r.next_check), _clip(r.reason, 70))
+         _short(r.last_checked), r.next_check if r.next_check in _WORDS else _short(r.next_check),
+         _clip(r.reason, 70))
         for r in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
@@ -212,7 +222,9 @@ def format_status(store: Store, settings: Settings, now: dt.datetime) -> str:
     counts = box.counts
     lines.append("")
     orphans = f", {counts['orphaned']} orphaned" if counts.get("orphaned") else ""
-    lines.append(f"{len(rows)} tracked articles; deliveries: {counts.get('sent', 0)} sent, "
+    stopped = sum(r.next_check == "stopped" for r in rows)
+    also = f" ({stopped} stopped by `monitor remove`)" if stopped else ""
+    lines.append(f"{len(rows) - stopped} tracked articles{also}; deliveries: {counts.get('sent', 0)} sent, "
                  f"{counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed{orphans}")
     lines.append(f"re-check policy: {describe_policy(settings)}")
     lines.append(treaty_line(settings, store))

@@ -1,5 +1,5 @@
 """Every setting, declared once: its type (the annotation), default, limits, doc line and, for lists, how the
-environment variable splits. The TOML check, the MONITOR_* parsing, the error wording and the README table all
+environment variable splits. The TOML check, the MONITOR_* parsing, the error wording and the docs' settings table all
 follow from these declarations (`declarations()`).
 
 No pydantic here: every module imports `Settings`, and `monitor --help` should not pay for the validator.
@@ -314,7 +314,7 @@ class Declared:
 
     @property
     def must(self) -> str:
-        """What a value must be, in words: the error message and the README say the same."""
+        """What a value must be, in words: the error message and docs/configuration.md say the same."""
         if self.spec.must:
             return self.spec.must
         limits = [f"{op} {_number(v)}" for op, v in ((">", self.spec.gt), ("≥", self.spec.ge), ("≤", self.spec.le))

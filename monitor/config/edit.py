@@ -48,7 +48,7 @@ def listed(path: Path) -> list[str]:
 
 def add_article(path: Path, url: str) -> Edited:
     """Append `url` to `articles` unless a spelling of it is there already; the file must stay valid."""
-    url = _checked_url(url)
+    url = checked_url(url)
     document = _read(path)
     items = _articles(document, path)
     key = identity_key(url)
@@ -64,7 +64,7 @@ def add_article(path: Path, url: str) -> Edited:
 
 def remove_article(path: Path, url: str) -> Edited:
     """Take every spelling of `url` out of `articles`; ConfigError when it is not listed there."""
-    url = _checked_url(url)
+    url = checked_url(url)
     document = _read(path)
     items = _articles(document, path)
     key = identity_key(url)
@@ -96,7 +96,8 @@ def _compact(document, items) -> None:  # type: ignore[no-untyped-def]
     document[KEY] = flat
 
 
-def _checked_url(url: str) -> str:
+def checked_url(url: str) -> str:
+    """A web address as given (a bare `www.eff.org/…` gets https://); ConfigError when it is not one."""
     url = url.strip()
     try:
         parts = urlsplit(url if "://" in url else "https://" + url)

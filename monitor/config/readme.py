@@ -1,4 +1,5 @@
-"""The README's settings tables, rendered from the declarations (tests/test_config.py compares them)."""
+"""The documentation's settings tables, rendered from the declarations (tests/test_config.py compares them with
+docs/configuration.md and docs/extraction.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from monitor.config.declare import (
 
 
 def shown_default(d: Declared) -> str:
-    """A default as the README shows it."""
+    """A default as the docs show it."""
     if d.spec.shown_default:
         return d.spec.shown_default
     value = d.default
@@ -47,7 +48,7 @@ def env_format(d: Declared) -> str:
 
 
 def settings_table() -> str:
-    """The README's settings table, one row per declared setting."""
+    """The settings table of docs/configuration.md, one row per declared setting."""
     rows = ["| key | default | value | environment | meaning |", "| --- | --- | --- | --- | --- |"]
     for d in declarations():
         env = f"`{d.env}`" + (f", {env_format(d)}" if env_format(d) else "")
@@ -61,7 +62,7 @@ def settings_table() -> str:
 
 
 def sites_table() -> str:
-    """The README's table of `[sites."HOST"]` keys (config file only: no environment variables)."""
+    """The table (docs/extraction.md) of `[sites."HOST"]` keys (config file only: no environment variables)."""
     rows = ["| key | default | value | meaning |", "| --- | --- | --- | --- |"]
     for d in keyed_declarations("sites"):
         must = d.spec.must or ("a list of strings (a CSS selector each)" if d.kind == "list" else d.must)

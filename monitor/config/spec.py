@@ -29,7 +29,7 @@ class Spec:
     split: str = "spaces"  # a list in MONITOR_<KEY>: "spaces" (or a comma before a URL), "words", "commas"
     secret: bool = False  # never shown: not in repr, not in an error
     empty_ok: bool = False
-    shown_default: str = ""  # the README's wording of a default that is not a plain value
+    shown_default: str = ""  # the docs' wording of a default that is not a plain value
     paths: bool = False  # a list of paths, resolved against the config file's directory
 
 

@@ -49,7 +49,7 @@ def compile_templates(title: str | None, body: str | None, fmt: str = "text", wh
 
 
 def template_variables(alert: Alert, kind_label: str, default_title: str, default_body: str) -> dict[str, Any]:
-    """The documented variables (README) for one alert."""
+    """The documented variables (docs/channels.md) for one alert."""
     change = alert.change
     return {
         "kind": alert.kind,

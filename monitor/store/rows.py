@@ -34,6 +34,7 @@ class ArticleRow:
     transitions: int = 0  # transitions recorded so far (decide numbers the next one)
     layout: str = ""
     closed: bool = False
+    untracked: str | None = None  # when `monitor remove` stopped checking it; None while it is tracked
 
 
 def article_row(row: sqlite3.Row) -> ArticleRow:
@@ -47,6 +48,7 @@ def article_row(row: sqlite3.Row) -> ArticleRow:
         transitions=row["transitions"] if "transitions" in row.keys() else 0,  # noqa: SIM118 (schema-1 file read-only)
         layout=(row["layout"] or "") if "layout" in row.keys() else "",  # noqa: SIM118
         closed=bool(row["closed"]) if "closed" in row.keys() else False,  # noqa: SIM118
+        untracked=row["untracked"] if "untracked" in row.keys() else None,  # noqa: SIM118
     )
 
 

@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS articles (
     identity TEXT,  -- core.identity.identity_key(url): one row per article whatever the link's spelling
     guid TEXT,  -- the feed's stable id for the post, when a feed announced it
     layout TEXT,  -- fingerprint of the layout the article was last read in
-    closed INTEGER NOT NULL DEFAULT 0  -- its pages so far ended with closing tags (a cut page is then an error)
+    closed INTEGER NOT NULL DEFAULT 0,  -- its pages so far ended with closing tags (a cut page is then an error)
+    untracked TEXT  -- when `monitor remove` stopped checking it (NULL: tracked); its versions and archive stay
 );
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,
@@ -165,6 +166,7 @@ _ADDED_COLUMNS = (
     ("articles", "guid", "TEXT"),  # schema 2: the feed's guid, a second identity
     ("articles", "layout", "TEXT"),  # schema 2: a redesign re-baselines quietly
     ("articles", "closed", "INTEGER NOT NULL DEFAULT 0"),  # schema 2: a page cut off is an error
+    ("articles", "untracked", "TEXT"),  # schema 2: `monitor remove` retires an article, its evidence kept
 )
 
 

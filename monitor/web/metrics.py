@@ -37,7 +37,9 @@ def metrics_text(store: Store, cycles: int | None = None) -> str:
         metric("monitor_last_cycle_ok", "gauge", "1 if the last cycle had no errors, else 0.",
                [({}, 1.0 if last.outcome == "ok" else 0.0)])
     articles = store.articles()
-    metric("monitor_tracked_articles", "gauge", "Articles tracked.", [({}, len(articles))])
+    metric("monitor_tracked_articles", "gauge", "Articles tracked.", [({}, sum(a.untracked is None for a in articles))])
+    metric("monitor_stopped_articles", "gauge", "Articles `monitor remove` stopped checking (their history kept).",
+           [({}, sum(a.untracked is not None for a in articles))])
     metric("monitor_removed_articles", "gauge", "Tracked articles reported removed.",
            [({}, sum(a.removed for a in articles))])
     metric("monitor_versions", "gauge", "Stored article versions.", [({}, sum(store.version_counts().values()))])
