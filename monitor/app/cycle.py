@@ -31,6 +31,7 @@ from monitor.decide.compare import compare
 from monitor.notify.delivery import Target, deliver_pending
 from monitor.notify.routing import Routing
 from monitor.sources.fetch import Fetcher
+from monitor.sources.hourly import HourlyLimit
 from monitor.sources.seeds import scan_seeds
 from monitor.store.archive import Archive, ArchiveUnavailable, open_archive
 from monitor.store.database import ArticleRow, Store
@@ -82,9 +83,11 @@ async def _run(
         cycle.report.rejoined = rejoin(store, archive, settings)
     # The service and `check --due` keep every host's sliding hour within its budget, request by request (with the
     # requests of earlier cycles and processes); a one-off `check` ("look now") does not wait, but its requests count.
-    async with Fetcher(settings, hourly=settings.host_budget_per_hour if due_only else 0.0) as fetcher:
+    at = dt.datetime.now(dt.UTC).timestamp()
+    hourly = HourlyLimit(settings.host_budget_per_hour if due_only else 0.0, store.request_times(at), at)
+    async with Fetcher(settings, hourly=hourly) as fetcher:
         hosts = store.host_state()
-        fetcher.restore_hosts(hosts.robots, hosts.blocked, store.request_times(dt.datetime.now(dt.UTC).timestamp()))
+        fetcher.restore_hosts(hosts.robots, hosts.blocked)
         for source in sources(settings):
             kind = "listing" if source.listing else "feed"
             await _guarded(cycle, f"{kind} {source.url}", poll_source(cycle, fetcher, source))

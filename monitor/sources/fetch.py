@@ -17,7 +17,7 @@ import http.cookiejar
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -110,18 +110,16 @@ class UrlMap:
 class Fetcher:
     """Async fetching shared by every step of a cycle; use as `async with Fetcher(settings) as f`."""
 
-    def __init__(self, settings: Settings, *, hourly: float = 0.0) -> None:
-        """`hourly`: requests per host in any sliding hour at most, past cycles' included (`restore_hosts`)."""
+    def __init__(self, settings: Settings, *, hourly: HourlyLimit | None = None) -> None:
         self.settings = settings
-        self.hourly = HourlyLimit(hourly)
+        self.hourly = hourly or HourlyLimit(0)  # each host's sliding hour, request by request
         self.urls = UrlMap(settings.rewrite, settings.fetch_hosts)
         self._lanes = Lanes(settings)
         self._host_gates: dict[str, asyncio.Lock] = {}
         self._host_last: dict[str, float] = {}
         # Spacing (host_delay, Crawl-delay) is slept, so its total per host and cycle has a budget:
         # past it the host's remaining requests are left for the next cycle, as Retry-After does.
-        budget = settings.max_host_wait
-        self._wait_budget = float(settings.feed_interval if budget is None else budget)
+        self._wait_budget = float(settings.feed_interval if settings.max_host_wait is None else settings.max_host_wait)
         self._waited: dict[str, float] = {}
         self.blocked_until: dict[str, float] = {}  # host → Retry-After block end (epoch seconds)
         self.robots = RobotsRules()
@@ -138,13 +136,10 @@ class Fetcher:
     async def __aexit__(self, *exc: object) -> None:
         await self._lanes.aclose()
 
-    def restore_hosts(self, robots: dict[str, tuple[str, float]], blocked: dict[str, float],
-                      sent: Mapping[str, Iterable[float]] | None = None) -> None:
+    def restore_hosts(self, robots: dict[str, tuple[str, float]], blocked: dict[str, float]) -> None:
         """What earlier runs learnt of each host, clamped to the clock (a block ends within its cap from now, no
-        robots.txt was fetched in the future): a clock that ran fast and was corrected recovers at once; and the
-        requests each host had in the last hour."""
+        robots.txt was fetched in the future): a clock that ran fast and was corrected recovers at once."""
         now = time.time()
-        self.hourly = HourlyLimit(self.hourly.limit, {h: [min(t, now) for t in ts] for h, ts in (sent or {}).items()})
         self.blocked_until = {host: min(until, now + MAX_RETRY_AFTER) for host, until in blocked.items()
                               if until > now}
         for host, (body, fetched_at) in robots.items():
@@ -215,15 +210,11 @@ class Fetcher:
                 self._refuse_if_blocked(host)  # a 429 may have come while this request queued
                 spacing = max(self.settings.host_delay, self.robots.crawl_delay(host))
                 hold = self.hourly.wait(host, time.time())  # the sliding hour's budget, request by request
-                wait = max(self._host_last.get(host, 0.0) + spacing - time.monotonic(), hold)
-                if wait > 0:
+                if (wait := max(self._host_last.get(host, 0.0) + spacing - time.monotonic(), hold)) > 0:
                     if self._waited.get(host, 0.0) + wait > self._wait_budget:
-                        if wait == hold:
-                            when = dt.datetime.fromtimestamp(time.time() + hold, dt.UTC).strftime("%H:%M UTC")
-                            raise FetchError(f"{host}: host_budget_per_hour ({self.hourly.limit}) reached in the"
-                                             f" last hour; the next request may go at {when}", transient=True)
-                        raise FetchError(f"{host}: this cycle's {self._wait_budget:g}s of request spacing"
-                                         " (host_delay, Crawl-delay) is used up; checked next cycle", transient=True)
+                        raise FetchError(self.hourly.refusal(host, time.time() + hold) if wait == hold else
+                                         f"{host}: this cycle's {self._wait_budget:g}s of request spacing (host_delay,"
+                                         " Crawl-delay) is used up; checked next cycle", transient=True)
                     self._waited[host] = self._waited.get(host, 0.0) + wait
                     await asyncio.sleep(wait)
                 self._host_last[host] = time.monotonic()

@@ -10,6 +10,7 @@ and processes (`check --due` from cron, `monitor run`).
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 HOUR = 3600.0
@@ -19,9 +20,13 @@ EPSILON = 0.001  # seconds: a request waits until its hour's oldest is out, what
 class HourlyLimit:
     """At most `limit` requests per host in any sliding hour (0: no limit); times are POSIX seconds."""
 
-    def __init__(self, limit: float, sent: Mapping[str, Iterable[float]] | None = None) -> None:
+    def __init__(self, limit: float, sent: Mapping[str, Iterable[float]] | None = None,
+                 now: float | None = None) -> None:
+        """`sent`: each host's earlier requests (the store's), clamped to `now`: a clock that ran fast and was
+        corrected does not hold a host for an hour."""
         self.limit = int(limit)
-        self._sent: dict[str, list[float]] = {host: sorted(times) for host, times in (sent or {}).items()}
+        self._sent: dict[str, list[float]] = {
+            host: sorted(t if now is None else min(t, now) for t in times) for host, times in (sent or {}).items()}
 
     def wait(self, host: str, now: float) -> float:
         """Seconds until a request to `host` keeps its sliding hour within the limit (0: now)."""
@@ -31,6 +36,12 @@ class HourlyLimit:
         if len(times) < self.limit:
             return 0.0
         return max(0.0, times[len(times) - self.limit] + HOUR - now) + EPSILON  # past the edge, not on it
+
+    def refusal(self, host: str, until: float) -> str:
+        """Why a request to `host` waits for the next cycle: the hour is full until `until`."""
+        when = dt.datetime.fromtimestamp(until, dt.UTC).strftime("%H:%M UTC")
+        return (f"{host}: host_budget_per_hour ({self.limit}) reached in the last hour; the next request may go"
+                f" at {when}")
 
     def sent(self, host: str, at: float) -> None:
         bisect.insort(self._sent.setdefault(host, []), at)
