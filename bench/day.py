@@ -1,7 +1,7 @@
 """Cost per day, side by side (`python bench/cycle.py --day --n 200|5000`): what a day of watching N pages
 costs the site and the machine, ours as the service runs it vs urlwatch from cron every 15 minutes.
 
-Ours: the product's defaults (a cycle every `feed_interval` + up to `jitter`, `host_budget_per_hour`,
+Ours: the product's defaults (a cycle every `feed_interval` from a random phase, `host_budget_per_hour`,
 the hourly promise, the feed as a signal), each cycle a real `monitor check --due` process started
 under Debian's faketime at its virtual time, so a day passes in minutes and the REAL schedule decides
 what is fetched; the site's feed (its newest 50 posts, full bodies) is polled every cycle like
@@ -78,8 +78,9 @@ def cost_per_day(args: argparse.Namespace, site: Site, articles: list[Article]) 
         edits = round(len(articles) * EDITS_PER_DAY * args.hours / 24)  # scaled up again with the rest
         edited: set[int] = set()
         k = 0
+        phase = rng.uniform(0, product.jitter)  # the service: cycles exactly feed_interval apart from one phase
         while True:
-            at = start + dt.timedelta(seconds=k * product.feed_interval + rng.uniform(0, product.jitter))
+            at = start + dt.timedelta(seconds=k * product.feed_interval + phase)
             if at >= T0 + dt.timedelta(hours=args.hours):
                 break
             if at >= edit_at and not edited and edits:
@@ -130,7 +131,7 @@ def _sum(runs: list[Run], scale: float, n: int) -> tuple[float, float, float, fl
 def _print(args: argparse.Namespace, product: Settings, ours: Day, theirs: Day | None, cycles: int) -> None:
     print(f"cost per day: {args.n} pages on loopback {args.server}{' (gzip)' if args.gzip else ''}; ours simulated "
           f"over {args.hours:g} h ({cycles} cycles, scaled to 24 h) after {args.warmup:g} h of warm-up: "
-          f"feed_interval {product.feed_interval:g} s + up to {product.jitter:g} s, host_budget_per_hour "
+          f"feed_interval {product.feed_interval:g} s from a phase of up to {product.jitter:g} s, host_budget_per_hour "
           f"{product.host_budget_per_hour:g}, recheck.max_interval {product.recheck.max_interval:g} s")
     head = (f"{'':<31}{'requests/day':>13}{'304s':>9}{'MB/day':>9}{'per page':>9}{'CPU s/day':>11}"
             f"{'cycles only':>12}{'server CPU s':>13}")

@@ -82,7 +82,7 @@ async def _run(
     if archive is not None:  # a database restored from a backup: the captures since, indexed again
         cycle.report.rejoined = rejoin(store, archive, settings)
     # The service and `check --due` keep every host's sliding hour within its budget, request by request (with the
-    # requests of earlier cycles and processes); a one-off `check` ("look now") does not wait, but its requests count.
+    # requests of earlier budgeted cycles and processes); a one-off `check` ("look now") does not wait.
     at = dt.datetime.now(dt.UTC).timestamp()
     hourly = HourlyLimit(settings.host_budget_per_hour if due_only else 0.0, store.request_times(at), at)
     async with Fetcher(settings, hourly=hourly) as fetcher:
@@ -124,8 +124,9 @@ async def _run(
         cycle.report.answered = fetcher.answered
         cycle.report.bytes_received = fetcher.bytes_received
         store.save_host_state(*fetcher.host_memory())
-        at = dt.datetime.now(dt.UTC).timestamp()
-        store.record_request_times(fetcher.hourly.times(at), at)
+        if due_only:  # the budgeted cycles' requests (a one-off check is counted by the planner's history)
+            at = dt.datetime.now(dt.UTC).timestamp()
+            store.record_request_times(fetcher.hourly.times(at), at)
     delivery = await deliver_pending(store, [*targets, *(admin_targets or ()), *cycle.admin_targets], echo=echo,
                                      give_up_after=settings.max_attempts, backoff=settings.delivery_backoff,
                                      templates=settings.templates, digest=settings.digest, routing=routing)

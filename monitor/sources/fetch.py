@@ -211,7 +211,7 @@ class Fetcher:
                 spacing = max(self.settings.host_delay, self.robots.crawl_delay(host))
                 hold = self.hourly.wait(host, time.time())  # the sliding hour's budget, request by request
                 if (wait := max(self._host_last.get(host, 0.0) + spacing - time.monotonic(), hold)) > 0:
-                    if self._waited.get(host, 0.0) + wait > self._wait_budget:
+                    if self._waited.get(host, 0.0) + wait > self._wait_budget or hold > self.hourly.patience:
                         raise FetchError(self.hourly.refusal(host, time.time() + hold) if wait == hold else
                                          f"{host}: this cycle's {self._wait_budget:g}s of request spacing (host_delay,"
                                          " Crawl-delay) is used up; checked next cycle", transient=True)

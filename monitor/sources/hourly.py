@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 HOUR = 3600.0
+PATIENCE = 60.0  # seconds a request waits for its hour at most; past that it is the next cycle's (the planner's
+# shares keep the waits to the pacing differences between a cycle and the one an hour before: seconds)
 EPSILON = 0.001  # seconds: a request waits until its hour's oldest is out, whatever the float rounding
 
 
@@ -25,6 +27,7 @@ class HourlyLimit:
         """`sent`: each host's earlier requests (the store's), clamped to `now`: a clock that ran fast and was
         corrected does not hold a host for an hour."""
         self.limit = int(limit)
+        self.patience = PATIENCE
         self._sent: dict[str, list[float]] = {
             host: sorted(t if now is None else min(t, now) for t in times) for host, times in (sent or {}).items()}
 
