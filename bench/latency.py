@@ -186,6 +186,7 @@ class Scheduler:
     def __init__(self) -> None:
         self.heap: list[tuple[float, int]] = []
         self.cpu = 0.0
+        self.first = 0  # the last plan's signals and first readings
 
     def add(self, a: Article, now: float) -> None:
         heapq.heappush(self.heap, (now, a.key))
@@ -296,6 +297,7 @@ class After(Scheduler):
             self.cache[key] = _candidate(arts[key], now, *state)
         self.hinted = signaled
         plan = plan_checks(self.cache.values(), EPOCH + now, self.policy, self.budget, {HOST: spend})
+        self.first = sum(d.first for d in plan.fetch)  # signals and first readings: the cycle's history records them
         self.cpu += time.process_time() - started
         return [d.key for d in plan.fetch]
 
@@ -372,6 +374,7 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
             a.tracked = True
             sched.add(a, -WARMUP)
     history: list[tuple[float, float, int]] = []
+    firsts: list[int] = []  # per cycle of the history: its signals and first readings
     limit = HourlyLimit(sched.budget.per_hour if isinstance(sched, After) else 0.0)  # the fetcher's, per request
 
     def send(t: float) -> float:
@@ -415,7 +418,8 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
                 published.poll(start)  # main does not read it; the site publishes it all the same
             # 2. the plan, 3. the fetches, host_delay apart
             spend = HostSpend(tuple((EPOCH + s, EPOCH + e, n) for s, e, n in history if start - e < HOUR),
-                              this_cycle=1, polled=polls)
+                              this_cycle=1, polled=polls,
+                              signaled=sum(f for (s, _, _), f in zip(history, firsts, strict=True) if start - s < HOUR))
             order = sched.choose(arts, start, spend)
             for key in order:
                 at = send(at + delay)
@@ -440,6 +444,7 @@ def simulate(site: Site, sched: Scheduler, *, days: float, interval: float, jitt
                 a.last_checked, a.signaled = at, False
                 sched.checked(a, at)
             history.append((start, at, len(order) + polls))
+            firsts.append(sched.first)
             free = at
         cycles += 1
         if PER_CYCLE_JITTER:  # main before issue 25: APScheduler's jitter, a delay drawn per cycle (cumulative)

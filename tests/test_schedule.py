@@ -170,7 +170,7 @@ def test_at_the_defaults_no_gap_exceeds_the_hour_for_200_articles(
     budget = Budget(per_hour=240, interval=300, jitter=0, spacing=delay)
     arts = {c.key: replace(c, last_checked=T0 - 60 - spread * rng.uniform(0, 3000)) for c in _articles(n, rng,
                                                                                                       young=young)}
-    history: list[tuple[float, float, int]] = []
+    history: list[tuple[float, float, int, int]] = []
     requests: list[float] = []
     limit = HourlyLimit(240)  # the fetcher's sliding hour, request by request
 
@@ -190,14 +190,15 @@ def test_at_the_defaults_no_gap_exceeds_the_hour_for_200_articles(
             key = max(arts) + 1
             arts[key] = Candidate(key=key, host=HOST, pinned=False, freshness=now, changed=False, last_checked=None)
             checks[key] = []
-        spend = HostSpend(tuple(h for h in history if now - h[1] < HOUR), this_cycle=1)
+        recent = [h for h in history if now - h[0] < HOUR]
+        spend = HostSpend(tuple(h[:3] for h in recent), this_cycle=1, signaled=sum(h[3] for h in recent))
         plan = plan_checks(arts.values(), now, POLICY, budget, {HOST: spend})
         at = now + taken * rng.random()  # the cycle's own work before its first article request
         for due in plan.fetch:
             at = send(at + delay)
             checks[due.key].append(at)
             arts[due.key] = replace(arts[due.key], last_checked=at, signaled=False)
-        history.append((now, at, len(plan.fetch)))
+        history.append((now, at, len(plan.fetch), sum(d.first for d in plan.fetch)))
         now += 300
     if len(arts) > 200:
         return  # new posts beyond 200 articles: past the line the test draws

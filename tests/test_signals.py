@@ -186,7 +186,7 @@ def _run(cands: list[Candidate], policy: RecheckPolicy, budget: Budget, span: fl
     """Cycles every interval + jitter: a feed poll, the plan's fetches host_delay apart; each article's checks."""
     by_key = {c.key: c for c in cands}
     checks: dict[int, list[float]] = {k: [c.last_checked] if c.last_checked else [] for k, c in by_key.items()}
-    history: list[tuple[float, float, int]] = []
+    history: list[tuple[float, float, int, int]] = []  # start, end, requests, signals and first readings
     requests: list[float] = []
     now = T0
     while now < T0 + span:
@@ -194,7 +194,8 @@ def _run(cands: list[Candidate], policy: RecheckPolicy, budget: Budget, span: fl
         if signals and rng.random() < signals:
             key = rng.choice(sorted(by_key))
             by_key[key] = replace(by_key[key], lastmod_moved=True)
-        spend = HostSpend(tuple(h for h in history if now - h[1] < HOUR), this_cycle=1)
+        recent = [h for h in history if now - h[0] < HOUR]
+        spend = HostSpend(tuple(h[:3] for h in recent), this_cycle=1, signaled=sum(h[3] for h in recent))
         plan = plan_checks(by_key.values(), now, policy, budget, {HOST: spend})
         at = now
         for due in plan.fetch:
@@ -202,7 +203,7 @@ def _run(cands: list[Candidate], policy: RecheckPolicy, budget: Budget, span: fl
             requests.append(at)
             checks[due.key].append(at)
             by_key[due.key] = replace(by_key[due.key], last_checked=at, lastmod_moved=False)
-        history.append((now, at, len(plan.fetch)))
+        history.append((now, at, len(plan.fetch), sum(d.first for d in plan.fetch)))
         now = max(now + budget.interval + rng.uniform(0, budget.jitter), at)
     return checks, requests
 

@@ -98,7 +98,8 @@ async def _run(
             await _guarded(cycle, "sitemaps", poll_sitemaps(cycle, fetcher, store.tracked_articles()))
         polled = {h: n - before.get(h, 0) for h, n in fetcher.requests_by_host.items()}
         report = cycle.report
-        rows, report.not_due, report.over_budget = articles_to_check(store, settings, before, due_only=due_only,
+        rows, report.not_due, report.over_budget, first = articles_to_check(store, settings, before,
+                                                                            due_only=due_only,
                                                                      polled=polled)
         progress = progress or Progress()
         progress.start([r.url for r in rows], lambda host: max(settings.host_delay, fetcher.robots.crawl_delay(host))
@@ -116,7 +117,7 @@ async def _run(
             cycle.spool.close()
         if due_only:
             observe_checks(cycle, rows, [item.row.id for item in done])
-        answer_plan(store, [item.row for item in done], started, before, fetcher.requests_by_host)
+        answer_plan(store, [item.row for item in done], started, before, fetcher.requests_by_host, first)
         # -- end of the schedule --
         report_relayouts(cycle)
         cycle.report.errors.extend(cycle.archive.failures if cycle.archive else ())

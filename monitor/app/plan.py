@@ -66,34 +66,38 @@ def record_feed_signals(store: Store, feed: str, entries: Sequence[FeedEntry]) -
 
 
 def articles_to_check(store: Store, settings: Settings, spent: Mapping[str, int], *, due_only: bool,
-                      polled: Mapping[str, int] | None = None) -> tuple[list[ArticleRow], int, int]:
-    """This cycle's articles in fetch order, how many are not due yet, and how many are due but left for a later
-    cycle because their host's share of the hourly budget is spent (`status` calls those "due": say which).
+                      polled: Mapping[str, int] | None = None) -> tuple[list[ArticleRow], int, int, dict[str, int]]:
+    """This cycle's articles in fetch order, how many are not due yet, how many are due but left for a later
+    cycle because their host's share of the hourly budget is spent (`status` calls those "due": say which), and
+    per host how many of the fetches are signals and first readings (`answer_plan` records them).
 
     `spent`: requests already sent to each host in this cycle (feeds, robots.txt); `polled`: then its sitemaps.
     """
     rows = store.tracked_articles()  # never one `monitor remove` stopped
     if not due_only:
-        return rows, 0, 0
+        return rows, 0, 0, {}
     now = dt.datetime.now(dt.UTC)
     signaled, in_feed = store.feed_signals()
-    history = store.host_spend(now.timestamp())
+    history, signals = store.host_spend(now.timestamp()), store.host_signals(now.timestamp())
     polled = polled or {}
-    spend = {h: HostSpend(history.get(h, ()), spent.get(h, 0), polled.get(h, 0)) for h in {
+    spend = {h: HostSpend(history.get(h, ()), spent.get(h, 0), polled.get(h, 0), signals.get(h, 0)) for h in {
         *history, *spent, *map(host_of, (r.url for r in rows))}}
     moved, covered = lastmod_signals(rows, store.lastmods(), sitemap_records(store))
     due, plan = due_rows(rows, settings, now, spend=spend, signaled=signaled, in_feed=in_feed, moved=moved,
                          covered=covered)
-    return due, len(rows) - len(due) - len(plan.deferred), len(plan.deferred)
+    hosts = {r.id: host_of(r.url) for r in due}
+    first = Counter(hosts[d.key] for d in plan.fetch if d.first)
+    return due, len(rows) - len(due) - len(plan.deferred), len(plan.deferred), dict(first)
 
 
 def answer_plan(store: Store, checked: Sequence[ArticleRow], started: dt.datetime, before: Mapping[str, int],
-                spent: Mapping[str, int]) -> None:
+                spent: Mapping[str, int], first: Mapping[str, int] | None = None) -> None:
     """After the fetches: the checked articles' signals are answered, the hosts' article (and sitemap) requests
-    recorded (`spent` less `before`, the feed polls, which the budget sets aside for every cycle)."""
+    recorded (`spent` less `before`, the feed polls, which the budget sets aside for every cycle), and how many
+    were signals and first readings (the planner counts the next hour's on as many: `HostSpend.signaled`)."""
     store.clear_signals([r.id for r in checked])
     articles = {host: n - before.get(host, 0) for host, n in spent.items()}
-    store.record_host_spend(started.timestamp(), dt.datetime.now(dt.UTC).timestamp(), articles)
+    store.record_host_spend(started.timestamp(), dt.datetime.now(dt.UTC).timestamp(), articles, first or {})
 
 
 def sitemap_records(store: Store) -> dict[str, str]:

@@ -139,6 +139,7 @@ class HostSpend:
     history: tuple[tuple[float, float, int], ...] = ()
     this_cycle: int = 0
     polled: int = 0  # this cycle's sitemap requests: spent from its share (and counted in its history)
+    signaled: int = 0  # the history's signals and first readings: the hour to come is counted on as many
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,11 @@ class Due:
     why: Why
     value: float = 0.0  # within its rank, higher first
     spare: bool = False  # the promise's, but it can wait a cycle: after the fresh and hot extras
+
+    @property
+    def first(self) -> bool:
+        """A signal or a first reading: fetched before the promise, whenever it comes."""
+        return _RANK[self.why] <= _RANK[Why.NEW]
 
     @property
     def order(self) -> tuple[int, float]:
@@ -166,10 +172,11 @@ def must_now(deadlines: Iterable[float], now: float, budget: Budget, spend: Host
     """Promise checks this cycle must make (earliest deadline first) so that the cycles to come, at the host's
     rate, can make every other before its deadline: the most, over every deadline d, of the checks due by d
     less what the cycles after this one surely make before d. Signals and new posts come first in every cycle:
-    the rate is counted less as many a cycle as this one has (`first`). (Counting on 90 % of the rate, as before,
-    made the planner always behind: it spent the whole budget on early checks and the hot window never ran.)"""
+    the rate is counted less as many as the last hour had, or as many a cycle as this one has (`first`), if more.
+    (Counting on 90 % of the rate, as before, made the planner always behind at the defaults: it spent the whole
+    budget on early checks and the hot window never ran.)"""
     whole = (budget.per_hour - (spend.this_cycle + spend.polled) * budget.cycles_per_hour) / HOUR
-    rate = whole - first / max(budget.interval, 1.0)
+    rate = whole - max(first / max(budget.interval, 1.0), spend.signaled / HOUR)
     inner = budget.lookahead - budget.cadence  # a cycle's own requests: a check comes up to this late in it
     need = 0
     for count, deadline in enumerate(sorted(deadlines), start=1):
@@ -303,7 +310,7 @@ def plan_checks(
         # The promise's checks the cycles to come cannot hold: taken now, earliest deadline first.
         # The rest of the promise's due checks could wait a cycle: they rank after the fresh and hot extras, so the
         # hot window gets what the promise leaves (it got nothing while every due check ranked first).
-        first = sum(1 for d in dues if _RANK[d.why] <= _RANK[Why.NEW])
+        first = sum(1 for d in dues if d.first)
         needed = must_now(deadlines.get(host, ()), now, budgets.get(host, budget), spend.get(host, HostSpend()), first)
         needed -= sum(1 for d in dues if d.why is Why.OVERDUE)
         by_deadline = [d for _, d in sorted(ahead.get(host, []), key=lambda pair: pair[0])]

@@ -167,6 +167,7 @@ _ADDED_COLUMNS = (
     ("articles", "layout", "TEXT"),  # schema 2: a redesign re-baselines quietly
     ("articles", "closed", "INTEGER NOT NULL DEFAULT 0"),  # schema 2: a page cut off is an error
     ("articles", "untracked", "TEXT"),  # schema 2: `monitor remove` retires an article, its evidence kept
+    ("host_requests", "signaled", "INTEGER NOT NULL DEFAULT 0"),  # signals and first readings a cycle fetched
 )
 
 

@@ -80,9 +80,22 @@ class SignalsMixin:
             self.conn.executemany("INSERT INTO request_times (host, at) VALUES (?, ?)",
                                   [(host, t) for host, ts in times.items() for t in ts if t > at - HOUR])
 
-    def record_host_spend(self, started: float, ended: float, requests: Mapping[str, int]) -> None:
-        """This cycle's requests by host; what ended more than an hour ago is dropped."""
+    def host_signals(self, at: float) -> dict[str, int]:
+        """Host → the signals and first readings its cycles of the hour before `at` fetched."""
+        try:
+            rows = self.conn.execute("SELECT host, SUM(signaled) FROM host_requests WHERE started > ? GROUP BY host",
+                                     (at - HOUR,)).fetchall()
+        except sqlite3.OperationalError:
+            return {}
+        return {host: int(n or 0) for host, n in rows}
+
+    def record_host_spend(self, started: float, ended: float, requests: Mapping[str, int],
+                          signaled: Mapping[str, int] | None = None) -> None:
+        """This cycle's requests by host (and how many were signals or first readings); what ended more than an
+        hour ago is dropped."""
+        signaled = signaled or {}
         with self.conn:
             self.conn.execute("DELETE FROM host_requests WHERE ended <= ?", (ended - HOUR,))
-            self.conn.executemany("INSERT INTO host_requests (host, started, ended, requests) VALUES (?, ?, ?, ?)",
-                                  [(host, started, ended, n) for host, n in requests.items() if n])
+            self.conn.executemany(
+                "INSERT INTO host_requests (host, started, ended, requests, signaled) VALUES (?, ?, ?, ?, ?)",
+                [(host, started, ended, n, signaled.get(host, 0)) for host, n in requests.items() if n])
