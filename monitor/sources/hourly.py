@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 HOUR = 3600.0
 PATIENCE = 60.0  # seconds a request waits for its hour at most; past that it is the next cycle's (the planner's
 # shares keep the waits to the pacing differences between a cycle and the one an hour before: seconds)
-EPSILON = 0.001  # seconds: a request waits until its hour's oldest is out, whatever the float rounding
+SLACK = 2.0  # seconds past the hour a request waits for its hour's oldest: the site logs arrivals, not our sends
 
 
 class HourlyLimit:
@@ -32,13 +32,14 @@ class HourlyLimit:
             host: sorted(t if now is None else min(t, now) for t in times) for host, times in (sent or {}).items()}
 
     def wait(self, host: str, now: float) -> float:
-        """Seconds until a request to `host` keeps its sliding hour within the limit (0: now)."""
+        """Seconds until a request to `host` keeps its sliding hour within the limit (0: now); the hour is
+        counted `SLACK` long, so the site, logging arrivals a little after our sends, sees no more either."""
         if self.limit <= 0:
             return 0.0
         times = self._recent(host, now)
         if len(times) < self.limit:
             return 0.0
-        return max(0.0, times[len(times) - self.limit] + HOUR - now) + EPSILON  # past the edge, not on it
+        return max(0.0, times[len(times) - self.limit] + HOUR + SLACK - now)
 
     def refusal(self, host: str, until: float) -> str:
         """Why a request to `host` waits for the next cycle: the hour is full until `until`."""
@@ -50,12 +51,12 @@ class HourlyLimit:
         bisect.insort(self._sent.setdefault(host, []), at)
 
     def times(self, now: float) -> dict[str, list[float]]:
-        """Each host's requests of the last hour, for the store."""
+        """Each host's requests of the last hour (and `SLACK`), for the store."""
         return {host: self._recent(host, now) for host in self._sent}
 
     def _recent(self, host: str, now: float) -> list[float]:
         times = self._sent.get(host, [])
-        cut = bisect.bisect_right(times, now - HOUR)
+        cut = bisect.bisect_right(times, now - HOUR - SLACK)
         if cut:
             del times[:cut]
         return times

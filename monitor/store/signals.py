@@ -65,7 +65,7 @@ class SignalsMixin:
         """Host → the times of its requests in the hour before `at` (the sliding hour, request by request)."""
         try:
             rows = self.conn.execute("SELECT host, at FROM request_times WHERE at > ? ORDER BY at",
-                                     (at - HOUR,)).fetchall()
+                                     (at - HOUR - 60,)).fetchall()  # the limit cuts its own hour
         except sqlite3.OperationalError:
             return {}
         out: dict[str, list[float]] = {}
@@ -78,7 +78,7 @@ class SignalsMixin:
         with self.conn:
             self.conn.execute("DELETE FROM request_times")
             self.conn.executemany("INSERT INTO request_times (host, at) VALUES (?, ?)",
-                                  [(host, t) for host, ts in times.items() for t in ts if t > at - HOUR])
+                                  [(host, t) for host, ts in times.items() for t in ts if t > at - HOUR - 60])
 
     def host_signals(self, at: float) -> dict[str, int]:
         """Host → the signals and first readings its cycles of the hour before `at` fetched."""
