@@ -1,7 +1,7 @@
 """Benchmark: the article reader beside trafilatura and readability-lxml on sets of real pages with
 human-checked bodies, and its stability under chrome changes.
 
-Run: python bench/extraction.py [--set benchmark|dragnet|all] [--repeat N] [--no-stability]
+Run: python bench/extraction.py [--set benchmark|dragnet|fundus|all] [--repeat N] [--no-stability]
                                 [--only ours|trafilatura|readability]
 
 Sets (`--set`, repeatable; default: every set present):
@@ -10,6 +10,9 @@ Sets (`--set`, repeatable; default: every set present):
 - dragnet: bench/data/dragnet/ (240 pages of Dragnet's 2012 data, AGPLv3, see its SOURCE.md), split
   by a hash of each page's id into a *tune* half and a *held-out* half: thresholds are tuned on the
   first only; the held-out half is what we report.
+- fundus: bench/data/fundus/ (256 news pages of 181 publishers in 41 countries, 2023-2026, with the body
+  each publisher's hand-written Fundus parser reads; MIT, see its SOURCE.md), split the same way by a
+  hash of the publisher (no site on both sides).
 
 Prints, for each set and half, for each reader measured in the same run page by page (this machine's
 speed drifts): F1 / precision / recall (the benchmark scorer's string-shingle figures), pages with no
@@ -28,6 +31,8 @@ import gzip
 import hashlib
 import importlib.util
 import json
+import lzma
+import re
 import statistics
 import sys
 import time
@@ -46,7 +51,7 @@ from tests.mutations import MUTATIONS, mutate  # noqa: E402
 
 BENCH = REPO.parent / "shared" / "real" / "article-extraction-benchmark"
 DATA = REPO / "bench" / "data"
-SETS = ("benchmark", "dragnet")
+SETS = ("benchmark", "dragnet", "fundus")
 
 # An extractor returns (body text for the scorer, identity for stability), or None when it reads no body.
 Reader = Callable[[str, str], "tuple[str, str] | None"]
@@ -120,6 +125,10 @@ def load_scorer() -> ModuleType:
     return module
 
 
+# A page id ending in its crawl date (fundus: "de/Spiegel_2024_03_01"): the split key is its publisher.
+_DATED = re.compile(r"(?:_\d{4}_\d{2}_\d{2})+$")
+
+
 def half_of(key: str) -> str:
     """The page's half of a data set, from a hash of its id: the same on every machine and run."""
     return "tune" if int(hashlib.sha1(f"split:{key}".encode()).hexdigest()[-1], 16) % 2 == 0 else "held-out"
@@ -141,14 +150,16 @@ def load_set(name: str) -> list[Page]:
         if not BENCH.is_dir():
             return []
         return [Page(key, url, html, truth, "tuned") for key, url, html, truth in load_pages()]
-    path = DATA / name / "pages.jsonl.gz"
-    if not path.is_file():
+    folder = DATA / name
+    path = next((p for p in (folder / "pages.jsonl.xz", folder / "pages.jsonl.gz") if p.is_file()), None)
+    if path is None:
         return []
-    with gzip.open(path, "rt", encoding="utf-8") as source:
+    with (lzma.open(path, "rt", encoding="utf-8") if path.suffix == ".xz"
+          else gzip.open(path, "rt", encoding="utf-8")) as source:
         items = [json.loads(line) for line in source]
-    # No URL in the set: an address on a host no profile knows, so every reader reads the page as a page.
-    return [Page(i["id"], f"https://pages.example/{name}/{i['id']}", i["html"], i["truth"], half_of(i["id"]))
-            for i in items]
+    # A set without URLs (Dragnet): an address on a host no profile knows, so every reader reads it as a page.
+    return [Page(i["id"], i.get("url") or f"https://pages.example/{name}/{i['id']}", i["html"], i["truth"],
+                 half_of(_DATED.sub("", i["id"]))) for i in items]
 
 
 def _timed(read: Reader, html: str, url: str, repeat: int) -> tuple[tuple[str, str] | None, float]:
