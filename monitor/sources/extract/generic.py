@@ -2,7 +2,8 @@
 
 One iterative walk over the visible tree cuts the page into blocks (paragraph-level texts) and
 records, for each element, its parent and whether its class, id or tag names chrome (share, related,
-comments, ads, cookie consent …; nav, aside, header, footer). Each block is text-like (long enough, few
+comments, ads, cookie consent, galleries …; nav, aside, header, footer, figcaption) or the page declares
+it a dialog (role, aria-modal). Each block is text-like (long enough, few
 links) or chrome-like (mostly links). A name is evidence, never a verdict: it makes an element chrome
 only while the element holds a small part of the page's text-like characters, or, past that, when what
 it holds is a list of posts by many hands (comments). The body container is the element where text-like
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -29,7 +31,7 @@ _SKIP = frozenset(
 )
 # Tags that usually hold chrome: evidence like a chrome name, never a verdict (an <aside> or <header> can wrap
 # the article).
-_CHROME_TAGS = frozenset(("nav", "aside", "footer", "header", "menu"))
+_CHROME_TAGS = frozenset(("nav", "aside", "footer", "header", "menu", "figcaption"))
 _BLOCKS = frozenset(
     ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th",
      "div", "section", "article", "main", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "figure",
@@ -45,7 +47,7 @@ _STRONG_CHROME = frozenset(
      "breadcrumb", "breadcrumbs", "footer", "masthead", "navbar", "nav", "menu", "popup", "modal", "outbrain",
      "taboola", "byline", "donate", "donation", "fundraising", "signup", "toolbar", "pagination", "disclaimer",
      "tags", "tag", "author", "bio", "caption", "credit", "sr", "visually", "screenreader", "skip", "banner", "clock",
-     "generated")
+     "generated", "carousel", "gallery", "slideshow", "lightbox")
 )
 _WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
                           "topics", "subscription"))
@@ -55,6 +57,12 @@ _STRONG_STEMS = tuple(sorted(w for w in _STRONG_CHROME if len(w) >= 6))
 _WEAK_STEMS = tuple(sorted(w for w in _WEAK_CHROME if len(w) >= 6))
 _WEAK_SHARE = 0.25
 _STRONG_SHARE = 0.5
+# An element the page declares a dialog (role="dialog" or "alertdialog", aria-modal="true": the ARIA spelling of
+# <dialog>, which is never read): more than a name, so it is chrome while under this share, and a small one
+# stays chrome even when the page is read leniently (a consent notice alone on a page is no article).
+_DIALOG = 3
+_DIALOG_SHARE = 0.75
+_DIALOG_ROLES = frozenset(("dialog", "alertdialog"))
 # A list of posts: this many signed items at least; a signature line is shorter than this.
 _POSTS = 3
 _SIGNATURE = 80
@@ -99,19 +107,35 @@ def _chrome_kind(attrs: dict[str, str | None]) -> int:
     strong = weak = content = False
     for key in ("class", "id"):
         value = attrs.get(key)
-        if not value:
-            continue
-        for name in value.split():
-            words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
-            if any(w in _STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
-                strong = True
-            elif any(w in _CONTENT_WORDS for w in words):
-                content = True
-            elif any(w in _WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
-                weak = True
+        if value:
+            s, c, w = _value_kinds(value)
+            strong, content, weak = strong or s, content or c, weak or w
     if content:
         return 0
     return 2 if strong else 1 if weak else 0
+
+
+@lru_cache(maxsize=8192)
+def _value_kinds(value: str) -> tuple[bool, bool, bool]:
+    """(strong chrome, content, weak chrome) named by one class or id value. Cached: a page repeats a few
+    hundred class values over thousands of elements, and this was half the reader's time on large pages."""
+    strong = weak = content = False
+    for name in value.split():
+        words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
+        if any(w in _STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
+            strong = True
+        elif any(w in _CONTENT_WORDS for w in words):
+            content = True
+        elif any(w in _WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
+            weak = True
+    return strong, content, weak
+
+
+def _is_dialog(attrs: dict[str, str | None]) -> bool:
+    role = attrs.get("role")
+    modal = attrs.get("aria-modal")
+    return (role is not None and role.strip().lower() in _DIALOG_ROLES) or (
+        modal is not None and modal.strip().lower() == "true")
 
 
 def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
@@ -165,7 +189,8 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             continue
         me = len(parents)
         parents.append(index)
-        chrome.append(2 if tag in _CHROME_TAGS else _chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
+        chrome.append(_DIALOG if attrs and _is_dialog(attrs) else 2 if tag in _CHROME_TAGS
+                      else _chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
         nodes.append(node)
         tags.append(tag)
         if tag == "a":
@@ -185,8 +210,9 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
 def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str], *,
                    lenient: bool = False) -> list[bool]:
     """A name is evidence, never a verdict: a strong name (or tag) is chrome while its element holds under
-    _STRONG_SHARE of the page's text-like characters (or under _TEASER of them), a weak name under _WEAK_SHARE.
-    Past that share the name stands only with what the element holds: posts by many hands (comments)."""
+    _STRONG_SHARE of the page's text-like characters (or under _TEASER of them), a weak name under _WEAK_SHARE,
+    a declared dialog under _DIALOG_SHARE. Past that share the name stands only with what the element holds:
+    posts by many hands (comments)."""
     if not any(kinds):
         return [False] * len(kinds)
     own = [0] * len(parents)
@@ -201,11 +227,12 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
     # Read leniently (when the page would otherwise have no article), a named block holding most of the page's
     # text-like content is never small: an element that holds most of the page is never discarded for its name.
     page = mass[0] if mass and lenient else 0
-    small = [k > 0 and m < _TEASER and not 2 * m >= page > 0 for k, m in zip(kinds, mass, strict=True)]
+    small = [k > 0 and m < _TEASER and (k == _DIALOG or not 2 * m >= page > 0)
+             for k, m in zip(kinds, mass, strict=True)]
     share = own.copy()
     _sum_up(share, parents, stop=small)
     rest = max(share[0] if share else 0, 1)
-    limits = (0.0, _WEAK_SHARE * rest, _STRONG_SHARE * rest)
+    limits = (0.0, _WEAK_SHARE * rest, _STRONG_SHARE * rest, _DIALOG_SHARE * rest)
     # A small named block is chrome whatever its share: a cookie notice alone on a page is no article.
     chrome = [small[i] or share[i] < limits[k] for i, k in enumerate(kinds)]
     overruled = [i for i, k in enumerate(kinds) if k and not chrome[i]]
