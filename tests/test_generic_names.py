@@ -14,7 +14,7 @@ import sys
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from monitor.core.errors import ExtractError
@@ -134,6 +134,32 @@ def test_a_consent_dialog_is_never_the_article() -> None:
     assert list(read.paragraphs) == paragraphs
     with pytest.raises(ExtractError):
         read_article(_page(["Almost there."], [], False).replace("</body>", CONSENT + "</body>"), URL)
+
+
+CONTENT = ("entry", "post", "article", "content", "story", "body", "text", "blog")
+NEUTRAL = ("col", "column", "right", "left", "wrap", "box", "region", "pane", "two", "inner")
+
+
+def _named(draw: st.DrawFn, vocabulary: tuple[str, ...]) -> str:
+    parts = [*draw(st.lists(affix, max_size=1)), draw(st.sampled_from(vocabulary)), *draw(st.lists(affix, max_size=1))]
+    return draw(st.sampled_from(["-", "_"])).join(parts)
+
+
+@SETTINGS
+@given(st.data(), st.lists(paragraph, min_size=3, max_size=5), st.lists(paragraph, min_size=1, max_size=2))
+def test_a_short_post_named_as_content_is_read_without_the_column_beside_it(data: st.DataObject, post: list[str],
+                                                                             column: list[str]) -> None:
+    """Names are evidence both ways: a post named as content ("entry-content", <article>) that holds most of
+    its container's text is the body; a column of text beside it, under a name that says nothing, is not."""
+    assume(2 * sum(map(len, column)) < sum(map(len, post)))  # the post holds two thirds of the text and more
+    tag = data.draw(st.sampled_from(["div", "section", "article"]))
+    named = (f'<{tag} class="{_named(data.draw, CONTENT)}"><h1>{TITLE}</h1>'
+             + "".join(f"<p>{p}</p>" for p in post) + f"</{tag}>")
+    beside = f'<div class="{_named(data.draw, NEUTRAL)}">' + "".join(f"<p>{c}</p>" for c in column) + "</div>"
+    wrap = f'<div class="{_named(data.draw, NEUTRAL)}">{named}{beside}</div>'
+    page = f"<html><head><title>{TITLE}</title></head><body><nav>{NAV}</nav>{wrap}{FOOTER}</body></html>"
+    read = read_article(page, URL).snapshot
+    assert list(read.paragraphs) == post, page
 
 
 # -- the negative side: chrome that is chrome is still dropped ---------------------------------------

@@ -68,6 +68,7 @@ _POSTS = 3
 _SIGNATURE = 80
 # One signed item holding more than this share of the list is a text with a byline, not one post of many.
 _ONE_POST = 0.6
+_CONTENT_TAGS = frozenset(("article", "main"))
 _CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
 # A word is a run of letters between separators; a run with a digit in it is an id or a hash ("ee6f45ad"
 # must not read as "ad"), never a word.
@@ -76,6 +77,10 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # The container found, a child of it holding this share of its score is the container instead: the
 # margins (a byline, a caption, a share bar) come and go between renders, the core does not.
 _CORE = 0.9
+# Names are evidence both ways: a descendant of the container named as content (<article>, "entry-content",
+# "post") that holds this share of its score is the container instead; the rest is a sidebar or a footer
+# beside a short post, not more of it.
+_NAMED_CORE = 0.65
 # A teaser of another page: a title link and under this many characters of text.
 _TEASER = 600
 _LINK_DENSE = 0.5
@@ -97,10 +102,12 @@ class _Page:
     parents: list[int]
     chrome: list[bool]  # named as chrome (weak names settled by _settle_chrome)
     nodes: list[LexborNode]
+    content: list[bool]  # named as content: <article>, <main>, or a content word in its class or id
 
 
-def _chrome_kind(attrs: dict[str, str | None]) -> int:
-    """2: the class or id names chrome ("share-bar"); 1: it may ("ad-slot", "sidebar"); 0: it does not.
+def _chrome_kind(attrs: dict[str, str | None]) -> tuple[int, bool]:
+    """2: the class or id names chrome ("share-bar"); 1: it may ("ad-slot", "sidebar"); 0: it does not; and
+    whether it names content.
 
     A name about content without a strong chrome word ("article-body", "post-content-widget")
     outweighs the other names of the element ("article-body pagination-first" is content)."""
@@ -111,8 +118,8 @@ def _chrome_kind(attrs: dict[str, str | None]) -> int:
             s, c, w = _value_kinds(value)
             strong, content, weak = strong or s, content or c, weak or w
     if content:
-        return 0
-    return 2 if strong else 1 if weak else 0
+        return 0, True
+    return (2 if strong else 1 if weak else 0), False
 
 
 @lru_cache(maxsize=8192)
@@ -144,6 +151,7 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
     blocks: list[_Block] = []
     parents: list[int] = []
     chrome: list[int] = []
+    content: list[bool] = []
     nodes: list[LexborNode] = []
     tags: list[str] = []
     owners: list[int] = []  # open block elements, innermost last
@@ -189,8 +197,9 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             continue
         me = len(parents)
         parents.append(index)
-        chrome.append(_DIALOG if attrs and _is_dialog(attrs) else 2 if tag in _CHROME_TAGS
-                      else _chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
+        kind, named_content = _chrome_kind(attrs) if attrs and tag not in ("body", "html") else (0, False)
+        chrome.append(_DIALOG if attrs and _is_dialog(attrs) else 2 if tag in _CHROME_TAGS else kind)
+        content.append(named_content or tag in _CONTENT_TAGS)
         nodes.append(node)
         tags.append(tag)
         if tag == "a":
@@ -204,7 +213,7 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             stack.append((child, me))
             child = child.prev
     flush()
-    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags, lenient=lenient), nodes)
+    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags, lenient=lenient), nodes, content)
 
 
 def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str], *,
@@ -336,6 +345,16 @@ def _choose_container(page: _Page) -> int:
             under[i] = True
         elif score[i] > best_score:
             best, best_score = i, score[i]
+    if best >= 0:
+        inside = [False] * n
+        named, named_score = best, 0.0
+        for i in range(best + 1, n):
+            parent = page.parents[i]
+            inside[i] = parent == best or (parent >= 0 and inside[parent])
+            if inside[i] and page.content[i] and not under[i] and score[i] > named_score:
+                named, named_score = i, score[i]
+        if named_score >= _NAMED_CORE * best_score:
+            best, best_score = named, named_score
     top_child = [-1] * n
     for i in range(n):
         parent = page.parents[i]
