@@ -162,6 +162,20 @@ def test_a_short_post_named_as_content_is_read_without_the_column_beside_it(data
     assert list(read.paragraphs) == post, page
 
 
+def test_an_article_rendered_twice_one_copy_hidden_by_class_is_read_once() -> None:
+    """Two renders of the article (a snippet for subscribers, one under a `hidden` utility class): read once.
+    The article alone under such a class (shown by a script) is still read: a class is never a verdict."""
+    paragraphs = [f"The committee met on Tuesday and weighed the proposal, paragraph {i}, at some length; its "
+                  "members disagreed about the cost of the plan." for i in range(5)]
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    for hiding in ("hidden", "article story d-none", "is-hidden story"):
+        twice = _page(paragraphs, [], False).replace(f"<h1>{TITLE}</h1>",
+                                                     f'<h1>{TITLE}</h1><div class="{hiding}">{text}</div>')
+        assert list(read_article(twice, URL).snapshot.paragraphs) == paragraphs, hiding
+        alone = _page(paragraphs, [(f'<div class="{hiding}">', "</div>")], False)
+        assert list(read_article(alone, URL).snapshot.paragraphs) == paragraphs, hiding
+
+
 # -- the negative side: chrome that is chrome is still dropped ---------------------------------------
 
 

@@ -2,13 +2,15 @@
 
 One iterative walk over the visible tree cuts the page into blocks (paragraph-level texts) and
 records, for each element, its parent and whether its class, id or tag names chrome (share, related,
-comments, ads, cookie consent, galleries …; nav, aside, header, footer, figcaption) or the page declares
-it a dialog (role, aria-modal). Each block is text-like (long enough, few
-links) or chrome-like (mostly links). A name is evidence, never a verdict: it makes an element chrome
-only while the element holds a small part of the page's text-like characters, or, past that, when what
-it holds is a list of posts by many hands (comments). The body container is the element where text-like
-characters outweigh chrome-like ones the most; chrome counts against every container above it.
-The body is that container's blocks, minus those inside chrome or made of links.
+comments, ads, cookie consent, galleries …; nav, aside, header, footer, figcaption), or the page declares
+it a dialog (role, aria-modal) or hides it by a utility class (`hidden`, `d-none`). Each block is
+text-like (long enough, few links) or chrome-like (mostly links). A name is evidence, never a verdict:
+it makes an element chrome only while the element holds a small part of the page's text-like
+characters, or, past that, when what it holds is a list of posts by many hands (comments). The body
+container is the element where text-like characters outweigh chrome-like ones the most; chrome counts
+against every container above it. Names are evidence both ways: inside that container, an element
+named as content (<article>, "entry-content") holding most of its text is the body. The body is that
+container's blocks, minus those inside chrome or made of links.
 
 Pure: data in, data out. No recursion (a page of 50,000 nested <div>s is a page too).
 """
@@ -63,6 +65,9 @@ _STRONG_SHARE = 0.5
 _DIALOG = 3
 _DIALOG_SHARE = 0.75
 _DIALOG_ROLES = frozenset(("dialog", "alertdialog"))
+# The same for a class that hides the element: a page with two renders of its article, one hidden, is read once.
+_HIDING_CLASSES = frozenset(("hidden", "d-none", "hide", "is-hidden"))
+_SHOWN_AGAIN = re.compile(r":|^d-(?:sm|md|lg|xl|xxl)-")
 # A list of posts: this many signed items at least; a signature line is shorter than this.
 _POSTS = 3
 _SIGNATURE = 80
@@ -145,6 +150,16 @@ def _is_dialog(attrs: dict[str, str | None]) -> bool:
         modal is not None and modal.strip().lower() == "true")
 
 
+def _hidden_by_class(attrs: dict[str, str | None]) -> bool:
+    """A utility class that hides the element (`hidden`, `d-none`: display none in the common CSS frameworks),
+    with no responsive class that shows it again (`hidden md:block`, `d-none d-lg-block`)."""
+    value = attrs.get("class")
+    if not value:
+        return False
+    tokens = value.split()
+    return any(t in _HIDING_CLASSES for t in tokens) and not any(_SHOWN_AGAIN.search(t) for t in tokens)
+
+
 def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
     """Blocks of visible text in reading order, and each element's parent and chrome flag (`lenient`: a small
     named block holding most of the page is not chrome, see _settle_chrome)."""
@@ -198,7 +213,8 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
         me = len(parents)
         parents.append(index)
         kind, named_content = _chrome_kind(attrs) if attrs and tag not in ("body", "html") else (0, False)
-        chrome.append(_DIALOG if attrs and _is_dialog(attrs) else 2 if tag in _CHROME_TAGS else kind)
+        chrome.append(_DIALOG if attrs and (_is_dialog(attrs) or _hidden_by_class(attrs)) else 2 if tag in _CHROME_TAGS
+                      else kind)
         content.append(named_content or tag in _CONTENT_TAGS)
         nodes.append(node)
         tags.append(tag)
