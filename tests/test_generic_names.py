@@ -141,7 +141,9 @@ NEUTRAL = ("col", "column", "right", "left", "wrap", "box", "region", "pane", "t
 
 
 def _named(draw: st.DrawFn, vocabulary: tuple[str, ...]) -> str:
-    parts = [*draw(st.lists(affix, max_size=1)), draw(st.sampled_from(vocabulary)), *draw(st.lists(affix, max_size=1))]
+    """A class naming content or nothing: a word of `vocabulary` with affixes that name no chrome."""
+    plain = affix.filter(lambda a: not any(a.startswith(w) or a == w for w in CHROME))
+    parts = [*draw(st.lists(plain, max_size=1)), draw(st.sampled_from(vocabulary)), *draw(st.lists(plain, max_size=1))]
     return draw(st.sampled_from(["-", "_"])).join(parts)
 
 
