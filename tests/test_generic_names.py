@@ -134,6 +134,13 @@ def test_a_consent_dialog_is_never_the_article() -> None:
     assert list(read.paragraphs) == paragraphs
     with pytest.raises(ExtractError):
         read_article(_page(["Almost there."], [], False).replace("</body>", CONSENT + "</body>"), URL)
+    # A short article under a chrome name (read leniently) is read the same with the notice on the page.
+    short = ["The council voted on the budget late on Tuesday, after a long hearing with residents.",
+             "Members will meet again next week to review the transit plan and the cost of the delay, the city said."]
+    wrapped = _page(short, [('<div class="l-wrapper gate-ad">', "</div>")], False)
+    assert list(read_article(wrapped, URL).snapshot.paragraphs) == short
+    noticed = wrapped.replace("</body>", CONSENT + "</body>")
+    assert list(read_article(noticed, URL).snapshot.paragraphs) == short
 
 
 CONTENT = ("entry", "post", "article", "content", "story", "body", "text", "blog")

@@ -251,7 +251,13 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
     # change between two renders of one article).
     # Read leniently (when the page would otherwise have no article), a named block holding most of the page's
     # text-like content is never small: an element that holds most of the page is never discarded for its name.
-    page = mass[0] if mass and lenient else 0
+    # The page's content leaves out small declared dialogs (a consent notice added to the page never tips it).
+    page = 0
+    if lenient and mass:
+        dialogs = [k == _DIALOG and m < _TEASER for k, m in zip(kinds, mass, strict=True)]
+        counted = own.copy()
+        _sum_up(counted, parents, stop=dialogs)
+        page = counted[0]
     small = [k > 0 and m < _TEASER and (k == _DIALOG or not 2 * m >= page > 0)
              for k, m in zip(kinds, mass, strict=True)]
     share = own.copy()
