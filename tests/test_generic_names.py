@@ -2,10 +2,11 @@
 
 An article's text wrapped in containers whose class and id names come from the chrome vocabulary
 (social, nav, modal, sharing, sidebar, footer, comments, related, promo, menu, drawer …, with any
-prefix or suffix: `js-social-anchor-start`, `navDrawerWrapper`, `gallery-wrap`) and whose tags are header,
-aside, nav, footer, menu or figcaption is still read whole; the genuine chrome around it (a nav list, a
-link-dense share bar, a "most read" list, a footer, comments by many hands) is still dropped. Pages are
-drawn by hypothesis from a space wider than the issue's examples, and read end to end by `read_article`.
+prefix or suffix: `js-social-anchor-start`, `navDrawerWrapper`, `gallery-wrap`) and whose tags are
+header, aside, nav, footer, menu, figcaption or form (a page-wide ASP.NET form) is still read whole;
+the genuine chrome around it (a nav list, a link-dense share bar, a "most read" list, a footer,
+comments by many hands) is still dropped. Pages are drawn by hypothesis from a space wider than the
+issue's examples, and read end to end by `read_article`.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def chrome_name(draw: st.DrawFn) -> str:
 def wrapper(draw: st.DrawFn) -> tuple[str, str]:
     """An opening and closing tag named as chrome (by its tag, its class, its id, or several)."""
     tag = draw(st.sampled_from(["div", "section", "main", "article", "header", "aside", "nav", "footer", "menu",
-                                "figcaption"]))
+                                "figcaption", "form"]))
     attrs = ""
     if draw(st.booleans()) or tag in ("div", "section", "main", "article"):
         attrs += ' class="' + " ".join(draw(st.lists(chrome_name(), min_size=1, max_size=3))) + '"'

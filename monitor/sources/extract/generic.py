@@ -2,7 +2,7 @@
 
 One iterative walk over the visible tree cuts the page into blocks (paragraph-level texts) and
 records, for each element, its parent and whether its class, id or tag names chrome (share, related,
-comments, ads, cookie consent, galleries …; nav, aside, header, footer, figcaption), or the page declares
+comments, ads, cookie consent, galleries …; nav, aside, header, footer, figcaption, form), or the page declares
 it a dialog (role, aria-modal) or hides it by a utility class (`hidden`, `d-none`). Each block is
 text-like (long enough, few links) or chrome-like (mostly links). A name is evidence, never a verdict:
 it makes an element chrome only while the element holds a small part of the page's text-like
@@ -33,7 +33,7 @@ _SKIP = frozenset(
 )
 # Tags that usually hold chrome: evidence like a chrome name, never a verdict (an <aside> or <header> can wrap
 # the article).
-_CHROME_TAGS = frozenset(("nav", "aside", "footer", "header", "menu", "figcaption"))
+_CHROME_TAGS = frozenset(("nav", "aside", "footer", "header", "menu", "figcaption", "form"))
 _BLOCKS = frozenset(
     ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th",
      "div", "section", "article", "main", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "figure",
