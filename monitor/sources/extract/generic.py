@@ -367,16 +367,15 @@ def _choose_container(page: _Page) -> int:
             under[i] = True
         elif score[i] > best_score:
             best, best_score = i, score[i]
-    if best >= 0:
+    if best >= 0:  # the innermost content-named element holding _NAMED_CORE of it (they nest: each holds most)
         inside = [False] * n
-        named, named_score = best, 0.0
+        named = best
         for i in range(best + 1, n):
             parent = page.parents[i]
             inside[i] = parent == best or (parent >= 0 and inside[parent])
-            if inside[i] and page.content[i] and not under[i] and score[i] > named_score:
-                named, named_score = i, score[i]
-        if named_score >= _NAMED_CORE * best_score:
-            best, best_score = named, named_score
+            if inside[i] and page.content[i] and not under[i] and score[i] >= _NAMED_CORE * best_score:
+                named = i
+        best, best_score = named, score[named]
     top_child = [-1] * n
     for i in range(n):
         parent = page.parents[i]
