@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 
 from monitor.core.errors import ExtractError
 from monitor.sources.extract import read_article
-from monitor.sources.extract.generic import _STRONG_CHROME, _WEAK_CHROME
+from monitor.sources.extract.names import STRONG_CHROME, WEAK_CHROME
 from tests.conftest import REPO
 
 URL = "https://news.example.org/2025/05/story"
 TITLE = "Council Votes on the Budget"
 # The chrome vocabulary: every word the reader knows, and the layout words seen wrapping articles in the wild.
-CHROME = sorted(_STRONG_CHROME | _WEAK_CHROME | {"drawer", "slideout", "offcanvas", "anchor", "overlay", "header",
+CHROME = sorted(STRONG_CHROME | WEAK_CHROME | {"drawer", "slideout", "offcanvas", "anchor", "overlay", "header",
                                                   "aside", "rail", "wrapper", "layout", "panel", "start"})
 WORDS = ("committee", "members", "proposal", "budget", "council", "schools", "transit", "funding", "vote",
          "residents", "hearing", "amendment", "weeks", "cost", "city", "plan", "delay", "report", "court", "review")
@@ -246,8 +246,8 @@ def test_a_deep_chain_of_chrome_named_wrappers_is_read_in_one_pass() -> None:
 # scorer by bench/extraction.py's own functions). Floors a little under what bench/extraction.py measured.
 
 HELD_OUT = {  # set: (held-out pages, F1 measured, pages with no body at most)
-    "dragnet": (127, 0.883, 5),  # 0.870 before names became evidence, 0.878 before issue 24's second round
-    "fundus": (123, 0.943, 1),  # 0.933 before the second round
+    "dragnet": (127, 0.884, 5),  # 0.870 before names became evidence, 0.878 before issue 24's second round
+    "fundus": (123, 0.942, 1),  # 0.933 before the second round
 }
 MARGIN = 0.006
 

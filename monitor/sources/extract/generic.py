@@ -17,13 +17,13 @@ Pure: data in, data out. No recursion (a page of 50,000 nested <div>s is a page 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.sources.extract.dom import is_hidden
+from monitor.sources.extract.names import DIALOG as _DIALOG
+from monitor.sources.extract.names import evidence
 
 # Never text: code, media, widgets, navigation and asides, and the document head.
 _SKIP = frozenset(
@@ -33,52 +33,20 @@ _SKIP = frozenset(
 )
 # Tags that usually hold chrome: evidence like a chrome name, never a verdict (an <aside> or <header> can wrap
 # the article).
-_CHROME_TAGS = frozenset(("nav", "aside", "footer", "header", "menu", "figcaption", "form"))
 _BLOCKS = frozenset(
     ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th",
      "div", "section", "article", "main", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "figure",
      "address", "caption", "details", "summary", "hr", "center", "body", "html")
 )
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-# Words in a class or id that name chrome. Strong ones
-# always do; weak ones also name page layouts ("no-sidebar", "ad-margins", "elementor-widget"), so an
-# element named by one is chrome only while it holds a small part of the page's text.
-_STRONG_CHROME = frozenset(
-    ("share", "sharing", "sharebar", "social", "related", "recommended", "recommendations", "comment", "comments",
-     "newsletter", "subscribe", "promo", "sponsor", "sponsored", "cookie", "cookies", "consent", "gdpr",
-     "breadcrumb", "breadcrumbs", "footer", "masthead", "navbar", "nav", "menu", "popup", "modal", "outbrain",
-     "taboola", "byline", "donate", "donation", "fundraising", "signup", "toolbar", "pagination", "disclaimer",
-     "tags", "tag", "author", "bio", "caption", "credit", "sr", "visually", "screenreader", "skip", "banner", "clock",
-     "generated", "carousel", "gallery", "slideshow", "lightbox")
-)
-_WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
-                          "topics", "subscription"))
-# Words run together ("commentbody", "socialbar", "sidebarleft"): a chrome word of six letters or more
-# opening a longer word names chrome too (shorter ones open too many other words: "ad", "tag", "share").
-_STRONG_STEMS = tuple(sorted(w for w in _STRONG_CHROME if len(w) >= 6))
-_WEAK_STEMS = tuple(sorted(w for w in _WEAK_CHROME if len(w) >= 6))
 _WEAK_SHARE = 0.25
 _STRONG_SHARE = 0.5
-# An element the page declares a dialog (role="dialog" or "alertdialog", aria-modal="true": the ARIA spelling of
-# <dialog>, which is never read): more than a name, so it is chrome while under this share, and a small one
-# stays chrome even when the page is read leniently (a consent notice alone on a page is no article).
-_DIALOG = 3
-_DIALOG_SHARE = 0.75
-_DIALOG_ROLES = frozenset(("dialog", "alertdialog"))
-# The same for a class that hides the element: a page with two renders of its article, one hidden, is read once.
-_HIDING_CLASSES = frozenset(("hidden", "d-none", "hide", "is-hidden"))
-_SHOWN_AGAIN = re.compile(r":|^d-(?:sm|md|lg|xl|xxl)-")
+_DIALOG_SHARE = 0.75  # a declared dialog or hidden element (names.DIALOG) is chrome while under this share
 # A list of posts: this many signed items at least; a signature line is shorter than this.
 _POSTS = 3
 _SIGNATURE = 80
 # One signed item holding more than this share of the list is a text with a byline, not one post of many.
 _ONE_POST = 0.6
-_CONTENT_TAGS = frozenset(("article", "main"))
-_CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
-# A word is a run of letters between separators; a run with a digit in it is an id or a hash ("ee6f45ad"
-# must not read as "ad"), never a word.
-_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # The container found, a child of it holding this share of its score is the container instead: the
 # margins (a byline, a caption, a share bar) come and go between renders, the core does not.
 _CORE = 0.9
@@ -108,56 +76,6 @@ class _Page:
     chrome: list[bool]  # named as chrome (weak names settled by _settle_chrome)
     nodes: list[LexborNode]
     content: list[bool]  # named as content: <article>, <main>, or a content word in its class or id
-
-
-def _chrome_kind(attrs: dict[str, str | None]) -> tuple[int, bool]:
-    """2: the class or id names chrome ("share-bar"); 1: it may ("ad-slot", "sidebar"); 0: it does not; and
-    whether it names content.
-
-    A name about content without a strong chrome word ("article-body", "post-content-widget")
-    outweighs the other names of the element ("article-body pagination-first" is content)."""
-    strong = weak = content = False
-    for key in ("class", "id"):
-        value = attrs.get(key)
-        if value:
-            s, c, w = _value_kinds(value)
-            strong, content, weak = strong or s, content or c, weak or w
-    if content:
-        return 0, True
-    return (2 if strong else 1 if weak else 0), False
-
-
-@lru_cache(maxsize=8192)
-def _value_kinds(value: str) -> tuple[bool, bool, bool]:
-    """(strong chrome, content, weak chrome) named by one class or id value. Cached: a page repeats a few
-    hundred class values over thousands of elements, and this was half the reader's time on large pages."""
-    strong = weak = content = False
-    for name in value.split():
-        words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
-        if any(w in _STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
-            strong = True
-        elif any(w in _CONTENT_WORDS for w in words):
-            content = True
-        elif any(w in _WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
-            weak = True
-    return strong, content, weak
-
-
-def _is_dialog(attrs: dict[str, str | None]) -> bool:
-    role = attrs.get("role")
-    modal = attrs.get("aria-modal")
-    return (role is not None and role.strip().lower() in _DIALOG_ROLES) or (
-        modal is not None and modal.strip().lower() == "true")
-
-
-def _hidden_by_class(attrs: dict[str, str | None]) -> bool:
-    """A utility class that hides the element (`hidden`, `d-none`: display none in the common CSS frameworks),
-    with no responsive class that shows it again (`hidden md:block`, `d-none d-lg-block`)."""
-    value = attrs.get("class")
-    if not value:
-        return False
-    tokens = value.split()
-    return any(t in _HIDING_CLASSES for t in tokens) and not any(_SHOWN_AGAIN.search(t) for t in tokens)
 
 
 def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
@@ -212,10 +130,9 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             continue
         me = len(parents)
         parents.append(index)
-        kind, named_content = _chrome_kind(attrs) if attrs and tag not in ("body", "html") else (0, False)
-        chrome.append(_DIALOG if attrs and (_is_dialog(attrs) or _hidden_by_class(attrs)) else 2 if tag in _CHROME_TAGS
-                      else kind)
-        content.append(named_content or tag in _CONTENT_TAGS)
+        kind, named_content = evidence(tag, attrs)
+        chrome.append(kind)
+        content.append(named_content)
         nodes.append(node)
         tags.append(tag)
         if tag == "a":
