@@ -2,28 +2,31 @@
 
 An article's text wrapped in containers whose class and id names come from the chrome vocabulary
 (social, nav, modal, sharing, sidebar, footer, comments, related, promo, menu, drawer …, with any
-prefix or suffix: `js-social-anchor-start`, `navDrawerWrapper`) and whose tags are header, aside, nav,
-footer or menu is still read whole; the genuine chrome around it (a nav list, a link-dense share bar, a
-"most read" list, a footer, comments by many hands) is still dropped. Pages are drawn by hypothesis from a
-space wider than the issue's examples, and read end to end by `read_article`.
+prefix or suffix: `js-social-anchor-start`, `navDrawerWrapper`, `gallery-wrap`) and whose tags are
+header, aside, nav, footer, menu, figcaption or form (a page-wide ASP.NET form) is still read whole;
+the genuine chrome around it (a nav list, a link-dense share bar, a "most read" list, a footer,
+comments by many hands) is still dropped. Pages are drawn by hypothesis from a space wider than the
+issue's examples, and read end to end by `read_article`.
 """
 
 from __future__ import annotations
 
 import sys
+from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from monitor.core.errors import ExtractError
 from monitor.sources.extract import read_article
-from monitor.sources.extract.generic import _STRONG_CHROME, _WEAK_CHROME
+from monitor.sources.extract.names import STRONG_CHROME, WEAK_CHROME
 from tests.conftest import REPO
 
 URL = "https://news.example.org/2025/05/story"
 TITLE = "Council Votes on the Budget"
 # The chrome vocabulary: every word the reader knows, and the layout words seen wrapping articles in the wild.
-CHROME = sorted(_STRONG_CHROME | _WEAK_CHROME | {"drawer", "slideout", "offcanvas", "anchor", "overlay", "header",
+CHROME = sorted(STRONG_CHROME | WEAK_CHROME | {"drawer", "slideout", "offcanvas", "anchor", "overlay", "header",
                                                   "aside", "rail", "wrapper", "layout", "panel", "start"})
 WORDS = ("committee", "members", "proposal", "budget", "council", "schools", "transit", "funding", "vote",
          "residents", "hearing", "amendment", "weeks", "cost", "city", "plan", "delay", "report", "court", "review")
@@ -46,7 +49,8 @@ def chrome_name(draw: st.DrawFn) -> str:
 @st.composite
 def wrapper(draw: st.DrawFn) -> tuple[str, str]:
     """An opening and closing tag named as chrome (by its tag, its class, its id, or several)."""
-    tag = draw(st.sampled_from(["div", "section", "main", "article", "header", "aside", "nav", "footer", "menu"]))
+    tag = draw(st.sampled_from(["div", "section", "main", "article", "header", "aside", "nav", "footer", "menu",
+                                "figcaption", "form"]))
     attrs = ""
     if draw(st.booleans()) or tag in ("div", "section", "main", "article"):
         attrs += ' class="' + " ".join(draw(st.lists(chrome_name(), min_size=1, max_size=3))) + '"'
@@ -105,6 +109,83 @@ def test_the_issue_s_wrappers_hold_the_article() -> None:
         assert list(read.paragraphs) == paragraphs, start
 
 
+def test_an_article_in_a_declared_dialog_is_read_when_it_holds_the_page() -> None:
+    """role="dialog" / aria-modal="true" (the ARIA spelling of <dialog>) is evidence, not a verdict either: a
+    pop-up article layout declared a modal dialog is still read when it holds the page's text."""
+    paragraphs = [f"The committee met on Tuesday and weighed the proposal, paragraph {i}, at some length; its "
+                  "members disagreed about the cost of the plan." for i in range(5)]
+    for start in ('<div class="modal" role="dialog" aria-modal="true">', '<section role="alertdialog">'):
+        read = read_article(_page(paragraphs, [(start, "</div>" if start.startswith("<div") else "</section>")],
+                                  True), URL).snapshot
+        assert list(read.paragraphs) == paragraphs, start
+
+
+CONSENT = ('<div id="cookie-consent" class="cookie-banner" role="dialog" aria-modal="true"><p>We use cookies and '
+           "similar technologies to improve your experience, measure the audience of our articles and show you "
+           "content that fits your interests. By clicking Accept all you agree to this; you can change your choice "
+           'at any time.</p><button>Accept all</button><a href="/privacy">Privacy policy</a></div>')
+
+
+def test_a_consent_dialog_is_never_the_article() -> None:
+    """Beside an article it is dropped; alone on a page (the article shorter than a body) it is no article,
+    even read leniently, though it then holds most of the page's text."""
+    paragraphs = [f"The committee met on Tuesday and weighed the proposal, paragraph {i}, at some length; its "
+                  "members disagreed about the cost of the plan." for i in range(5)]
+    read = read_article(_page(paragraphs, [], False).replace("</body>", CONSENT + "</body>"), URL).snapshot
+    assert list(read.paragraphs) == paragraphs
+    with pytest.raises(ExtractError):
+        read_article(_page(["Almost there."], [], False).replace("</body>", CONSENT + "</body>"), URL)
+    # A short article under a chrome name (read leniently) is read the same with the notice on the page.
+    short = ["The council voted on the budget late on Tuesday, after a long hearing with residents.",
+             "Members will meet again next week to review the transit plan and the cost of the delay, the city said."]
+    wrapped = _page(short, [('<div class="l-wrapper gate-ad">', "</div>")], False)
+    assert list(read_article(wrapped, URL).snapshot.paragraphs) == short
+    noticed = wrapped.replace("</body>", CONSENT + "</body>")
+    assert list(read_article(noticed, URL).snapshot.paragraphs) == short
+
+
+CONTENT = ("entry", "post", "article", "content", "story", "body", "text", "blog")
+NEUTRAL = ("col", "column", "right", "left", "wrap", "box", "region", "pane", "two", "inner")
+
+
+def _named(draw: st.DrawFn, vocabulary: tuple[str, ...]) -> str:
+    """A class naming content or nothing: a word of `vocabulary` with affixes that name no chrome."""
+    plain = affix.filter(lambda a: not any(a.startswith(w) or a == w for w in CHROME))
+    parts = [*draw(st.lists(plain, max_size=1)), draw(st.sampled_from(vocabulary)), *draw(st.lists(plain, max_size=1))]
+    return draw(st.sampled_from(["-", "_"])).join(parts)
+
+
+@SETTINGS
+@given(st.data(), st.lists(paragraph, min_size=3, max_size=5), st.lists(paragraph, min_size=1, max_size=2))
+def test_a_short_post_named_as_content_is_read_without_the_column_beside_it(data: st.DataObject, post: list[str],
+                                                                             column: list[str]) -> None:
+    """Names are evidence both ways: a post named as content ("entry-content", <article>) that holds most of
+    its container's text is the body; a column of text beside it, under a name that says nothing, is not."""
+    assume(2 * sum(map(len, column)) < sum(map(len, post)))  # the post holds two thirds of the text and more
+    tag = data.draw(st.sampled_from(["div", "section", "article"]))
+    named = (f'<{tag} class="{_named(data.draw, CONTENT)}"><h1>{TITLE}</h1>'
+             + "".join(f"<p>{p}</p>" for p in post) + f"</{tag}>")
+    beside = f'<div class="{_named(data.draw, NEUTRAL)}">' + "".join(f"<p>{c}</p>" for c in column) + "</div>"
+    wrap = f'<div class="{_named(data.draw, NEUTRAL)}">{named}{beside}</div>'
+    page = f"<html><head><title>{TITLE}</title></head><body><nav>{NAV}</nav>{wrap}{FOOTER}</body></html>"
+    read = read_article(page, URL).snapshot
+    assert list(read.paragraphs) == post, page
+
+
+def test_an_article_rendered_twice_one_copy_hidden_by_class_is_read_once() -> None:
+    """Two renders of the article (a snippet for subscribers, one under a `hidden` utility class): read once.
+    The article alone under such a class (shown by a script) is still read: a class is never a verdict."""
+    paragraphs = [f"The committee met on Tuesday and weighed the proposal, paragraph {i}, at some length; its "
+                  "members disagreed about the cost of the plan." for i in range(5)]
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    for hiding in ("hidden", "article story d-none", "is-hidden story"):
+        twice = _page(paragraphs, [], False).replace(f"<h1>{TITLE}</h1>",
+                                                     f'<h1>{TITLE}</h1><div class="{hiding}">{text}</div>')
+        assert list(read_article(twice, URL).snapshot.paragraphs) == paragraphs, hiding
+        alone = _page(paragraphs, [(f'<div class="{hiding}">', "</div>")], False)
+        assert list(read_article(alone, URL).snapshot.paragraphs) == paragraphs, hiding
+
+
 # -- the negative side: chrome that is chrome is still dropped ---------------------------------------
 
 
@@ -161,13 +242,17 @@ def test_a_deep_chain_of_chrome_named_wrappers_is_read_in_one_pass() -> None:
     assert list(read.paragraphs) == paragraphs
 
 
-# -- pages nobody tuned it on: Dragnet's held-out half (bench/data/dragnet, scored with the benchmark's scorer) --
+# -- pages nobody tuned it on: the held-out halves of the stored sets (bench/data, scored with the benchmark's
+# scorer by bench/extraction.py's own functions). Floors a little under what bench/extraction.py measured.
 
-HELD_OUT_F1 = 0.878  # measured by bench/extraction.py --set dragnet (0.870 before names became evidence)
+HELD_OUT = {  # set: (held-out pages, F1 measured, pages with no body at most)
+    "dragnet": (127, 0.884, 5),  # 0.870 before names became evidence, 0.878 before issue 24's second round
+    "fundus": (123, 0.942, 1),  # 0.933 before the second round
+}
 MARGIN = 0.006
 
 
-def test_the_held_out_half_of_dragnet_s_pages_does_not_regress() -> None:
+def _extraction() -> ModuleType:
     sys.path.insert(0, str(REPO / "bench"))
     try:
         import extraction
@@ -175,10 +260,20 @@ def test_the_held_out_half_of_dragnet_s_pages_does_not_regress() -> None:
         sys.path.remove(str(REPO / "bench"))
     if not extraction.BENCH.is_dir():
         pytest.skip(f"{extraction.BENCH} (the benchmark's scorer) is absent")
+    return extraction
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
+def test_the_held_out_halves_do_not_regress(name: str) -> None:
+    extraction = _extraction()
+    count, floor, empty = HELD_OUT[name]
+    pages = [p for p in extraction.load_set(name) if p.half == "held-out"]
+    if not pages:
+        pytest.skip(f"bench/data/{name} is absent")
+    assert len(pages) == count
     scorer = extraction.load_scorer()
-    pages = [p for p in extraction.load_set("dragnet") if p.half == "held-out"]
-    assert len(pages) == 127
-    scores = [scorer.string_shingle_matching(true=p.truth, pred=(extraction.ours(p.html, p.url) or ("", ""))[0])
-              for p in pages]
-    f1 = scorer.metrics_from_tp_fp_fns(scores)["f1"]
-    assert f1 >= HELD_OUT_F1 - MARGIN, f"F1 {f1:.3f} < {HELD_OUT_F1} - {MARGIN}"
+    read = [extraction.ours(p.html, p.url) for p in pages]
+    f1 = scorer.metrics_from_tp_fp_fns([extraction.score(scorer, p.truth, (r or ("", ""))[0])
+                                        for p, r in zip(pages, read, strict=True)])["f1"]
+    assert f1 >= floor - MARGIN, f"{name}: F1 {f1:.3f} < {floor} - {MARGIN}"
+    assert sum(r is None for r in read) <= empty

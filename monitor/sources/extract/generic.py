@@ -2,24 +2,28 @@
 
 One iterative walk over the visible tree cuts the page into blocks (paragraph-level texts) and
 records, for each element, its parent and whether its class, id or tag names chrome (share, related,
-comments, ads, cookie consent …; nav, aside, header, footer). Each block is text-like (long enough, few
-links) or chrome-like (mostly links). A name is evidence, never a verdict: it makes an element chrome
-only while the element holds a small part of the page's text-like characters, or, past that, when what
-it holds is a list of posts by many hands (comments). The body container is the element where text-like
-characters outweigh chrome-like ones the most; chrome counts against every container above it.
-The body is that container's blocks, minus those inside chrome or made of links.
+comments, ads, cookie consent, galleries …; nav, aside, header, footer, figcaption, form), or the page declares
+it a dialog (role, aria-modal) or hides it by a utility class (`hidden`, `d-none`). Each block is
+text-like (long enough, few links) or chrome-like (mostly links). A name is evidence, never a verdict:
+it makes an element chrome only while the element holds a small part of the page's text-like
+characters, or, past that, when what it holds is a list of posts by many hands (comments). The body
+container is the element where text-like characters outweigh chrome-like ones the most; chrome counts
+against every container above it. Names are evidence both ways: inside that container, an element
+named as content (<article>, "entry-content") holding most of its text is the body. The body is that
+container's blocks, minus those inside chrome or made of links.
 
 Pure: data in, data out. No recursion (a page of 50,000 nested <div>s is a page too).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.sources.extract.dom import is_hidden
+from monitor.sources.extract.names import DIALOG as _DIALOG
+from monitor.sources.extract.names import evidence
 
 # Never text: code, media, widgets, navigation and asides, and the document head.
 _SKIP = frozenset(
@@ -29,45 +33,27 @@ _SKIP = frozenset(
 )
 # Tags that usually hold chrome: evidence like a chrome name, never a verdict (an <aside> or <header> can wrap
 # the article).
-_CHROME_TAGS = frozenset(("nav", "aside", "footer", "header", "menu"))
 _BLOCKS = frozenset(
     ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th",
      "div", "section", "article", "main", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "figure",
      "address", "caption", "details", "summary", "hr", "center", "body", "html")
 )
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-# Words in a class or id that name chrome. Strong ones
-# always do; weak ones also name page layouts ("no-sidebar", "ad-margins", "elementor-widget"), so an
-# element named by one is chrome only while it holds a small part of the page's text.
-_STRONG_CHROME = frozenset(
-    ("share", "sharing", "sharebar", "social", "related", "recommended", "recommendations", "comment", "comments",
-     "newsletter", "subscribe", "promo", "sponsor", "sponsored", "cookie", "cookies", "consent", "gdpr",
-     "breadcrumb", "breadcrumbs", "footer", "masthead", "navbar", "nav", "menu", "popup", "modal", "outbrain",
-     "taboola", "byline", "donate", "donation", "fundraising", "signup", "toolbar", "pagination", "disclaimer",
-     "tags", "tag", "author", "bio", "caption", "credit", "sr", "visually", "screenreader", "skip", "banner", "clock",
-     "generated")
-)
-_WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
-                          "topics", "subscription"))
-# Words run together ("commentbody", "socialbar", "sidebarleft"): a chrome word of six letters or more
-# opening a longer word names chrome too (shorter ones open too many other words: "ad", "tag", "share").
-_STRONG_STEMS = tuple(sorted(w for w in _STRONG_CHROME if len(w) >= 6))
-_WEAK_STEMS = tuple(sorted(w for w in _WEAK_CHROME if len(w) >= 6))
 _WEAK_SHARE = 0.25
 _STRONG_SHARE = 0.5
+_DIALOG_SHARE = 0.75  # a declared dialog or hidden element (names.DIALOG) is chrome while under this share
 # A list of posts: this many signed items at least; a signature line is shorter than this.
 _POSTS = 3
 _SIGNATURE = 80
 # One signed item holding more than this share of the list is a text with a byline, not one post of many.
 _ONE_POST = 0.6
-_CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
-# A word is a run of letters between separators; a run with a digit in it is an id or a hash ("ee6f45ad"
-# must not read as "ad"), never a word.
-_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # The container found, a child of it holding this share of its score is the container instead: the
 # margins (a byline, a caption, a share bar) come and go between renders, the core does not.
 _CORE = 0.9
+# Names are evidence both ways: a descendant of the container named as content (<article>, "entry-content",
+# "post") that holds this share of its score is the container instead; the rest is a sidebar or a footer
+# beside a short post, not more of it.
+_NAMED_CORE = 0.65
 # A teaser of another page: a title link and under this many characters of text.
 _TEASER = 600
 _LINK_DENSE = 0.5
@@ -89,29 +75,7 @@ class _Page:
     parents: list[int]
     chrome: list[bool]  # named as chrome (weak names settled by _settle_chrome)
     nodes: list[LexborNode]
-
-
-def _chrome_kind(attrs: dict[str, str | None]) -> int:
-    """2: the class or id names chrome ("share-bar"); 1: it may ("ad-slot", "sidebar"); 0: it does not.
-
-    A name about content without a strong chrome word ("article-body", "post-content-widget")
-    outweighs the other names of the element ("article-body pagination-first" is content)."""
-    strong = weak = content = False
-    for key in ("class", "id"):
-        value = attrs.get(key)
-        if not value:
-            continue
-        for name in value.split():
-            words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
-            if any(w in _STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
-                strong = True
-            elif any(w in _CONTENT_WORDS for w in words):
-                content = True
-            elif any(w in _WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
-                weak = True
-    if content:
-        return 0
-    return 2 if strong else 1 if weak else 0
+    content: list[bool]  # named as content: <article>, <main>, or a content word in its class or id
 
 
 def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
@@ -120,6 +84,7 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
     blocks: list[_Block] = []
     parents: list[int] = []
     chrome: list[int] = []
+    content: list[bool] = []
     nodes: list[LexborNode] = []
     tags: list[str] = []
     owners: list[int] = []  # open block elements, innermost last
@@ -165,7 +130,9 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             continue
         me = len(parents)
         parents.append(index)
-        chrome.append(2 if tag in _CHROME_TAGS else _chrome_kind(attrs) if attrs and tag not in ("body", "html") else 0)
+        kind, named_content = evidence(tag, attrs)
+        chrome.append(kind)
+        content.append(named_content)
         nodes.append(node)
         tags.append(tag)
         if tag == "a":
@@ -179,14 +146,15 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             stack.append((child, me))
             child = child.prev
     flush()
-    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags, lenient=lenient), nodes)
+    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags, lenient=lenient), nodes, content)
 
 
 def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str], *,
                    lenient: bool = False) -> list[bool]:
     """A name is evidence, never a verdict: a strong name (or tag) is chrome while its element holds under
-    _STRONG_SHARE of the page's text-like characters (or under _TEASER of them), a weak name under _WEAK_SHARE.
-    Past that share the name stands only with what the element holds: posts by many hands (comments)."""
+    _STRONG_SHARE of the page's text-like characters (or under _TEASER of them), a weak name under _WEAK_SHARE,
+    a declared dialog under _DIALOG_SHARE. Past that share the name stands only with what the element holds:
+    posts by many hands (comments)."""
     if not any(kinds):
         return [False] * len(kinds)
     own = [0] * len(parents)
@@ -200,12 +168,19 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
     # change between two renders of one article).
     # Read leniently (when the page would otherwise have no article), a named block holding most of the page's
     # text-like content is never small: an element that holds most of the page is never discarded for its name.
-    page = mass[0] if mass and lenient else 0
-    small = [k > 0 and m < _TEASER and not 2 * m >= page > 0 for k, m in zip(kinds, mass, strict=True)]
+    # The page's content leaves out small declared dialogs (a consent notice added to the page never tips it).
+    page = 0
+    if lenient and mass:
+        dialogs = [k == _DIALOG and m < _TEASER for k, m in zip(kinds, mass, strict=True)]
+        counted = own.copy()
+        _sum_up(counted, parents, stop=dialogs)
+        page = counted[0]
+    small = [k > 0 and m < _TEASER and (k == _DIALOG or not 2 * m >= page > 0)
+             for k, m in zip(kinds, mass, strict=True)]
     share = own.copy()
     _sum_up(share, parents, stop=small)
     rest = max(share[0] if share else 0, 1)
-    limits = (0.0, _WEAK_SHARE * rest, _STRONG_SHARE * rest)
+    limits = (0.0, _WEAK_SHARE * rest, _STRONG_SHARE * rest, _DIALOG_SHARE * rest)
     # A small named block is chrome whatever its share: a cookie notice alone on a page is no article.
     chrome = [small[i] or share[i] < limits[k] for i, k in enumerate(kinds)]
     overruled = [i for i, k in enumerate(kinds) if k and not chrome[i]]
@@ -309,6 +284,15 @@ def _choose_container(page: _Page) -> int:
             under[i] = True
         elif score[i] > best_score:
             best, best_score = i, score[i]
+    if best >= 0:  # the innermost content-named element holding _NAMED_CORE of it (they nest: each holds most)
+        inside = [False] * n
+        named = best
+        for i in range(best + 1, n):
+            parent = page.parents[i]
+            inside[i] = parent == best or (parent >= 0 and inside[parent])
+            if inside[i] and page.content[i] and not under[i] and score[i] >= _NAMED_CORE * best_score:
+                named = i
+        best, best_score = named, score[named]
     top_child = [-1] * n
     for i in range(n):
         parent = page.parents[i]

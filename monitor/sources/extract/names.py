@@ -1,0 +1,102 @@
+"""What an element's names say about it, for the generic reader: chrome (a class or id word, a tag), a
+declared dialog or hidden element, or content. Evidence only: generic.py weighs it with what the element
+holds (a name is never a verdict)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CHROME_TAGS = frozenset(("nav", "aside", "footer", "header", "menu", "figcaption", "form"))
+# Words in a class or id that name chrome. Strong ones
+# always do; weak ones also name page layouts ("no-sidebar", "ad-margins", "elementor-widget"), so an
+# element named by one is chrome only while it holds a small part of the page's text.
+STRONG_CHROME = frozenset(
+    ("share", "sharing", "sharebar", "social", "related", "recommended", "recommendations", "comment", "comments",
+     "newsletter", "subscribe", "promo", "sponsor", "sponsored", "cookie", "cookies", "consent", "gdpr",
+     "breadcrumb", "breadcrumbs", "footer", "masthead", "navbar", "nav", "menu", "popup", "modal", "outbrain",
+     "taboola", "byline", "donate", "donation", "fundraising", "signup", "toolbar", "pagination", "disclaimer",
+     "tags", "tag", "author", "bio", "caption", "credit", "sr", "visually", "screenreader", "skip", "banner", "clock",
+     "generated", "carousel", "gallery", "slideshow", "lightbox")
+)
+WEAK_CHROME = frozenset(("advert", "advertisement", "ad", "ads", "adslot", "sidebar", "widget", "hidden", "print",
+                          "topics", "subscription"))
+# Words run together ("commentbody", "socialbar", "sidebarleft"): a chrome word of six letters or more
+# opening a longer word names chrome too (shorter ones open too many other words: "ad", "tag", "share").
+_STRONG_STEMS = tuple(sorted(w for w in STRONG_CHROME if len(w) >= 6))
+_WEAK_STEMS = tuple(sorted(w for w in WEAK_CHROME if len(w) >= 6))
+# An element the page declares a dialog (role="dialog" or "alertdialog", aria-modal="true": the ARIA spelling of
+# <dialog>, which is never read): more than a name, so generic.py holds it chrome up to a larger share, and a small one
+# stays chrome even when the page is read leniently (a consent notice alone on a page is no article).
+DIALOG = 3
+_DIALOG_ROLES = frozenset(("dialog", "alertdialog"))
+# The same for a class that hides the element: a page with two renders of its article, one hidden, is read once.
+_HIDING_CLASSES = frozenset(("hidden", "d-none", "hide", "is-hidden"))
+_SHOWN_AGAIN = re.compile(r":|^d-(?:sm|md|lg|xl|xxl)-")
+_CONTENT_TAGS = frozenset(("article", "main"))
+_CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "story", "text", "main", "blog", "news"))
+# A word is a run of letters between separators; a run with a digit in it is an id or a hash ("ee6f45ad"
+# must not read as "ad"), never a word.
+_WORD = re.compile(r"[a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def evidence(tag: str, attrs: dict[str, str | None] | None) -> tuple[int, bool]:
+    """(chrome kind: 0 none, 1 weak name, 2 strong name or chrome tag, DIALOG declared dialog or hidden by class;
+    whether the element is named as content)."""
+    kind, named_content = _chrome_kind(attrs) if attrs and tag not in ("body", "html") else (0, False)
+    if attrs and (_is_dialog(attrs) or _hidden_by_class(attrs)):
+        kind = DIALOG
+    elif tag in CHROME_TAGS:
+        kind = 2
+    return kind, named_content or tag in _CONTENT_TAGS
+
+
+def _chrome_kind(attrs: dict[str, str | None]) -> tuple[int, bool]:
+    """2: the class or id names chrome ("share-bar"); 1: it may ("ad-slot", "sidebar"); 0: it does not; and
+    whether it names content.
+
+    A name about content without a strong chrome word ("article-body", "post-content-widget")
+    outweighs the other names of the element ("article-body pagination-first" is content)."""
+    strong = weak = content = False
+    for key in ("class", "id"):
+        value = attrs.get(key)
+        if value:
+            s, c, w = _value_kinds(value)
+            strong, content, weak = strong or s, content or c, weak or w
+    if content:
+        return 0, True
+    return (2 if strong else 1 if weak else 0), False
+
+
+@lru_cache(maxsize=8192)
+def _value_kinds(value: str) -> tuple[bool, bool, bool]:
+    """(strong chrome, content, weak chrome) named by one class or id value. Cached: a page repeats a few
+    hundred class values over thousands of elements, and this was half the reader's time on large pages."""
+    strong = weak = content = False
+    for name in value.split():
+        words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
+        if any(w in STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
+            strong = True
+        elif any(w in _CONTENT_WORDS for w in words):
+            content = True
+        elif any(w in WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
+            weak = True
+    return strong, content, weak
+
+
+def _is_dialog(attrs: dict[str, str | None]) -> bool:
+    role = attrs.get("role")
+    modal = attrs.get("aria-modal")
+    return (role is not None and role.strip().lower() in _DIALOG_ROLES) or (
+        modal is not None and modal.strip().lower() == "true")
+
+
+def _hidden_by_class(attrs: dict[str, str | None]) -> bool:
+    """A utility class that hides the element (`hidden`, `d-none`: display none in the common CSS frameworks),
+    with no responsive class that shows it again (`hidden md:block`, `d-none d-lg-block`)."""
+    value = attrs.get("class")
+    if not value:
+        return False
+    tokens = value.split()
+    return any(t in _HIDING_CLASSES for t in tokens) and not any(_SHOWN_AGAIN.search(t) for t in tokens)
