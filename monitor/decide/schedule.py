@@ -19,9 +19,10 @@ evenly over the hour. The share goes, in order, to:
 5. (the promise's early checks rank with it: a cycle takes them before any extra);
 6. fresh and hot extras: an article whose age (since publication, or since a change we saw: a
    change makes it young again) gives a shorter interval (`RecheckPolicy.interval_for`) is due
-   when that interval has passed, half a cycle early (rounding to the nearest cycle).
+   when that interval has passed, half a cycle early (rounding to the nearest cycle);
+7. the promise's due checks that `must_now` says could wait a cycle (`Due.spare`).
 
-So the extras use what the promise leaves of the budget. What does not fit waits for the next cycle.
+So the extras use what the promise needs now leaves of the budget. What does not fit waits for the next cycle.
 """
 
 from __future__ import annotations
@@ -133,8 +134,8 @@ class Budget:
 class HostSpend:
     """What one host was asked: (start, end, article requests) of earlier cycles (the end: when the last request
     went), and the other requests of this cycle so far (feeds, robots.txt). A cycle counts against the hour until
-    an hour after its end, and every cycle's feed polls are set aside first, so no sliding hour ever sees more
-    than the budget."""
+    an hour after its start, every cycle's feed polls are set aside first, and the fetcher holds each request to
+    the sliding hour (`sources.hourly`), so no sliding hour ever sees more than the budget."""
 
     history: tuple[tuple[float, float, int], ...] = ()
     this_cycle: int = 0
