@@ -173,15 +173,19 @@ def must_now(deadlines: Iterable[float], now: float, budget: Budget, spend: Host
     """Promise checks this cycle must make (earliest deadline first) so that the cycles to come, at the host's
     rate, can make every other before its deadline: the most, over every deadline d, of the checks due by d
     less what the cycles after this one surely make before d. Signals and new posts come first in every cycle:
-    the rate is counted less as many as the last hour had, or as many a cycle as this one has (`first`), if more.
-    (Counting on 90 % of the rate, as before, made the planner always behind at the defaults: it spent the whole
-    budget on early checks and the hot window never ran.)"""
+    they come at the last hour's rate, or at this cycle's (`first`) if more, and as they come at random, the
+    cycles before d are counted less two standard deviations of their count too (a Poisson count's: √ of its
+    mean), so a run of signals in the next few cycles does not take the checks a near deadline needs. (Counting
+    on 90 % of the rate, as before, made the planner always behind at the defaults: it spent the whole budget on
+    early checks and the hot window never ran.)"""
     whole = (budget.per_hour - (spend.this_cycle + spend.polled) * budget.cycles_per_hour) / HOUR
-    rate = whole - max(first / max(budget.interval, 1.0), spend.signaled / HOUR)
+    signals = max(first / max(budget.interval, 1.0), spend.signaled / HOUR)
     inner = budget.lookahead - budget.cadence  # a cycle's own requests: a check comes up to this late in it
     need = 0
     for count, deadline in enumerate(sorted(deadlines), start=1):
-        later = max(0.0, rate * (deadline - inner - now - budget.cadence))
+        span = max(0.0, deadline - inner - now - budget.cadence)
+        expected = signals * span
+        later = max(0.0, whole * span - expected - 2 * math.sqrt(expected))
         need = max(need, count - math.floor(later))
     return need
 
