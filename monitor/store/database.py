@@ -8,8 +8,6 @@ closes the connection however the block ends.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -19,6 +17,7 @@ from types import TracebackType
 
 from monitor.core.errors import StoreError
 from monitor.store.articles import ArticlesMixin, pack_snapshot, unpack_snapshot
+from monitor.store.locks import exclusive
 from monitor.store.outbox import OutboxMixin
 from monitor.store.rows import (
     AlertRow,
@@ -111,17 +110,6 @@ def memory_copy(store: Store) -> Store:
 @contextmanager
 def cycle_lock(db_path: Path) -> Iterator[None]:
     """One cycle per database at a time: a second `monitor check` says so instead of racing."""
-    lock_path = db_path.with_name(db_path.name + ".lock")
-    try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:  # an unwritable directory, a path through a file: one line, not a traceback
-        raise StoreError(f"{lock_path}: cannot create the cycle lock ({exc.strerror or exc})") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StoreError(f"another monitor cycle is already running on {db_path}") from None
+    with exclusive(db_path.with_name(db_path.name + ".lock"), "cycle lock",
+                   lambda _: f"another monitor cycle is already running on {db_path}"):
         yield
-    finally:
-        os.close(fd)
