@@ -57,6 +57,11 @@ _NAMED_CORE = 0.65
 # A teaser of another page: a title link and under this many characters of text.
 _TEASER = 600
 _LINK_DENSE = 0.5
+# A sibling of the container is more of the article when its score reaches this share of the container's, or
+# this many characters (a lead paragraph).
+_SIBLING = 0.2
+_PARAGRAPH = 200.0
+_PROSE = 0.7
 _ARTICLE_WORDS = 30  # fewer words than this is no article (the reader's MIN_BODY_WORDS): read again leniently
 _SHORT = 25
 
@@ -262,11 +267,26 @@ def _teasers(page: _Page) -> list[bool]:
                 titles[block.owner] += 1
     _sum_up(mass, page.parents)
     _sum_up(titles, page.parents)
-    return [titles[i] > 0 and 0 < mass[i] < _TEASER for i in range(n)]
+    shaped = [titles[i] > 0 and 0 < mass[i] < _TEASER for i in range(n)]
+    # Teasers come in lists: one teaser-shaped element alone under its parent is a short post with its linked
+    # title, not a teaser of another page.
+    siblings = [0] * n
+    for i in range(1, n):
+        if shaped[i] and page.parents[i] >= 0:
+            siblings[page.parents[i]] += 1
+    return [shaped[i] and page.parents[i] >= 0 and siblings[page.parents[i]] >= 2 for i in range(n)]
 
 
-def _choose_container(page: _Page) -> int:
-    """The element where text-like characters outweigh chrome-like ones the most, then its core (-1: none)."""
+@dataclass(slots=True)
+class _Choice:
+    container: int  # -1: none
+    score: list[float]  # each element's text-like characters less chrome-like ones, chrome and teasers left out
+    excluded: list[bool]  # chrome, inside chrome, or a teaser: never read
+    named: bool = False  # narrowed to an element named as content: only siblings named so are more of it
+
+
+def _choose_container(page: _Page) -> _Choice:
+    """The element where text-like characters outweigh chrome-like ones the most, then its core."""
     n = len(page.parents)
     score = [0.0] * n
     for block in page.blocks:
@@ -284,6 +304,7 @@ def _choose_container(page: _Page) -> int:
             under[i] = True
         elif score[i] > best_score:
             best, best_score = i, score[i]
+    narrowed = False
     if best >= 0:  # the innermost content-named element holding _NAMED_CORE of it (they nest: each holds most)
         inside = [False] * n
         named = best
@@ -292,6 +313,7 @@ def _choose_container(page: _Page) -> int:
             inside[i] = parent == best or (parent >= 0 and inside[parent])
             if inside[i] and page.content[i] and not under[i] and score[i] >= _NAMED_CORE * best_score:
                 named = i
+        narrowed = named != best
         best, best_score = named, score[named]
     top_child = [-1] * n
     for i in range(n):
@@ -300,16 +322,53 @@ def _choose_container(page: _Page) -> int:
             top_child[parent] = i
     while best >= 0 and top_child[best] >= 0 and score[top_child[best]] >= _CORE * best_score:
         best = top_child[best]
-    return best
+    return _Choice(best, score, [u or t for u, t in zip(under, teasers, strict=True)], narrowed)
 
 
-def _body_blocks(page: _Page, container: int) -> list[str]:
-    """The container's blocks that a reader reads as the article: not inside chrome, not made of links."""
+def _with_siblings(page: _Page, choice: _Choice) -> list[int]:
+    """The container and the siblings around it that read as more of the article: an article is often cut in
+    parts (a lead, the body, "read more" after an embed), and the core the container was narrowed to holds
+    only one. Reading outwards from the container, a sibling joins while it reads as prose (text-like blocks
+    make _PROSE of its characters) and its text outweighs its links by _SIBLING of the container's score or
+    by _PARAGRAPH characters; chrome, teasers and elements without text are stepped over, anything else ends
+    the run (the article is one run of prose: a sidebar or a list of links beside it is not). Names are
+    evidence both ways: beside a container chosen for its content name, only siblings named so join."""
+    container, score = choice.container, choice.score
+    parent = page.parents[container]
+    if parent < 0:
+        return [container]
+    n = len(page.parents)
+    prose = [0] * n
+    chars = [0] * n
+    for block in page.blocks:
+        if block.owner >= 0:
+            chars[block.owner] += len(block.text)
+            if _text_like(block):
+                prose[block.owner] += len(block.text)
+    _sum_up(prose, page.parents, stop=choice.excluded)
+    _sum_up(chars, page.parents, stop=choice.excluded)
+    siblings = [i for i in range(parent + 1, n) if page.parents[i] == parent]
+    at = siblings.index(container)
+    floor = min(_SIBLING * score[container], _PARAGRAPH)
+    roots = [container]
+    for run in (reversed(siblings[:at]), siblings[at + 1:]):
+        for i in run:
+            if choice.excluded[i] or not chars[i]:
+                continue
+            if score[i] < floor or prose[i] < _PROSE * chars[i] or (choice.named and not page.content[i]):
+                break
+            roots.append(i)
+    return sorted(roots)
+
+
+def _body_blocks(page: _Page, roots: list[int]) -> list[str]:
+    """The blocks under these roots that a reader reads as the article: not inside chrome, not made of links."""
     readable = [False] * len(page.parents)
-    readable[container] = True
-    for i in range(container + 1, len(page.parents)):
+    for root in roots:
+        readable[root] = True
+    for i in range(roots[0] + 1, len(page.parents)):
         parent = page.parents[i]
-        readable[i] = parent >= 0 and readable[parent] and not page.chrome[i]
+        readable[i] = readable[i] or (parent >= 0 and readable[parent] and not page.chrome[i])
     kept: list[str] = []
     pending_heading: str | None = None
     for block in page.blocks:
@@ -336,12 +395,12 @@ def read_body(tree: LexborHTMLParser) -> tuple[list[str], LexborNode | None]:
     if root is None:
         return [], None
     page = _walk(root)
-    container = _choose_container(page)
-    body = _body_blocks(page, container) if container >= 0 else []
+    choice = _choose_container(page)
+    body = _body_blocks(page, _with_siblings(page, choice)) if choice.container >= 0 else []
     if sum(len(b.split()) for b in body) < _ARTICLE_WORDS:  # no article found: never for a name alone
         page = _walk(root, lenient=True)
-        container = _choose_container(page)
-        body = _body_blocks(page, container) if container >= 0 else []
-    if container < 0:
+        choice = _choose_container(page)
+        body = _body_blocks(page, _with_siblings(page, choice)) if choice.container >= 0 else []
+    if choice.container < 0:
         return [], None
-    return body, page.nodes[container]
+    return body, page.nodes[choice.container]
