@@ -44,8 +44,18 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 def evidence(tag: str, attrs: dict[str, str | None] | None) -> tuple[int, bool]:
     """(chrome kind: 0 none, 1 weak name, 2 strong name or chrome tag, DIALOG declared dialog or hidden by class;
     whether the element is named as content)."""
-    kind, named_content = _chrome_kind(attrs) if attrs and tag not in ("body", "html") else (0, False)
-    if attrs and (_is_dialog(attrs) or _hidden_by_class(attrs)):
+    if not attrs:
+        return (2 if tag in CHROME_TAGS else 0), tag in _CONTENT_TAGS
+    return _evidence(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("aria-modal"))
+
+
+@lru_cache(maxsize=16384)
+def _evidence(tag: str, cls: str | None, ident: str | None, role: str | None, modal: str | None) -> tuple[int, bool]:
+    """evidence() of the attributes that carry it. Cached: a page repeats a few hundred combinations over
+    thousands of elements, and weighing them was a third of the reader's time."""
+    attrs = {"class": cls, "id": ident, "role": role, "aria-modal": modal}
+    kind, named_content = _chrome_kind(attrs) if tag not in ("body", "html") else (0, False)
+    if _is_dialog(attrs) or _hidden_by_class(attrs):
         kind = DIALOG
     elif tag in CHROME_TAGS:
         kind = 2
