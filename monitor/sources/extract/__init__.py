@@ -30,6 +30,7 @@ __all__ = ["MIN_BODY_WORDS", "Reading", "extract_article", "extract_links", "ext
            "profile_for", "read_article", "site_for"]
 
 _TITLE_SELECTORS = ("h1",)
+_TITLE_META = ("meta[property='og:title']", "meta[name='twitter:title']")
 _BYLINE_SELECTORS = ("[itemprop=author] [itemprop=name]", "[itemprop=author]", "[rel=author]", ".byline", ".author")
 _DATE_SELECTORS = (
     "meta[property='article:published_time']", "meta[itemprop=datePublished]", "meta[name='dcterms.date']",
@@ -117,7 +118,7 @@ def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) ->
         paragraphs, container = read_site_body(tree, site)
         profile = "site"
     else:
-        blocks, found = read_body(tree)
+        blocks, found = read_body(tree, " ".join((first_text(tree, ("title",)), meta(tree, *_TITLE_META))))
         if found is None:
             raise ExtractError("no article body found on the page (not an article page?)")
         paragraphs, container, profile = [p for p in (clean_text(b) for b in blocks) if p], found, "generic"
@@ -127,7 +128,7 @@ def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) ->
     title = (
         (first_text(tree, site.title) if site else "")
         or first_text(tree, _TITLE_SELECTORS)
-        or meta(tree, "meta[property='og:title']", "meta[name='twitter:title']")
+        or meta(tree, *_TITLE_META)
         or first_text(tree, ("title",))
     )
     if not title:

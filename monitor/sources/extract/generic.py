@@ -62,6 +62,7 @@ _LINK_DENSE = 0.5
 _SIBLING = 0.2
 _PARAGRAPH = 200.0
 _PROSE = 0.7
+_HEADLINE = 8  # a heading shorter than this is no headline (a site's name, "News")
 _ARTICLE_WORDS = 30  # fewer words than this is no article (the reader's MIN_BODY_WORDS): read again leniently
 _SHORT = 25
 
@@ -81,6 +82,7 @@ class _Page:
     chrome: list[bool]  # named as chrome (weak names settled by _settle_chrome)
     nodes: list[LexborNode]
     content: list[bool]  # named as content: <article>, <main>, or a content word in its class or id
+    kinds: list[int]  # what its names say (names.evidence), before _settle_chrome weighed them
 
 
 def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
@@ -151,7 +153,8 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             stack.append((child, me))
             child = child.prev
     flush()
-    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags, lenient=lenient), nodes, content)
+    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags, lenient=lenient), nodes, content,
+                 chrome)
 
 
 def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str], *,
@@ -361,6 +364,58 @@ def _with_siblings(page: _Page, choice: _Choice) -> list[int]:
     return sorted(roots)
 
 
+def _headline(page: _Page, title: str) -> int:
+    """The index of the block that is the page's headline: the longest heading the page's title holds
+    (titles add the site's name: "Headline | Site"), of _HEADLINE characters at least; -1: none."""
+    wanted = " ".join(title.casefold().split())
+    best, length = -1, _HEADLINE - 1
+    for index, block in enumerate(page.blocks):
+        if block.heading and len(block.text) > length and block.text.casefold() in wanted:
+            best, length = index, len(block.text)
+    return best
+
+
+def _inside(page: _Page, element: int, ancestor: int) -> bool:
+    while element >= 0 and element != ancestor:
+        element = page.parents[element]
+    return element == ancestor
+
+
+def _headline_side(page: _Page, choice: _Choice, title: str) -> _Choice:
+    """Names and the headline, weighed together: a container under a weak chrome name (a sidebar, a widget)
+    that only its share of the page kept from being chrome is not the article when the page's headline is
+    outside that element and the text right under the headline is not in it: a short post beside a longer
+    sidebar. The container is then chosen again with that element as chrome, and kept only when the new one
+    holds the text under the headline or lies beside it, under the headline's element. A weak name over the
+    headline too (every block an "elementor-widget") is layout, not evidence."""
+    container = choice.container
+    at = _headline(page, title) if container >= 0 else -1
+    if at < 0 or _inside(page, page.blocks[at].owner, container):
+        return choice
+    element = page.blocks[at].owner
+    while element >= 0:  # a weak name over the headline too is the page's layout vocabulary, no evidence
+        if page.kinds[element] == 1:
+            return choice
+        element = page.parents[element]
+    following = next((b.owner for b in page.blocks[at + 1:] if _text_like(b) and b.owner >= 0), -1)
+    named = -1
+    element = container
+    while element >= 0:  # the outermost weak-named element over the container, the headline outside it
+        if page.kinds[element] == 1 and not page.chrome[element]:
+            named = element
+        element = page.parents[element]
+    if named < 0 or following < 0 or _inside(page, page.blocks[at].owner, named) or _inside(page, following, named):
+        return choice
+    chrome = page.chrome.copy()
+    chrome[named] = True
+    again = _choose_container(_Page(page.blocks, page.parents, chrome, page.nodes, page.content, page.kinds))
+    region = following  # the headline and the text under it: the lowest element holding both
+    while region >= 0 and not _inside(page, page.blocks[at].owner, region):
+        region = page.parents[region]
+    found = again.container
+    return again if found >= 0 and (_inside(page, following, found) or _inside(page, found, region)) else choice
+
+
 def _body_blocks(page: _Page, roots: list[int]) -> list[str]:
     """The blocks under these roots that a reader reads as the article: not inside chrome, not made of links."""
     readable = [False] * len(page.parents)
@@ -389,17 +444,18 @@ def _body_blocks(page: _Page, roots: list[int]) -> list[str]:
     return kept
 
 
-def read_body(tree: LexborHTMLParser) -> tuple[list[str], LexborNode | None]:
-    """The article's paragraphs and the element they came from (([], None): no body found)."""
+def read_body(tree: LexborHTMLParser, title: str = "") -> tuple[list[str], LexborNode | None]:
+    """The article's paragraphs and the element they came from (([], None): no body found); `title`: the
+    page's title (<title>, og:title), which names its headline."""
     root = tree.body
     if root is None:
         return [], None
     page = _walk(root)
-    choice = _choose_container(page)
+    choice = _headline_side(page, _choose_container(page), title)
     body = _body_blocks(page, _with_siblings(page, choice)) if choice.container >= 0 else []
     if sum(len(b.split()) for b in body) < _ARTICLE_WORDS:  # no article found: never for a name alone
         page = _walk(root, lenient=True)
-        choice = _choose_container(page)
+        choice = _headline_side(page, _choose_container(page), title)
         body = _body_blocks(page, _with_siblings(page, choice)) if choice.container >= 0 else []
     if choice.container < 0:
         return [], None
