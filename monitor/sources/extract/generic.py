@@ -62,6 +62,9 @@ _LINK_DENSE = 0.5
 _SIBLING = 0.2
 _PARAGRAPH = 200.0
 _PROSE = 0.7
+# A block made mostly of links is still read as the article's when this many characters of it are its own: a
+# sentence that links its sources, not a list of links.
+_OWN_WORDS = 80
 _HEADLINE = 8  # a heading shorter than this is no headline (a site's name, "News")
 _ARTICLE_WORDS = 30  # fewer words than this is no article (the reader's MIN_BODY_WORDS): read again leniently
 _SHORT = 25
@@ -337,9 +340,9 @@ def _with_siblings(page: _Page, choice: _Choice) -> list[int]:
     the run (the article is one run of prose: a sidebar or a list of links beside it is not). Names are
     evidence both ways: beside a container chosen for its content name, only siblings named so join."""
     container, score = choice.container, choice.score
-    parent = page.parents[container]
+    parent = page.parents[container] if container >= 0 else -1
     if parent < 0:
-        return [container]
+        return [container] if container >= 0 else []
     n = len(page.parents)
     prose = [0] * n
     chars = [0] * n
@@ -429,7 +432,7 @@ def _body_blocks(page: _Page, roots: list[int]) -> list[str]:
     for block in page.blocks:
         if block.owner < 0 or not readable[block.owner]:
             continue
-        if block.links > _LINK_DENSE * len(block.text):
+        if block.links > _LINK_DENSE * len(block.text) and len(block.text) - block.links < _OWN_WORDS:
             pending_heading = None  # a heading over a list of links titles the links
             continue
         if block.heading:
