@@ -359,8 +359,8 @@ def _with_siblings(page: _Page, choice: _Choice) -> list[int]:
     roots = [container]
     for run in (reversed(siblings[:at]), siblings[at + 1:]):
         for i in run:
-            if choice.excluded[i] or not chars[i]:
-                continue
+            if choice.excluded[i] or not chars[i] or (score[i] <= 0 and chars[i] < _TEASER):
+                continue  # chrome, an embed, an inline box of links (a pull quote, "related")
             if score[i] < floor or prose[i] < _PROSE * chars[i] or (choice.named and not page.content[i]):
                 break
             roots.append(i)
