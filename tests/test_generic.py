@@ -78,6 +78,29 @@ def test_date_and_byline_come_from_meta_or_linked_data() -> None:
     assert snap.published == "2025-04-30" and snap.byline == "Bo Li"
 
 
+
+def _declared(body: str) -> str:
+    statement = json.dumps({"@type": "NewsArticle", "articleBody": body})
+    return f'<script type="application/ld+json">{statement}</script>'
+
+
+def test_a_page_showing_no_body_is_read_from_the_body_its_json_ld_declares() -> None:
+    """A page its script renders (nothing but chrome in the HTML) still has its article: the `articleBody` it
+    declares, lines as paragraphs, markup as text; without one it is no article. A body read on the page is never
+    replaced by a declared one (often an excerpt, sometimes another rendering)."""
+    empty = ("<html><head><title>Council Votes | Example News</title>{head}</head><body><nav><a href='/'>Home</a>"
+             "</nav><div id='root'></div><footer><a href='/about'>About</a></footer></body></html>")
+    lines = [f"{WORDS} Line {i}." for i in range(3)]
+    snap = read_article(empty.format(head=_declared("\n".join(lines))), URL).snapshot
+    assert list(snap.paragraphs) == lines
+    snap = read_article(empty.format(head=_declared("".join(f"<p>{line}</p>" for line in lines))), URL).snapshot
+    assert list(snap.paragraphs) == lines
+    with pytest.raises(ExtractError, match="no article body"):
+        read_article(empty.format(head=""), URL)
+    page = _page("")
+    longer = _declared("\n".join([*lines, *read_article(page, URL).snapshot.paragraphs]))
+    assert read_article(_page("", head=longer), URL).snapshot == read_article(page, URL).snapshot
+
 HIDDEN = (
     '<div hidden>HIDDEN-ATTR text</div>'
     '<p aria-hidden="true">ARIA-HIDDEN text</p>'

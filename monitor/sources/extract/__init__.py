@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.config.site import Site
 from monitor.core.errors import ExtractError
 from monitor.core.model import Snapshot, UpdateNote
 from monitor.core.text import clean_text
 from monitor.decide.layout import plausibly_same
+from monitor.sources.extract.declared import declared_paragraphs
 from monitor.sources.extract.dom import first_text, layout_fingerprint, linked_data, meta, page_url
 from monitor.sources.extract.eff import MIN_BODY_WORDS, extract_teasers, read_eff
 from monitor.sources.extract.generic import read_body
@@ -111,17 +112,20 @@ def extract_article(html: str, url: str) -> Snapshot:
 
 def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) -> Reading:
     """The generic reader, or a configured site's body selectors (with its noise, note elements and markers)."""
-    ld_published, ld_author = linked_data(tree)
-    published = ((site_date(tree, site) if site else "") or meta(tree, *_DATE_SELECTORS) or ld_published)[:10]
+    ld = linked_data(tree)
+    published = ((site_date(tree, site) if site else "") or meta(tree, *_DATE_SELECTORS) or ld.published)[:10]
     notes: list[UpdateNote] = prepare(tree, site, published) if site else []
+    container: LexborNode | None
     if site is not None and site.body:
         paragraphs, container = read_site_body(tree, site)
         profile = "site"
     else:
         blocks, found = read_body(tree, " ".join((first_text(tree, ("title",)), meta(tree, *_TITLE_META))))
-        if found is None:
-            raise ExtractError("no article body found on the page (not an article page?)")
         paragraphs, container, profile = [p for p in (clean_text(b) for b in blocks) if p], found, "generic"
+        if found is None:  # no body on the page: the one its JSON-LD declares, if any
+            paragraphs = declared_paragraphs(ld.body)
+            if not paragraphs:
+                raise ExtractError("no article body found on the page (not an article page?)")
     words = sum(len(p.split()) + len(_IDEOGRAPHS.findall(p)) for p in paragraphs)
     if words < MIN_BODY_WORDS:
         raise ExtractError(f"article body too short ({words} words): an error or consent page, not the article")
@@ -143,7 +147,7 @@ def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) ->
             text.append(paragraph)
     if text and title and text[0] == title:
         text = text[1:]
-    byline = ((first_text(tree, site.byline) if site else "") or first_text(tree, _BYLINE_SELECTORS) or ld_author
+    byline = ((first_text(tree, site.byline) if site else "") or first_text(tree, _BYLINE_SELECTORS) or ld.author
               or meta(tree, "meta[name=author]"))
     byline = byline[3:].strip() if byline.lower().startswith("by ") else byline
     snapshot = Snapshot(url=url, title=title, notes=tuple(notes), paragraphs=tuple(text), byline=byline,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -81,18 +82,25 @@ def page_url(tree: LexborHTMLParser) -> str:
     return ""
 
 
-def linked_data(tree: LexborHTMLParser) -> tuple[str, str]:
-    """(datePublished, author name) from the page's JSON-LD, first found of each; ("", "") when none.
+@dataclass(frozen=True)
+class LinkedData:
+    """What the page's JSON-LD says of its article: first found of each, "" when none."""
 
-    Walked with a list, not recursion: the JSON is the page's, of any depth.
-    """
-    published = author = ""
+    published: str = ""  # datePublished
+    author: str = ""
+    body: str = ""  # articleBody: the article's text as the page declares it (often cut short, sometimes whole)
+
+
+def linked_data(tree: LexborHTMLParser) -> LinkedData:
+    """The page's JSON-LD statements about its article. Walked with a list, not recursion: the JSON is the
+    page's, of any depth."""
+    published = author = body = ""
     for script in tree.css('script[type="application/ld+json"]'):
         try:
             pending: list[Any] = [json.loads(script.text(deep=True) or "null")]
         except ValueError:
             continue
-        while pending and not (published and author):
+        while pending and not (published and author and body):
             item = pending.pop()
             if isinstance(item, list):
                 pending.extend(reversed(item))
@@ -103,10 +111,13 @@ def linked_data(tree: LexborHTMLParser) -> tuple[str, str]:
                 who = item.get("author")
                 if not author and who is not None:
                     author = _name(who)
+                text = item.get("articleBody")
+                if not body and isinstance(text, str):
+                    body = text.strip()
                 pending.extend(reversed([v for k, v in item.items() if k != "author" and isinstance(v, dict | list)]))
-        if published and author:
+        if published and author and body:
             break
-    return clean_text(published), clean_text(author)
+    return LinkedData(clean_text(published), clean_text(author), body)
 
 
 def _name(who: Any) -> str:
