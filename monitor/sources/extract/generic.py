@@ -112,9 +112,11 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             run.clear()
         links = 0
 
+    # Locals bound once: this loop visits every node of the page and was most of the reader's time.
     stack: list[tuple[LexborNode | None, int]] = [(root, -1)]
+    push, pop, add_run = stack.append, stack.pop, run.append
     while stack:
-        node, index = stack.pop()
+        node, index = pop()
         if node is None:  # leaving element `index`
             tag = tags[index]
             if tag == "a":
@@ -125,18 +127,19 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             continue
         tag = node.tag or ""
         if tag == "-text":
-            text = node.text_content or ""
-            run.append(text)
-            if in_link:
-                links += len(text.strip())
+            text = node.text_content
+            if text:
+                add_run(text)
+                if in_link:
+                    links += len(text.strip())
             continue
-        if tag.startswith("-") or tag in _SKIP:
+        if tag in _SKIP or tag[:1] == "-":
             continue
         if tag == "br":
-            run.append(" ")
+            add_run(" ")
             continue
         attrs = node.attributes
-        if attrs and is_hidden(attrs):
+        if attrs and ("hidden" in attrs or "aria-hidden" in attrs or "style" in attrs) and is_hidden(attrs):
             continue
         me = len(parents)
         parents.append(index)
@@ -150,10 +153,10 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
         elif tag in _BLOCKS:
             flush()
             owners.append(me)
-        stack.append((None, me))
+        push((None, me))
         child = node.last_child
         while child is not None:
-            stack.append((child, me))
+            push((child, me))
             child = child.prev
     flush()
     return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags, lenient=lenient), nodes, content,
