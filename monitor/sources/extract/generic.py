@@ -247,9 +247,17 @@ def _posts(blocks: list[_Block], parents: list[int], mass: list[int], tags: list
 def _sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool] | None = None) -> None:
     """Add each element's value into its parent's, leaves first (children always follow their parent in
     document order), in place; an element marked in `stop` keeps its sum to itself."""
+    # Only the walk's root has no parent (index 0); elements with nothing to add are skipped (most of them).
+    if stop is None:
+        for i in range(len(parents) - 1, 0, -1):
+            value = values[i]
+            if value:
+                values[parents[i]] += value  # type: ignore[assignment]
+        return
     for i in range(len(parents) - 1, 0, -1):
-        if parents[i] >= 0 and not (stop and stop[i]):
-            values[parents[i]] += values[i]  # type: ignore[assignment]
+        value = values[i]
+        if value and not stop[i]:
+            values[parents[i]] += value  # type: ignore[assignment]
 
 
 def _text_like(block: _Block) -> bool:
