@@ -10,7 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.core.model import Snapshot
-from monitor.core.text import _QUOTES, canonical, clean_text, digest, markdown_to_text, token_keys, tokens
+from monitor.core.text import (
+    _INVISIBLE,
+    _INVISIBLE_RANGES,
+    _QUOTES,
+    _drop_invisible,
+    _fold_quotes,
+    canonical,
+    clean_text,
+    digest,
+    markdown_to_text,
+    token_keys,
+    tokens,
+)
 
 
 def test_mojibake_is_repaired_for_display_and_comparison() -> None:
@@ -90,12 +102,23 @@ def test_token_keys_split_as_the_definition_says(text: str) -> None:
     assert token_keys(text) == _REFERENCE_TOKEN.findall(folded)
 
 
+_FOLDED = "".join(chr(k) for k in _QUOTES)
+_INVISIBLES = "".join(chr(a) + chr(b) for a, b in _INVISIBLE_RANGES)
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)) | st.sampled_from(_FOLDED + _INVISIBLES),
+               max_size=60))
+def test_the_fast_folds_do_what_the_tables_say(text: str) -> None:
+    """The regex-driven folds (quotes, invisible characters) give exactly what the translate table and the whole
+    character class give, astral characters and folds next to each other included."""
+    assert _fold_quotes(text) == text.translate(_QUOTES)
+    assert _drop_invisible(text) == _INVISIBLE.sub("", text)
+
+
 def test_every_format_character_and_variation_selector_is_invisible() -> None:
     """The hard-coded ranges cover this Python's whole Cf category (a newer Unicode adds some: extend them)."""
     import sys
-    import unicodedata
-
-    from monitor.core.text import _INVISIBLE
 
     hidden = [c for c in range(sys.maxunicode + 1)
               if unicodedata.category(chr(c)) == "Cf" or 0xFE00 <= c <= 0xFE0F or 0xE0100 <= c <= 0xE01EF]
