@@ -1,7 +1,7 @@
 """Benchmark: the article reader beside trafilatura and readability-lxml on sets of real pages with
 human-checked bodies, and its stability under chrome changes.
 
-Run: python bench/extraction.py [--set benchmark|dragnet|fundus|all] [--repeat N] [--no-stability]
+Run: python bench/extraction.py [--set benchmark|dragnet|fundus|postlight|all] [--repeat N] [--no-stability]
                                 [--only ours|trafilatura|readability]
 
 Sets (`--set`, repeatable; default: every set present):
@@ -13,6 +13,9 @@ Sets (`--set`, repeatable; default: every set present):
 - fundus: bench/data/fundus/ (256 news pages of 181 publishers in 41 countries, 2023-2026, with the body
   each publisher's hand-written Fundus parser reads; MIT, see its SOURCE.md), split the same way by a
   hash of the publisher (no site on both sides).
+- postlight: bench/data/postlight/ (144 pages of 133 sites, news and blogs mostly, 2016-2022, with the body
+  each site's hand-written Postlight Parser extractor selects; MIT or Apache-2.0, see its SOURCE.md), split
+  by a hash of the site (no site on both sides).
 
 Prints, for each set and half, for each reader measured in the same run page by page (this machine's
 speed drifts): F1 / precision / recall (the benchmark scorer's string-shingle figures), pages with no
@@ -52,7 +55,7 @@ from tests.mutations import MUTATIONS, mutate  # noqa: E402
 
 BENCH = REPO.parent / "shared" / "real" / "article-extraction-benchmark"
 DATA = REPO / "bench" / "data"
-SETS = ("benchmark", "dragnet", "fundus")
+SETS = ("benchmark", "dragnet", "fundus", "postlight")
 
 # An extractor returns (body text for the scorer, identity for stability), or None when it reads no body.
 Reader = Callable[[str, str], "tuple[str, str] | None"]
@@ -126,7 +129,8 @@ def load_scorer() -> ModuleType:
     return module
 
 
-# A page id ending in its crawl date (fundus: "de/Spiegel_2024_03_01"): the split key is its publisher.
+# A page id ending in its crawl date (fundus: "de/Spiegel_2024_03_01"): the split key is its publisher. A set
+# whose pages name their site (postlight: "site") is split by that site.
 _DATED = re.compile(r"(?:_\d{4}_\d{2}_\d{2})+$")
 
 
@@ -168,7 +172,7 @@ def load_set(name: str) -> list[Page]:
         items = [json.loads(line) for line in source]
     # A set without URLs (Dragnet): an address on a host no profile knows, so every reader reads it as a page.
     return [Page(i["id"], i.get("url") or f"https://pages.example/{name}/{i['id']}", i["html"], i["truth"],
-                 half_of(_DATED.sub("", i["id"]))) for i in items]
+                 half_of(i.get("site") or _DATED.sub("", i["id"]))) for i in items]
 
 
 def _timed(read: Reader, html: str, url: str, repeat: int) -> tuple[tuple[str, str] | None, float]:

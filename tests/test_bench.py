@@ -74,6 +74,26 @@ def test_extraction_bench_scores_each_half_of_a_stored_set() -> None:
     assert re.search(r"^ours\s+0\.\d{3}\s+0\.\d{3}\s+0\.\d{3}\s+\d+\s+[\d.]+\s+[\d.]+$", out, re.M), out
 
 
+def test_a_set_naming_its_sites_is_split_by_site() -> None:
+    """Postlight's pages name their site (8 sites have several pages): every page of a site falls in one
+    half, so the held-out half holds only sites nobody tuned on (split by page id, 4 sites would straddle)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import extraction
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    pages = extraction.load_set("postlight")
+    if not pages:
+        pytest.skip("bench/data/postlight is absent")
+    sites = {p.key: p.key.split("--")[0] for p in pages}  # its ids are the site, then `--variant`
+    halves: dict[str, set[str]] = {}
+    for page in pages:
+        halves.setdefault(sites[page.key], set()).add(page.half)
+    assert all(len(h) == 1 for h in halves.values()), halves
+    assert [sum(p.half == h for p in pages) for h in ("tune", "held-out")] == [70, 74]
+    assert len(halves) < len(pages)  # some site has several pages: the rule is exercised
+
+
 def test_extraction_bench_measures_the_peers_in_the_same_run() -> None:
     for module in ("trafilatura", "readability"):
         pytest.importorskip(module, reason=f"{module} is not installed (pip install -e '.[bench]'; CI does not)")
