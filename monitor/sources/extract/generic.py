@@ -17,6 +17,7 @@ Pure: data in, data out. No recursion (a page of 50,000 nested <div>s is a page 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -70,10 +71,22 @@ _ARTICLE_WORDS = 30  # fewer words than this is no article (the reader's MIN_BOD
 _SHORT = 25
 
 
+# Scripts written without spaces (Chinese, Japanese, Korean): one character says about what a short word says, so
+# it counts as this many characters wherever a length is weighed (a 15-character line of place names is a line).
+_WIDE_SIZE = 2
+_WIDE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def _size(text: str) -> int:
+    """The text's length with each wide character counted _WIDE_SIZE times."""
+    return len(text) if text.isascii() else len(text) + (_WIDE_SIZE - 1) * len(_WIDE.findall(text))
+
+
 @dataclass(slots=True)
 class _Block:
     text: str
-    links: int
+    size: int  # its length in characters, a wide (CJK) character counted as _WIDE_SIZE: about a word's worth
+    links: int  # the part of `size` inside links
     owner: int  # element index of the innermost block element holding the text
     heading: bool
 
@@ -108,7 +121,7 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             text = " ".join("".join(run).split())
             if text:
                 owner = owners[-1] if owners else -1
-                blocks.append(_Block(text, links, owner, owner >= 0 and tags[owner] in _HEADINGS))
+                blocks.append(_Block(text, _size(text), links, owner, owner >= 0 and tags[owner] in _HEADINGS))
             run.clear()
         links = 0
 
@@ -131,7 +144,7 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             if text:
                 add_run(text)
                 if in_link:
-                    links += len(text.strip())
+                    links += _size(text.strip())
             continue
         if tag in _SKIP or tag[:1] == "-":
             continue
@@ -174,7 +187,7 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
     own = [0] * len(parents)
     for block in blocks:
         if block.owner >= 0 and _text_like(block):
-            own[block.owner] += len(block.text)
+            own[block.owner] += block.size
     mass = own.copy()
     _sum_up(mass, parents)
     # Shares leave out the text of small named blocks (a cookie notice, a promo, a share bar: under _TEASER
@@ -237,7 +250,7 @@ def _posts(blocks: list[_Block], parents: list[int], mass: list[int], tags: list
             continue
         if tags[child] == "dd" or (
                 opening.owner != child and not opening.heading
-                and (len(opening.text) < _SIGNATURE or opening.links > _LINK_DENSE * len(opening.text))):
+                and (opening.size < _SIGNATURE or opening.links > _LINK_DENSE * opening.size)):
             signed[parent] += 1
             held[parent] += mass[child]
             biggest[parent] = max(biggest[parent], mass[child])
@@ -261,12 +274,12 @@ def _sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool
 
 
 def _text_like(block: _Block) -> bool:
-    return len(block.text) >= _SHORT and block.links <= _LINK_DENSE * len(block.text)
+    return block.size >= _SHORT and block.links <= _LINK_DENSE * block.size
 
 
 def _gain(block: _Block) -> float:
     """What a block adds to the containers around it: its unlinked text, or a cost when it is chrome-like."""
-    length = len(block.text)
+    length = block.size
     return float(length - block.links) if _text_like(block) else -float(block.links or length // 2)
 
 
@@ -279,7 +292,7 @@ def _teasers(page: _Page) -> list[bool]:
     for block in page.blocks:
         if block.owner >= 0:
             if _text_like(block):
-                mass[block.owner] += len(block.text)
+                mass[block.owner] += block.size
             elif block.links >= _SHORT // 2:
                 titles[block.owner] += 1
     _sum_up(mass, page.parents)
@@ -359,9 +372,9 @@ def _with_siblings(page: _Page, choice: _Choice) -> list[int]:
     chars = [0] * n
     for block in page.blocks:
         if block.owner >= 0:
-            chars[block.owner] += len(block.text)
+            chars[block.owner] += block.size
             if _text_like(block):
-                prose[block.owner] += len(block.text)
+                prose[block.owner] += block.size
     _sum_up(prose, page.parents, stop=choice.excluded)
     _sum_up(chars, page.parents, stop=choice.excluded)
     siblings = [i for i in range(parent + 1, n) if page.parents[i] == parent]
@@ -427,7 +440,11 @@ def _headline_side(page: _Page, choice: _Choice, title: str) -> _Choice:
     while region >= 0 and not _inside(page, page.blocks[at].owner, region):
         region = page.parents[region]
     found = again.container
-    return again if found >= 0 and (_inside(page, following, found) or _inside(page, found, region)) else choice
+    if found < 0 or not (_inside(page, following, found) or _inside(page, found, region)):
+        return choice
+    # … and it reads text that comes after the headline, not the headline alone.
+    after = any(_text_like(b) and b.owner >= 0 and _inside(page, b.owner, found) for b in page.blocks[at + 1:])
+    return again if after else choice
 
 
 def _body_blocks(page: _Page, roots: list[int]) -> list[str]:
@@ -443,7 +460,7 @@ def _body_blocks(page: _Page, roots: list[int]) -> list[str]:
     for block in page.blocks:
         if block.owner < 0 or not readable[block.owner]:
             continue
-        if block.links > _LINK_DENSE * len(block.text) and len(block.text) - block.links < _OWN_WORDS:
+        if block.links > _LINK_DENSE * block.size and block.size - block.links < _OWN_WORDS:
             pending_heading = None  # a heading over a list of links titles the links
             continue
         if block.heading:
