@@ -99,9 +99,10 @@ class _Page:
     nodes: list[LexborNode]
     content: list[bool]  # named as content: <article>, <main>, or a content word in its class or id
     kinds: list[int]  # what its names say (names.evidence), before _settle_chrome weighed them
+    headline: int = -1  # the block that is the page's headline (_headline), -1: none found
 
 
-def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
+def _walk(root: LexborNode, *, lenient: bool = False, title: str = "") -> _Page:
     """Blocks of visible text in reading order, and each element's parent and chrome flag (`lenient`: a small
     named block holding most of the page is not chrome, see _settle_chrome)."""
     blocks: list[_Block] = []
@@ -172,18 +173,26 @@ def _walk(root: LexborNode, *, lenient: bool = False) -> _Page:
             push((child, me))
             child = child.prev
     flush()
-    return _Page(blocks, parents, _settle_chrome(blocks, parents, chrome, tags, lenient=lenient), nodes, content,
-                 chrome)
+    at = _headline(blocks, title)
+    settled = _settle_chrome(blocks, parents, chrome, tags, lenient=lenient,
+                             headline=blocks[at].owner if at >= 0 else -1)
+    return _Page(blocks, parents, settled, nodes, content, chrome, at)
 
 
 def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], tags: list[str], *,
-                   lenient: bool = False) -> list[bool]:
+                   lenient: bool = False, headline: int = -1) -> list[bool]:
     """A name is evidence, never a verdict: a strong name (or tag) is chrome while its element holds under
     _STRONG_SHARE of the page's text-like characters (or under _TEASER of them), a weak name under _WEAK_SHARE,
     a declared dialog under _DIALOG_SHARE. Past that share the name stands only with what the element holds:
-    posts by many hands (comments)."""
+    posts by many hands (comments). A weak name over the page's headline (element `headline`) is the page's
+    layout vocabulary (every block an "elementor-widget"), not evidence: then a weak name makes chrome only
+    of an element without prose (an ad slot)."""
     if not any(kinds):
         return [False] * len(kinds)
+    element = headline
+    while element >= 0 and kinds[element] != 1:
+        element = parents[element]
+    vocabulary = element >= 0
     own = [0] * len(parents)
     for block in blocks:
         if block.owner >= 0 and _text_like(block):
@@ -208,8 +217,10 @@ def _settle_chrome(blocks: list[_Block], parents: list[int], kinds: list[int], t
     _sum_up(share, parents, stop=small)
     rest = max(share[0] if share else 0, 1)
     limits = (0.0, _WEAK_SHARE * rest, _STRONG_SHARE * rest, _DIALOG_SHARE * rest)
-    # A small named block is chrome whatever its share: a cookie notice alone on a page is no article.
-    chrome = [small[i] or share[i] < limits[k] for i, k in enumerate(kinds)]
+    # A small named block is chrome whatever its share: a cookie notice alone on a page is no article. Where weak
+    # names are the layout's vocabulary, one is chrome only when it holds no prose at all (an ad slot).
+    chrome = [(not mass[i]) if vocabulary and k == 1 else small[i] or share[i] < limits[k]
+              for i, k in enumerate(kinds)]
     overruled = [i for i, k in enumerate(kinds) if k and not chrome[i]]
     if overruled:
         posts = _posts(blocks, parents, mass, tags)
@@ -391,14 +402,18 @@ def _with_siblings(page: _Page, choice: _Choice) -> list[int]:
     return sorted(roots)
 
 
-def _headline(page: _Page, title: str) -> int:
-    """The index of the block that is the page's headline: the longest heading the page's title holds
-    (titles add the site's name: "Headline | Site"), of _HEADLINE characters at least; -1: none."""
+def _headline(blocks: list[_Block], title: str) -> int:
+    """The index of the block that is the page's headline (-1: none): a heading the page's title holds (titles
+    add the site's name: "Headline | Site"), of _HEADLINE characters at least; of several, one that is no link
+    (a "most read" list repeats the headline as a link), then the longest (a site's name in a logo <h1> is
+    shorter), then the first."""
     wanted = " ".join(title.casefold().split())
-    best, length = -1, _HEADLINE - 1
-    for index, block in enumerate(page.blocks):
-        if block.heading and len(block.text) > length and block.text.casefold() in wanted:
-            best, length = index, len(block.text)
+    best, rank = -1, (False, _HEADLINE - 1)
+    for index, block in enumerate(blocks):
+        if block.heading and len(block.text) >= _HEADLINE and block.text.casefold() in wanted:
+            candidate = (not block.links, len(block.text))
+            if candidate > rank:
+                best, rank = index, candidate
     return best
 
 
@@ -413,10 +428,12 @@ def _headline_side(page: _Page, choice: _Choice, title: str) -> _Choice:
     that only its share of the page kept from being chrome is not the article when the page's headline is
     outside that element and the text right under the headline is not in it: a short post beside a longer
     sidebar. The container is then chosen again with that element as chrome, and kept only when the new one
-    holds the text under the headline or lies beside it, under the headline's element. A weak name over the
+    holds the text under the headline or lies beside it, under the headline's element. Only when the headline
+    and the text under it have an element of their own: a headline and a standfirst beside the named element
+    (under one parent with it) may well be the article's head. A weak name over the
     headline too (every block an "elementor-widget") is layout, not evidence."""
     container = choice.container
-    at = _headline(page, title) if container >= 0 else -1
+    at = page.headline if container >= 0 else -1
     if at < 0 or _inside(page, page.blocks[at].owner, container):
         return choice
     element = page.blocks[at].owner
@@ -433,12 +450,15 @@ def _headline_side(page: _Page, choice: _Choice, title: str) -> _Choice:
         element = page.parents[element]
     if named < 0 or following < 0 or _inside(page, page.blocks[at].owner, named) or _inside(page, following, named):
         return choice
-    chrome = page.chrome.copy()
-    chrome[named] = True
-    again = _choose_container(_Page(page.blocks, page.parents, chrome, page.nodes, page.content, page.kinds))
     region = following  # the headline and the text under it: the lowest element holding both
     while region >= 0 and not _inside(page, page.blocks[at].owner, region):
         region = page.parents[region]
+    if region < 0 or _inside(page, named, region):  # a standfirst beside the named element: it may be the article
+        return choice
+    chrome = page.chrome.copy()
+    chrome[named] = True
+    again = _choose_container(_Page(page.blocks, page.parents, chrome, page.nodes, page.content, page.kinds,
+                                    page.headline))
     found = again.container
     if found < 0 or not (_inside(page, following, found) or _inside(page, found, region)):
         return choice
@@ -481,11 +501,11 @@ def read_body(tree: LexborHTMLParser, title: str = "") -> tuple[list[str], Lexbo
     root = tree.body
     if root is None:
         return [], None
-    page = _walk(root)
+    page = _walk(root, title=title)
     choice = _headline_side(page, _choose_container(page), title)
     body = _body_blocks(page, _with_siblings(page, choice)) if choice.container >= 0 else []
     if sum(len(b.split()) for b in body) < _ARTICLE_WORDS:  # no article found: never for a name alone
-        page = _walk(root, lenient=True)
+        page = _walk(root, lenient=True, title=title)
         choice = _headline_side(page, _choose_container(page), title)
         body = _body_blocks(page, _with_siblings(page, choice)) if choice.container >= 0 else []
     if choice.container < 0:
