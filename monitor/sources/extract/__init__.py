@@ -4,6 +4,11 @@ Profiles: "site" (a configured `[sites."HOST"]` table's selectors), "eff" (eff.o
 built in, chosen by the article's host) and "generic" (any other page: the body is found by where its
 text is). All read only the article (title, byline, date, update notes, body paragraphs); a page that
 does not look like one raises ExtractError: an error, never a change.
+
+The generic and site profiles read any body with a word in it as the article, however short: a seven-word post
+is a post. Whether a short body is the article or an error, login or consent stub served with a 200 is judged
+where the context is, against the article's last version (`monitor.decide.article`). The EFF profile, which
+knows its pages, still refuses a body under MIN_BODY_WORDS itself.
 """
 
 from __future__ import annotations
@@ -18,11 +23,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from monitor.config.site import Site
 from monitor.core.errors import ExtractError
 from monitor.core.model import Snapshot, UpdateNote
-from monitor.core.text import clean_text
+from monitor.core.text import MIN_BODY_WORDS, clean_text, word_count
 from monitor.decide.layout import plausibly_same
 from monitor.sources.extract.declared import declared_paragraphs
 from monitor.sources.extract.dom import first_text, layout_fingerprint, linked_data, meta, page_url
-from monitor.sources.extract.eff import MIN_BODY_WORDS, extract_teasers, read_eff
+from monitor.sources.extract.eff import extract_teasers, read_eff
 from monitor.sources.extract.generic import read_body
 from monitor.sources.extract.site import extract_links, prepare, read_site_body, site_date, site_for
 from monitor.sources.notes import parse_note
@@ -37,10 +42,6 @@ _DATE_SELECTORS = (
     "meta[property='article:published_time']", "meta[itemprop=datePublished]", "meta[name='dcterms.date']",
     "meta[name=date]", "time[datetime]",
 )
-
-
-# Scripts written without spaces between words: each character counts as a word toward MIN_BODY_WORDS.
-_IDEOGRAPHS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,8 @@ def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) ->
             paragraphs = declared_paragraphs(ld.body)
             if not paragraphs:
                 raise ExtractError("no article body found on the page (not an article page?)")
-    words = sum(len(p.split()) + len(_IDEOGRAPHS.findall(p)) for p in paragraphs)
-    if words < MIN_BODY_WORDS:
-        raise ExtractError(f"article body too short ({words} words): an error or consent page, not the article")
+    if not word_count(paragraphs):  # any word is a body: a short post is an article (decide judges a stub)
+        raise ExtractError("no article body found on the page (not an article page?)")
     title = (
         (first_text(tree, site.title) if site else "")
         or first_text(tree, _TITLE_SELECTORS)
