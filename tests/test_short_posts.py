@@ -185,5 +185,7 @@ def test_a_short_post_is_tracked_and_a_stub_after_a_long_version_is_no_change(
     out = check([STUB], title="Access denied")  # an access-denied stub served with 200 in its place
     assert "1 errors" in out and "article body too short (" in out and "the last version had " in out, out
     assert len(receiver.messages) == 2, [squash(m["message"])[:200] for m in receiver.messages[2:]]
+    status = run_monitor("status", config=cfg)
+    assert status.returncode == 0 and "article body too short (" in status.stdout, status.stdout + status.stderr
     with sqlite3.connect(tmp_path / "monitor.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM versions").fetchone() == (3,)
