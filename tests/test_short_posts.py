@@ -19,10 +19,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from monitor.config.site import Site
 from monitor.core.model import Snapshot, UpdateNote
 from monitor.core.text import MIN_BODY_WORDS
 from monitor.decide.article import Fetched, Known, Rules, Verdict, after, decide, headline, needs_latest
 from monitor.decide.compare import compare
+from monitor.sources.extract import read_article, shrunk_site_body
 from tests.conftest import run_monitor, write_config
 from tests.receivers import JsonReceiver, squash
 from tests.replay import ReplaySite
@@ -145,14 +147,24 @@ LONGER = ("Civil society groups had asked for more time to study the draft, whic
 STUB = "Access denied. You are not authorized to access this page."
 
 
-def blog_page(title: str, paragraphs: list[str]) -> str:
-    """A plain blog post page: a header, the post, a footer (no site profile: the generic reader reads it)."""
+def blog_page(title: str, paragraphs: list[str], *, body: str = "", caption: str = "") -> str:
+    """A plain blog post page: a header, the post (its paragraphs in a <div class=`body`> when given, after a
+    captioned figure when given), a footer. No site profile: the generic reader reads it."""
     e = html.escape
     text = "".join(f"<p>{e(p)}</p>" for p in paragraphs)
+    text = f"<div class='{body}'>{text}</div>" if body else text
+    figure = f"<figure><figcaption class='story-body'>{e(caption)}</figcaption></figure>" if caption else ""
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)} | Example Blog</title>"
             f"</head><body><header><a href='/'>Example Blog</a> <a href='/about'>About</a></header><main><article>"
-            f"<h1>{e(title)}</h1><p class='meta'>By Ana Ruiz</p>{text}</article></main>"
+            f"<h1>{e(title)}</h1><p class='meta'>By Ana Ruiz</p>{figure}{text}</article></main>"
             "<footer><p>Example Blog, written by volunteers since 2009.</p></footer></body></html>")
+
+
+def _config(tmp_path: Path, blog: ReplaySite, receiver: JsonReceiver) -> Path:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    return write_config(tmp_path, blog, [receiver.url()], feeds=[], seeds_dir=seeds, articles=[f"https://{HOST}{PATH}"],
+                        allowed_hosts=[HOST], rewrite={f"https://{HOST}": blog.base_url})
 
 
 @pytest.fixture
@@ -164,10 +176,7 @@ def blog() -> Iterator[ReplaySite]:
 
 def test_a_short_post_is_tracked_and_a_stub_after_a_long_version_is_no_change(
         tmp_path: Path, blog: ReplaySite, receiver: JsonReceiver) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    cfg = write_config(tmp_path, blog, [receiver.url()], feeds=[], seeds_dir=seeds, articles=[f"https://{HOST}{PATH}"],
-                       allowed_hosts=[HOST], rewrite={f"https://{HOST}": blog.base_url})
+    cfg = _config(tmp_path, blog, receiver)
 
     def check(paragraphs: list[str], title: str = "Hearing Postponed") -> str:
         blog.set(PATH, blog_page(title, paragraphs))
@@ -189,3 +198,40 @@ def test_a_short_post_is_tracked_and_a_stub_after_a_long_version_is_no_change(
     assert status.returncode == 0 and "article body too short (" in status.stdout, status.stdout + status.stderr
     with sqlite3.connect(tmp_path / "monitor.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM versions").fetchone() == (3,)
+
+
+CAPTION = "The committee room in Vienna."
+
+
+def test_a_site_profile_whose_body_shrank_lets_the_generic_reader_find_the_article() -> None:
+    """A redesign can leave a site's body selector matching a caption: a short body from a profile that read a long
+    one before. The generic reader stands in when it finds the same article there; when it does not, the short
+    reading stands for decide to judge (a stub). Without a previous version the short body is the post."""
+    site = Site(host=HOST, body=(".story-body",))
+    before = read_article(blog_page("Hearing Postponed", [TWELVE, SECOND, LONGER], body="story-body"), URL, [site])
+    assert before.profile == "site" and before.snapshot.paragraphs == (TWELVE, SECOND, LONGER)
+    redesigned = blog_page("Hearing Postponed", [TWELVE, SECOND, LONGER], caption=CAPTION)
+    assert read_article(redesigned, URL, [site]).snapshot.paragraphs == (CAPTION,)
+    assert shrunk_site_body(read_article(redesigned, URL, [site])) and not shrunk_site_body(before)
+    stood_in = read_article(redesigned, URL, [site], previous=before.snapshot)
+    assert stood_in.profile == "generic" and "article body too short (5 words; the last version had 51)" in (
+        stood_in.fallback)
+    assert TWELVE in stood_in.snapshot.paragraphs and LONGER in stood_in.snapshot.paragraphs
+    kept = read_article(blog_page("Access denied", [STUB], caption=CAPTION), URL, [site], previous=before.snapshot)
+    assert kept.profile == "site" and kept.fallback == "" and kept.snapshot.paragraphs == (CAPTION,)
+
+
+def test_a_configured_site_redesigned_around_its_body_selector_is_read_by_the_generic_reader(
+        tmp_path: Path, blog: ReplaySite, receiver: JsonReceiver) -> None:
+    """`monitor check`: the cycle reads a tracked article again with its latest version when the site's profile
+    reads a short body there, so the generic reader stands in (no error, no reader alert)."""
+    cfg = _config(tmp_path, blog, receiver)
+    cfg.write_text(cfg.read_text(encoding="utf-8") + f'\n[sites."{HOST}"]\nbody = [".story-body"]\n', encoding="utf-8")
+    blog.set(PATH, blog_page("Hearing Postponed", [TWELVE, SECOND, LONGER], body="story-body"))
+    first = run_monitor("check", config=cfg)
+    assert " 0 errors" in first.stdout, first.stdout + first.stderr
+    blog.set(PATH, blog_page("Hearing Postponed", [TWELVE, SECOND, LONGER], caption=CAPTION))
+    result = run_monitor("check", config=cfg)
+    assert result.returncode == 0 and " 0 errors" in result.stdout, result.stdout + result.stderr
+    assert not any("Vienna" in squash(m["message"]) or "body" in m["title"].lower() for m in receiver.messages), (
+        [squash(m["title"] + m["message"])[:300] for m in receiver.messages])

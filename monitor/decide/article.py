@@ -163,7 +163,7 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
     if latest is None:
         raise ValueError("decide needs the latest version here: call needs_latest() and load it")
     latest = strip_chrome(latest, seen.chrome)
-    if (stub := _stub(latest, snapshot)) is not None:  # not the article: says nothing about it
+    if (stub := stub_reason(latest, snapshot)) is not None:  # not the article: says nothing about it
         return Outcome(Verdict.FAILED, known.missing_count, known.removed, known.transitions, error=stub)
     number = known.transitions + 1
     alerts: list[Alert] = []
@@ -190,7 +190,7 @@ def body_words(snapshot: Snapshot) -> int:
     return word_count(n.text for n in snapshot.notes) + word_count(snapshot.paragraphs)
 
 
-def _stub(latest: Snapshot, snapshot: Snapshot) -> str | None:
+def stub_reason(latest: Snapshot, snapshot: Snapshot) -> str | None:
     """Why `snapshot` is an error, login, consent or access-denied page in the article's place; None: the article.
 
     A body under MIN_BODY_WORDS where the latest version had at least that many is such a stub. A short post
