@@ -31,7 +31,7 @@ from monitor.decide.article import (
     decide,
     needs_latest,
 )
-from monitor.sources.extract import read_article
+from monitor.sources.extract import Reading, read_article, shrunk_site_body
 from monitor.sources.fetch import Fetcher
 from monitor.store.database import ArticleRow, now
 from monitor.store.outcomes import record_outcome
@@ -71,12 +71,15 @@ async def read(cycle: Cycle, fetcher: Fetcher, row: ArticleRow) -> Read:
             return item
         html = response.text()
         try:
-            reading = read_article(html, row.url, cycle.settings.sites)
+            reading: Reading | None = read_article(html, row.url, cycle.settings.sites)
         except ExtractError:
             if row.latest_hash is None:
                 raise
-            # The site's profile cannot read a page it read before: maybe a redesign it does not know yet.
-            # The generic reader may stand in, only for the same article (decide.layout.plausibly_same).
+            reading = None
+        if reading is None or (row.latest_hash is not None and shrunk_site_body(reading)):
+            # The site's profile cannot read a page it read before, or reads a short body there: maybe a redesign
+            # it does not know yet. The generic reader may stand in, only for the same article
+            # (decide.layout.plausibly_same).
             latest = cycle.store.latest_version(row.id)
             reading = read_article(html, row.url, cycle.settings.sites, previous=latest.snapshot if latest else None)
         if reading.fallback:

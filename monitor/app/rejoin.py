@@ -118,12 +118,7 @@ def _read(found: Found, settings: Settings, previous: Snapshot | None) -> tuple[
             body.append(piece)
         decoder.finish()
         html = decode_body(b"".join(body), found.content_type)
-        try:
-            reading = read_article(html, found.target_uri, settings.sites)
-        except ExtractError:
-            if previous is None:
-                raise
-            reading = read_article(html, found.target_uri, settings.sites, previous=previous)
+        reading = read_article(html, found.target_uri, settings.sites, previous=previous)  # a redesign, as a check
     except (ExtractError, FetchError):
         return None
     captured = dt.datetime.fromisoformat(found.warc_date.replace("Z", "+00:00")).astimezone(dt.UTC)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from monitor.app.articles import Read, known_of
 from monitor.app.context import Cycle, log
 from monitor.core.model import Snapshot
-from monitor.core.text import canonical
+from monitor.core.text import canonical, word_count
 from monitor.decide.article import Failed, Fetched, NotModified
 from monitor.decide.chrome import (
     chrome_of,
@@ -32,7 +32,6 @@ from monitor.decide.chrome import (
     without_shared_rewrites,
 )
 from monitor.decide.layout import HostContext, edge_paragraphs, same_title, title_affixes_of
-from monitor.sources.extract import MIN_BODY_WORDS
 from monitor.store import sites as store_sites
 
 CHROME_ONLY = "the page holds only what many of the site's pages hold (its chrome), not this article's text"
@@ -95,11 +94,12 @@ def _learn_chrome(cycle: Cycle, host: str, items: list[Read]) -> None:
 
 
 def _only_chrome(kept: Snapshot, item: Read) -> bool:
-    """Left with too few words once chrome is dropped, and no note new to the article: not its text. A page with a
-    new note is always compared (a note never waits on a body verdict)."""
+    """Left with no word once chrome is dropped, and no note new to the article: not its text. A page with a new
+    note is always compared (a note never waits on a body verdict). A short body left is judged like any short
+    body, against the article's latest version (`decide.article`): a short post is an article, a stub is not."""
     assert isinstance(item.seen, Fetched)
     snapshot = item.seen.snapshot
-    if sum(len(p.split()) for p in kept.paragraphs) >= MIN_BODY_WORDS:
+    if word_count(kept.paragraphs):
         return False
     latest = item.known.latest if item.known else None
     old_notes = {n.key for n in latest.notes} if latest else set()

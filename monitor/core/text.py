@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 VANISHING = "\u200b\u00ad\ufeff"  # zero-width space, soft hyphen, BOM: canonical text drops them
 _QUOTE_FOLDS = {
@@ -79,6 +80,13 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
 _MD_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
+
+# A body with fewer words than this, read where the article's last version had at least as many, is an error, login,
+# consent or access-denied page served with a 200, not the article (decide.article judges it; the EFF profile
+# refuses it outright). A short post whose versions were always short is an article like any other.
+MIN_BODY_WORDS = 30
+# Scripts written without spaces between words: each character counts as one word.
+_IDEOGRAPHS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 # UTF-8 read as cp1252/latin-1 always leaves a lead byte (Â Ã â ð …) before a continuation
@@ -160,6 +168,12 @@ def token_spans(display: str) -> list[tuple[str, int, int]]:
         key = token if token.isascii() else _fold_quotes(unicodedata.normalize("NFKC", token))
         out.append((key, m.start(), m.end()))
     return out
+
+
+def word_count(texts: Iterable[str]) -> int:
+    """Words in these texts, as MIN_BODY_WORDS counts them: runs between spaces, and every ideograph (kana, CJK,
+    hangul) one more, so a paragraph of Chinese or Japanese is not one "word"."""
+    return sum(len(t.split()) + len(_IDEOGRAPHS.findall(t)) for t in texts)
 
 
 def digest(*parts: str) -> str:

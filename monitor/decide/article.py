@@ -7,6 +7,10 @@ An alert is a *transition* the reader has not been told about. Its de-duplicatio
 the transition (the state it leaves, the state it reaches, and its number in the article's
 history), never the content alone: a note re-added or a value that flips back is a new
 transition with a new key, while a crash and re-run of the same check yields the same key.
+
+A short body is judged here, against what the article was, not by the reader: a body under MIN_BODY_WORDS
+where the last version had at least that many is an error, login or consent page served with a 200 (a failed
+check: no version, no alert), while a post that was always short is compared like any other.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from enum import StrEnum
 
 from monitor.core.kinds import CHANGE_KINDS, Kind
 from monitor.core.model import Alert, Change, FeedEntry, Snapshot
-from monitor.core.text import digest
+from monitor.core.text import MIN_BODY_WORDS, digest, word_count
 from monitor.decide.chrome import strip_chrome
 from monitor.decide.compare import MINOR_SIMILARITY, compare
 from monitor.decide.layout import HostContext, across_layout, same_title
@@ -110,9 +114,11 @@ class Outcome:
 
 
 def needs_latest(known: Known, seen: Seen, rules: Rules) -> bool:
-    """Whether `decide` must be given the latest version's snapshot (to compare, or to name an alert).
+    """Whether `decide` must be given the latest version's snapshot (to compare, to judge a short body against
+    it, or to name an alert).
 
-    Loading it costs a query and a decompression, so an unchanged page never asks for it.
+    Loading it costs a query and a decompression, so an unchanged page never asks for it. A reading whose hash
+    differs always loads it: a short body (a stub?) is judged against the latest version's length.
     """
     if known.latest_hash is None or known.latest is not None:
         return False
@@ -156,11 +162,13 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
     latest = known.latest
     if latest is None:
         raise ValueError("decide needs the latest version here: call needs_latest() and load it")
+    latest = strip_chrome(latest, seen.chrome)
+    if (stub := stub_reason(latest, snapshot)) is not None:  # not the article: says nothing about it
+        return Outcome(Verdict.FAILED, known.missing_count, known.removed, known.transitions, error=stub)
     number = known.transitions + 1
     alerts: list[Alert] = []
     if known.removed and Kind.RESTORED in rules.alert_kinds:
         alerts.append(_alert(Kind.RESTORED, known, snapshot, None, number, "online", now))
-    latest = strip_chrome(latest, seen.chrome)
     relayout = bool(known.layout and seen.layout and known.layout != seen.layout)  # structure, never text shapes
     if relayout:
         news = across_layout(latest, snapshot, seen.host, minor_similarity=rules.minor_similarity)
@@ -175,6 +183,32 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
     verdict = Verdict.CHANGED if kind is not None else Verdict.QUIET
     return Outcome(verdict, 0, False, number, version=snapshot, change=change, alerts=tuple(alerts),
                    relayout=relayout)
+
+
+def body_words(snapshot: Snapshot) -> int:
+    """The words of a reading's body, notes included, counted as the reader counts them (core.text.word_count)."""
+    return word_count(n.text for n in snapshot.notes) + word_count(snapshot.paragraphs)
+
+
+def stub_reason(latest: Snapshot, snapshot: Snapshot) -> str | None:
+    """Why `snapshot` is an error, login, consent or access-denied page in the article's place; None: the article.
+
+    A body under MIN_BODY_WORDS where the latest version had at least that many is such a stub. A short post
+    whose latest version was short too is compared (an edit of a short post is a change), and a reading with an
+    update note the latest version lacked always is (a note never waits on a body verdict: a retraction notice
+    replacing the text is news).
+    """
+    words = body_words(snapshot)
+    if words >= MIN_BODY_WORDS:
+        return None
+    before = body_words(latest)
+    if before < MIN_BODY_WORDS:
+        return None
+    old_notes = {n.key for n in latest.notes}
+    if any(n.key not in old_notes for n in snapshot.notes):
+        return None
+    return (f"article body too short ({words} words; the last version had {before}): an error or consent page, "
+            "not the article")
 
 
 def _gone(known: Known, seen: Gone, rules: Rules, now: str) -> Outcome:

@@ -4,6 +4,11 @@ Profiles: "site" (a configured `[sites."HOST"]` table's selectors), "eff" (eff.o
 built in, chosen by the article's host) and "generic" (any other page: the body is found by where its
 text is). All read only the article (title, byline, date, update notes, body paragraphs); a page that
 does not look like one raises ExtractError: an error, never a change.
+
+The generic and site profiles read any body with a word in it as the article, however short: a seven-word post
+is a post. Whether a short body is the article or an error, login or consent stub served with a 200 is judged
+where the context is, against the article's last version (`monitor.decide.article`). The EFF profile, which
+knows its pages, still refuses a body under MIN_BODY_WORDS itself.
 """
 
 from __future__ import annotations
@@ -18,17 +23,18 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from monitor.config.site import Site
 from monitor.core.errors import ExtractError
 from monitor.core.model import Snapshot, UpdateNote
-from monitor.core.text import clean_text
+from monitor.core.text import MIN_BODY_WORDS, clean_text, word_count
+from monitor.decide.article import body_words, stub_reason
 from monitor.decide.layout import plausibly_same
 from monitor.sources.extract.declared import declared_paragraphs
 from monitor.sources.extract.dom import first_text, layout_fingerprint, linked_data, meta, page_url
-from monitor.sources.extract.eff import MIN_BODY_WORDS, extract_teasers, read_eff
+from monitor.sources.extract.eff import extract_teasers, read_eff
 from monitor.sources.extract.generic import read_body
 from monitor.sources.extract.site import extract_links, prepare, read_site_body, site_date, site_for
 from monitor.sources.notes import parse_note
 
 __all__ = ["MIN_BODY_WORDS", "Reading", "extract_article", "extract_links", "extract_teasers", "page_url",
-           "profile_for", "read_article", "site_for"]
+           "profile_for", "read_article", "shrunk_site_body", "site_for"]
 
 _TITLE_SELECTORS = ("h1",)
 _TITLE_META = ("meta[property='og:title']", "meta[name='twitter:title']")
@@ -37,10 +43,6 @@ _DATE_SELECTORS = (
     "meta[property='article:published_time']", "meta[itemprop=datePublished]", "meta[name='dcterms.date']",
     "meta[name=date]", "time[datetime]",
 )
-
-
-# Scripts written without spaces between words: each character counts as a word toward MIN_BODY_WORDS.
-_IDEOGRAPHS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -77,24 +79,44 @@ def read_article(html: str, url: str, sites: Iterable[Site] = (), previous: Snap
 
     A page the site's profile cannot read is an error (a listing a removed post redirects to, a consent page),
     never a quietly accepted version, unless `previous` (the article's latest version) is given and the generic
-    reader finds that same article on the page: a redesign the profile does not know yet.
+    reader finds that same article on the page: a redesign the profile does not know yet. So is a site profile's
+    body that shrank under MIN_BODY_WORDS from a `previous` at or above it (its selectors now match a caption):
+    when the generic reader does not find the article there, the profile's short reading stands (decide
+    judges it: a stub in the article's place).
     """
     site = site_for(url, sites)
     profile = "site" if site is not None else profile_for(url)
     closed = page_is_closed(html)
+    short: Reading | None = None
     try:
-        return _read(LexborHTMLParser(html), url, profile, site, closed)
+        reading = _read(LexborHTMLParser(html), url, profile, site, closed)
     except ExtractError as exc:
         if previous is None or (profile == "generic" or (site is not None and not site.body)):
             raise
         failure = exc
+    else:
+        why = stub_reason(previous, reading.snapshot) if previous is not None and reading.profile == "site" else None
+        if why is None:
+            return reading
+        failure, short = ExtractError(why), reading
+    assert previous is not None
     try:  # a fresh tree: the profile removed nodes from the first
         reading = _read(LexborHTMLParser(html), url, "generic", site and replace(site, body=()), closed)
     except ExtractError:
+        if short is not None:
+            return short
         raise failure from None
     if not plausibly_same(previous, reading.snapshot):
+        if short is not None:
+            return short
         raise ExtractError(f"{failure} (the generic reader finds another page there, not this article)")
     return replace(reading, fallback=f"the {profile} profile could not read the page ({failure})")
+
+
+def shrunk_site_body(reading: Reading) -> bool:
+    """Whether a site profile read a body under MIN_BODY_WORDS: worth reading again with the article's latest
+    version as `previous` (read_article), in case the site's selectors now match something else."""
+    return reading.profile == "site" and body_words(reading.snapshot) < MIN_BODY_WORDS
 
 
 def _read(tree: LexborHTMLParser, url: str, profile: str, site: Site | None, closed: bool) -> Reading:
@@ -126,9 +148,8 @@ def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) ->
             paragraphs = declared_paragraphs(ld.body)
             if not paragraphs:
                 raise ExtractError("no article body found on the page (not an article page?)")
-    words = sum(len(p.split()) + len(_IDEOGRAPHS.findall(p)) for p in paragraphs)
-    if words < MIN_BODY_WORDS:
-        raise ExtractError(f"article body too short ({words} words): an error or consent page, not the article")
+    if not word_count(paragraphs):  # any word is a body: a short post is an article (decide judges a stub)
+        raise ExtractError("no article body found on the page (not an article page?)")
     title = (
         (first_text(tree, site.title) if site else "")
         or first_text(tree, _TITLE_SELECTORS)

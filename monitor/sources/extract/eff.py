@@ -16,11 +16,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.core.errors import ExtractError
 from monitor.core.model import FeedEntry, Snapshot, UpdateNote
-from monitor.core.text import clean_text
+from monitor.core.text import MIN_BODY_WORDS, clean_text
 from monitor.sources.extract.dom import drop_hidden, first_text, meta
 from monitor.sources.notes import parse_note
-
-MIN_BODY_WORDS = 30
 
 _BODY_SELECTORS = (
     "article.node--full .field--name-body",
