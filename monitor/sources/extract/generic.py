@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from monitor.core.text import word_count
 from monitor.sources.extract.dom import is_hidden
 from monitor.sources.extract.names import DIALOG as _DIALOG
 from monitor.sources.extract.names import evidence
@@ -504,7 +505,7 @@ def read_body(tree: LexborHTMLParser, title: str = "") -> tuple[list[str], Lexbo
     page = _walk(root, title=title)
     choice = _headline_side(page, _choose_container(page), title)
     body = _body_blocks(page, _with_siblings(page, choice)) if choice.container >= 0 else []
-    if sum(len(b.split()) for b in body) < _ARTICLE_WORDS:  # no article found: never for a name alone
+    if word_count(body) < _ARTICLE_WORDS:  # no article found: never for a name alone
         page = _walk(root, lenient=True, title=title)
         choice = _headline_side(page, _choose_container(page), title)
         body = _body_blocks(page, _with_siblings(page, choice)) if choice.container >= 0 else []
