@@ -496,9 +496,9 @@ BREAKS: dict[str, tuple[str, list[str], list[str]]] = {
         (_doc(f'<div class="col"><h1>{HEAD}</h1><div class="entry-content">{_ps(ARTICLE)}</div>'
               f'<div class="next-post"><h3><a href="/next">The transit plan gets a second look</a></h3>'
               f"<p>{SIDE} {SIDE} {SIDE}</p></div></div>"), ARTICLE, [f"{SIDE} {SIDE} {SIDE}"]),
-    "12 a data table between two parts ends the run: the second part is lost":
+    "12 a data table over 600 characters between two parts ends the run: the second part is lost":
         (_doc(f'<div class="col"><h1>{HEAD}</h1><div class="entry-body">{_ps(ARTICLE)}</div><table>'
-              + "".join(f"<tr><td>Item {i}</td><td>{i * 100}</td></tr>" for i in range(8))
+              + "".join(f"<tr><td>District {i} schools</td><td>{i * 100} dollars</td></tr>" for i in range(40))
               + f'</table><div class="entry-more">{_ps([POST])}</div></div>'), [*ARTICLE, POST], []),
     "13 a FAQ (<dl>) under a weak name: its <dd>s are taken for signed posts, the page has no article":
         (_doc(f'<h1>{HEAD}</h1><div class="widget-area"><dl>'
@@ -521,6 +521,9 @@ BREAKS: dict[str, tuple[str, list[str], list[str]]] = {
     "19 a line under 25 characters in a short post ends the run: the core is the long paragraph, the line is lost":
         (_doc(f'<div class="col"><h2>{HEAD}</h2><p>Hearing ran long.</p><p>{POST}</p></div>'),
          ["Hearing ran long.", POST], []),
+    "20 a lead under 200 characters beside a body over 1,000: under the floor, it is dropped":
+        (_doc(f'<article><h1>{HEAD}</h1><div class="entry-lead"><p>{POST}</p></div><div class="entry-body">'
+              f"{_ps(LATE)}</div></article>"), [POST, *LATE], []),
     "16 text right inside a chrome tag that is no block (footer, aside, nav, header, form) is read":
         (_doc(f"<h1>{HEAD}</h1>{_ps(ARTICLE)}<footer>Copyright 2025 Example News, all rights reserved.</footer>"),
          ARTICLE, ["Copyright 2025 Example News, all rights reserved."]),
