@@ -21,6 +21,8 @@ with what they hold) and parts.py (the container, the article's parts, the headl
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.core.text import word_count
@@ -62,19 +64,28 @@ def _body_blocks(page: Page, roots: list[int]) -> list[str]:
     return kept
 
 
-def read_body(tree: LexborHTMLParser, title: str = "") -> tuple[list[str], LexborNode | None]:
-    """The article's paragraphs and the element they came from (([], None): no body found); `title`: the
-    page's title (<title>, og:title), which names its headline."""
+class Body(NamedTuple):
+    """The article's paragraphs, the element they came from (None: no body found), and whether the page was read
+    leniently (the strict reading found no article: what was read is a guess from chrome-named elements)."""
+
+    paragraphs: list[str]
+    container: LexborNode | None
+    lenient: bool
+
+
+def read_body(tree: LexborHTMLParser, title: str = "") -> Body:
+    """The article's body; `title`: the page's title (<title>, og:title), which names its headline."""
     root = tree.body
     if root is None:
-        return [], None
+        return Body([], None, False)
     page = walk(root, title=title)
     choice = headline_side(page, choose_container(page), title)
     body = _body_blocks(page, with_siblings(page, choice)) if choice.container >= 0 else []
-    if word_count(body) < _ARTICLE_WORDS:  # no article found: never for a name alone
+    lenient = word_count(body) < _ARTICLE_WORDS
+    if lenient:  # no article found: never for a name alone
         page = walk(root, lenient=True, title=title)
         choice = headline_side(page, choose_container(page), title)
         body = _body_blocks(page, with_siblings(page, choice)) if choice.container >= 0 else []
     if choice.container < 0:
-        return [], None
-    return body, page.nodes[choice.container]
+        return Body([], None, lenient)
+    return Body(body, page.nodes[choice.container], lenient)
