@@ -143,15 +143,12 @@ def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) ->
         profile = "site"
     else:
         read = read_body(tree, " ".join((first_text(tree, ("title",)), meta(tree, *_TITLE_META))))
-        paragraphs, container, profile = [p for p in (clean_text(b) for b in read.paragraphs) if p], read.container, \
-            "generic"
+        paragraphs = [p for p in (clean_text(b) for b in read.paragraphs) if p]
+        container, profile = read.container, "generic"
         # No body on the page, or only what a lenient reading guessed from chrome-named elements (a footer line):
         # the body its JSON-LD declares, if any, is the page's own word.
-        declared = declared_paragraphs(ld.body) if container is None or read.lenient else []
-        if declared:
-            paragraphs = declared
-        elif container is None:
-            raise ExtractError("no article body found on the page (not an article page?)")
+        if container is None or read.lenient:
+            paragraphs = declared_paragraphs(ld.body) or paragraphs
     if not word_count(paragraphs):  # any word is a body: a short post is an article (decide judges a stub)
         raise ExtractError("no article body found on the page (not an article page?)")
     title = (

@@ -21,6 +21,8 @@ HEADLINE = 8  # a heading shorter than this is no headline (a site's name, "News
 # Scripts written without spaces (Chinese, Japanese, Korean): one character says about what a short word says, so
 # it counts as this many characters wherever a length is weighed (a 15-character line of place names is a line).
 _WIDE_SIZE = 2
+# Wider than core.text's ideographs (what counts as a word): CJK punctuation and full-width forms take a
+# character's width too, and a line of place names separated by "、" and "：" must weigh as a line.
 _WIDE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -47,6 +49,7 @@ class Page:
     content: list[bool]  # named as content: <article>, <main>, or a content word in its class or id
     kinds: list[int]  # what its names say (names.evidence), before settle_chrome weighed them
     headline: int = -1  # the block that is the page's headline (find_headline), -1: none found
+    vocabulary: bool = False  # a weak chrome name sits over the headline: weak names are the page's layout words
 
 
 def sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool] | None = None) -> None:
@@ -88,3 +91,11 @@ def find_headline(blocks: list[Block], title: str) -> int:
             if candidate > rank:
                 best, rank = index, candidate
     return best
+
+
+def weak_over(parents: list[int], kinds: list[int], element: int) -> bool:
+    """Whether a weak chrome name (names.evidence kind 1) sits on `element` or an element around it: over the
+    headline, the page's layout vocabulary (every block an "elementor-widget"), not evidence."""
+    while element >= 0 and kinds[element] != 1:
+        element = parents[element]
+    return element >= 0

@@ -4,7 +4,7 @@ headline weighed with the names around the container. Pure: data in, data out.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from monitor.sources.extract.blocks import CORE, SHORT, TEASER, Page, gain, sum_up, text_like
 
@@ -140,17 +140,14 @@ def headline_side(page: Page, choice: Choice, title: str) -> Choice:
     sidebar. The container is then chosen again with that element as chrome, and kept only when the new one
     holds the text under the headline or lies beside it, under the headline's element. Only when the headline
     and the text under it have an element of their own: a headline and a standfirst beside the named element
-    (under one parent with it) may well be the article's head. A weak name over the
-    headline too (every block an "elementor-widget") is layout, not evidence."""
+    (under one parent with it) may well be the article's head. A weak name over the headline too (every block
+    an "elementor-widget") is layout, not evidence."""
     container = choice.container
     at = page.headline if container >= 0 else -1
     if at < 0 or _inside(page, page.blocks[at].owner, container):
         return choice
-    element = page.blocks[at].owner
-    while element >= 0:  # a weak name over the headline too is the page's layout vocabulary, no evidence
-        if page.kinds[element] == 1:
-            return choice
-        element = page.parents[element]
+    if page.vocabulary:  # a weak name over the headline too is the page's layout vocabulary, no evidence
+        return choice
     following = next((b.owner for b in page.blocks[at + 1:] if text_like(b) and b.owner >= 0), -1)
     named = -1
     element = container
@@ -158,7 +155,7 @@ def headline_side(page: Page, choice: Choice, title: str) -> Choice:
         if page.kinds[element] == 1 and not page.chrome[element]:
             named = element
         element = page.parents[element]
-    if named < 0 or following < 0 or _inside(page, page.blocks[at].owner, named) or _inside(page, following, named):
+    if named < 0 or following < 0 or _inside(page, following, named):
         return choice
     region = following  # the headline and the text under it: the lowest element holding both
     while region >= 0 and not _inside(page, page.blocks[at].owner, region):
@@ -167,8 +164,7 @@ def headline_side(page: Page, choice: Choice, title: str) -> Choice:
         return choice
     chrome = page.chrome.copy()
     chrome[named] = True
-    again = choose_container(Page(page.blocks, page.parents, chrome, page.nodes, page.content, page.kinds,
-                                    page.headline))
+    again = choose_container(replace(page, chrome=chrome))
     found = again.container
     if found < 0 or not (_inside(page, following, found) or _inside(page, found, region)):
         return choice

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
-from monitor.sources.extract.blocks import Block, Page, find_headline, size
+from monitor.sources.extract.blocks import Block, Page, find_headline, size, weak_over
 from monitor.sources.extract.dom import is_hidden
 from monitor.sources.extract.names import evidence
 from monitor.sources.extract.weigh import settle_chrome
@@ -97,6 +97,6 @@ def walk(root: LexborNode, *, lenient: bool = False, title: str = "") -> Page:
             child = child.prev
     flush()
     at = find_headline(blocks, title)
-    settled = settle_chrome(blocks, parents, chrome, tags, lenient=lenient,
-                             headline=blocks[at].owner if at >= 0 else -1)
-    return Page(blocks, parents, settled, nodes, content, chrome, at)
+    vocabulary = at >= 0 and weak_over(parents, chrome, blocks[at].owner)
+    settled = settle_chrome(blocks, parents, chrome, tags, lenient=lenient, vocabulary=vocabulary)
+    return Page(blocks, parents, settled, nodes, content, chrome, at, vocabulary)

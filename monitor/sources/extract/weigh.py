@@ -18,19 +18,15 @@ _ONE_POST = 0.6
 
 
 def settle_chrome(blocks: list[Block], parents: list[int], kinds: list[int], tags: list[str], *,
-                   lenient: bool = False, headline: int = -1) -> list[bool]:
+                   lenient: bool = False, vocabulary: bool = False) -> list[bool]:
     """A name is evidence, never a verdict: a strong name (or tag) is chrome while its element holds under
     _STRONG_SHARE of the page's text-like characters (or under TEASER of them), a weak name under _WEAK_SHARE,
     a declared dialog under _DIALOG_SHARE. Past that share the name stands only with what the element holds:
-    posts by many hands (comments). A weak name over the page's headline (element `headline`) is the page's
-    layout vocabulary (every block an "elementor-widget"), not evidence: then a weak name makes chrome only
-    of an element without prose (an ad slot)."""
+    posts by many hands (comments). Where weak names are the page's layout `vocabulary` (one sits over the
+    headline: every block an "elementor-widget"), a weak name makes chrome only of an element without prose
+    (an ad slot)."""
     if not any(kinds):
         return [False] * len(kinds)
-    element = headline
-    while element >= 0 and kinds[element] != 1:
-        element = parents[element]
-    vocabulary = element >= 0
     own = [0] * len(parents)
     for block in blocks:
         if block.owner >= 0 and text_like(block):
