@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from monitor.sources.extract.blocks import CORE, SHORT, TEASER, Page, gain, sum_up, text_like
+from monitor.sources.extract.names import CHROME_TAGS
 
 # Names are evidence both ways: a descendant of the container named as content (<article>, "entry-content",
 # "post") that holds this share of its score is the container instead; the rest is a sidebar or a footer
@@ -31,8 +32,11 @@ def _teasers(page: Page) -> list[bool]:
                 mass[block.owner] += block.size
             elif block.links >= SHORT // 2:
                 titles[block.owner] += 1
-    sum_up(mass, page.parents)
-    sum_up(titles, page.parents)
+    # What chrome holds is not the element's own: a share bar put into a short article makes no teaser of it. A
+    # teaser's title link often sits in a <header>, though: only chrome named so by its class or id is left out.
+    named_chrome = [c and page.nodes[i].tag not in CHROME_TAGS for i, c in enumerate(page.chrome)]
+    sum_up(mass, page.parents, stop=named_chrome)
+    sum_up(titles, page.parents, stop=named_chrome)
     shaped = [titles[i] > 0 and 0 < mass[i] < TEASER for i in range(n)]
     # Teasers come in lists: one teaser-shaped element alone under its parent is a short post with its linked
     # title, not a teaser of another page.

@@ -45,10 +45,15 @@ def settle_chrome(blocks: list[Block], parents: list[int], kinds: list[int], tag
         counted = own.copy()
         sum_up(counted, parents, stop=dialogs)
         page = counted[0]
-    small = [k > 0 and m < TEASER and (k == DIALOG or not 2 * m >= page > 0)
-             for k, m in zip(kinds, mass, strict=True)]
+    # A named block is small by its text without the small named blocks inside it: a share bar put into a named
+    # block of 590 characters does not make it large. Children follow their parent, so leaves are settled first.
+    small = [False] * len(parents)
     share = own.copy()
-    sum_up(share, parents, stop=small)
+    for i in range(len(parents) - 1, -1, -1):
+        k, m = kinds[i], share[i]
+        small[i] = k > 0 and m < TEASER and (k == DIALOG or not 2 * m >= page > 0)
+        if i and not small[i] and m:
+            share[parents[i]] += m
     rest = max(share[0] if share else 0, 1)
     limits = (0.0, _WEAK_SHARE * rest, _STRONG_SHARE * rest, _DIALOG_SHARE * rest)
     # A small named block is chrome whatever its share: a cookie notice alone on a page is no article. Where weak
