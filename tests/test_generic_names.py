@@ -191,14 +191,22 @@ def test_an_article_rendered_twice_one_copy_hidden_by_class_is_read_once() -> No
 
 @st.composite
 def comments(draw: st.DrawFn) -> str:
-    """Comments by many hands (each signed with a linked author and a date), together longer than the article."""
+    """Comments by many hands (each signed with a linked author or a date), together longer than the article: in a
+    list, or in a <dl> whose <dt>s sign its <dd>s."""
     items = []
+    terms = draw(st.booleans())
     for i in range(draw(st.integers(4, 9))):
         text = " ".join(draw(st.lists(sentence, min_size=2, max_size=5)))
+        if terms:
+            who = draw(st.sampled_from([f'<a href="/u/{i}">reader{i}</a>', f"reader{i} on May {i + 1}, 2025",
+                                        f"{i + 1}.05.2025 10:0{i}"]))
+            items.append(f"<dt>{who}</dt><dd><p>COMMENT{i} {text}</p></dd>")
+            continue
         items.append(f'<li class="comment"><div class="comment-author"><a href="/u/{i}">reader{i}</a> says:</div>'
                      f'<div class="comment-date">May {i + 1}, 2025 at 10:0{i}</div><p>COMMENT{i} {text}</p></li>')
     start, end = draw(wrapper())
-    return f'{start}<h2>{draw(st.integers(4, 99))} comments</h2><ol class="comment-list">{"".join(items)}</ol>{end}'
+    thread = f'<dl>{"".join(items)}</dl>' if terms else f'<ol class="comment-list">{"".join(items)}</ol>'
+    return f"{start}<h2>{draw(st.integers(4, 99))} comments</h2>{thread}{end}"
 
 
 @SETTINGS

@@ -535,7 +535,7 @@ def _number(name: str) -> int:
 
 
 # Breaks the rules now hold for: run as plain tests, so they stay mended.
-MENDED = {3, 7, 9}
+MENDED = {3, 7, 9, 13}
 BROKEN = sorted((n for n in BREAKS if _number(n) not in MENDED), key=_number)
 FIXED = sorted((n for n in BREAKS if _number(n) in MENDED), key=_number)
 

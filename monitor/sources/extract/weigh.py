@@ -4,6 +4,8 @@ posts by many hands (comments). Pure: data in, data out."""
 
 from __future__ import annotations
 
+import re
+
 from monitor.sources.extract.blocks import CORE, LINK_DENSE, TEASER, Block, sum_up, text_like
 from monitor.sources.extract.names import DIALOG
 
@@ -15,6 +17,7 @@ _POSTS = 3
 _SIGNATURE = 80
 # One signed item holding more than this share of the list is a text with a byline, not one post of many.
 _ONE_POST = 0.6
+_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,4}[./:-]\d{1,2}\b")
 
 
 def settle_chrome(blocks: list[Block], parents: list[int], kinds: list[int], tags: list[str], *,
@@ -93,15 +96,27 @@ def _posts(blocks: list[Block], parents: list[int], mass: list[int], tags: list[
     signed = [0] * n
     held = [0] * n
     biggest = [0] * n
+    term = [False] * n  # the parent's last <dt> reads as a signature (a FAQ's question does not)
     for child in range(1, n):
         parent = parents[child]
         opening = first[child]
-        if parent < 0 or not mass[child] or opening is None:
+        if parent < 0 or opening is None:
             continue
-        if tags[child] == "dd" or (
+        if tags[child] == "dt":
+            term[parent] = _signature(opening)
+            continue
+        if not mass[child]:
+            continue
+        if (tags[child] == "dd" and term[parent]) or (
                 opening.owner != child and not opening.heading
                 and (opening.size < _SIGNATURE or opening.links > LINK_DENSE * opening.size)):
             signed[parent] += 1
             held[parent] += mass[child]
             biggest[parent] = max(biggest[parent], mass[child])
     return [signed[c] >= _POSTS and 2 * held[c] > mass[c] and biggest[c] <= _ONE_POST * mass[c] for c in core]
+
+
+def _signature(block: Block) -> bool:
+    """Whether a <dt> reads as a post's signature: short, and a link (its author) or a date; a question or a term
+    (a FAQ, a glossary) is neither."""
+    return block.size < _SIGNATURE and (block.links > LINK_DENSE * block.size or _DATE.search(block.text) is not None)
