@@ -417,6 +417,60 @@ def test_a_list_of_teasers_beside_an_article_is_not_read_with_it(case: tuple[str
     _read_in_order(*case)
 
 
+@st.composite
+def next_post_after_article(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """(page, paragraphs): an article, then one teaser of the next (or previous) post beside it: a linked title
+    and 2-5 sentences of its excerpt, as much text as a part of the article."""
+    head = draw(headline)
+    paragraphs = draw(st.lists(paragraph, min_size=2, max_size=6))
+    excerpt = " ".join(draw(st.lists(sentence, min_size=2, max_size=5)))
+    name = draw(st.sampled_from(["next-post", "prev-post", "post-navigation", "up-next", *NEUTRAL]))
+    level = draw(st.sampled_from(["h2", "h3", "h4"]))
+    teaser = (f'<div class="{name}"><{level}><a href="/2025/05/next">{draw(headline)}</a></{level}>'
+              f"<p>{excerpt}</p></div>")
+    article = (f'<div class="{_named(draw, NEUTRAL)}"><h1>{head}</h1>'
+               f'<div class="{_named(draw, (*CONTENT, *NEUTRAL))}">{_ps(paragraphs)}</div>{teaser}</div>')
+    page = (f"<html><head><title>{_title(draw, head, 'Example News')}</title></head><body><nav>{NAV}</nav>"
+            f"{article}{FOOTER}</body></html>")
+    return page, paragraphs
+
+
+@FEW
+@given(next_post_after_article())
+def test_a_lone_next_post_teaser_after_the_article_is_not_read_with_it(case: tuple[str, list[str]]) -> None:
+    """A sibling that opens with a linked title is another page's teaser, not a part of this article."""
+    _read_in_order(*case)
+
+
+@st.composite
+def round_up(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """(page, paragraphs): an article that is a list of items each under its linked name (a round-up of
+    products, places, books), after an intro, wrapped in one element or not."""
+    head = draw(headline)
+    intro = draw(st.lists(paragraph, min_size=1, max_size=2))
+    items = draw(st.lists(st.tuples(headline, st.lists(sentence, min_size=2, max_size=4).map(" ".join)),
+                          min_size=2, max_size=8))
+    assume(sum(len(t) for _, t in items) > sum(map(len, intro)))
+    level = draw(st.sampled_from(["h2", "h3"]))
+    html = "".join(f'<div class="{_named(draw, NEUTRAL)}"><{level}><a href="/shop/{i}">{name}</a></{level}>'
+                   f"<p>{text}</p></div>" for i, (name, text) in enumerate(items))
+    if draw(st.booleans()):
+        html = f'<div class="{_named(draw, NEUTRAL)}">{html}</div>'
+    article = f'<div class="{_named(draw, NEUTRAL)}"><h1>{head}</h1>{_ps(intro)}{html}</div>'
+    page = (f"<html><head><title>{_title(draw, head, 'Example News')}</title></head><body><nav>{NAV}</nav>"
+            f"{article}{FOOTER}</body></html>")
+    return page, [*intro, *(text for _, text in items)]
+
+
+@pytest.mark.xfail(strict=True, reason="break 21: two and more items under linked names, each under 600 characters, "
+                                       "are a teaser list to the container's choice: the article is read as its intro")
+@BREAK
+@given(round_up())
+def test_a_round_up_of_items_under_linked_names_is_read_whole(case: tuple[str, list[str]]) -> None:
+    """Items that each open with a linked title are the article's own list when they hold most of it."""
+    _read_in_order(*case)
+
+
 # -- stability: chrome mutations change no content hash -------------------------------------------------------------
 
 
@@ -535,7 +589,7 @@ def _number(name: str) -> int:
 
 
 # Breaks the rules now hold for: run as plain tests, so they stay mended.
-MENDED = {3, 7, 9, 13}
+MENDED = {3, 7, 9, 11, 13, 15}
 BROKEN = sorted((n for n in BREAKS if _number(n) not in MENDED), key=_number)
 FIXED = sorted((n for n in BREAKS if _number(n) in MENDED), key=_number)
 

@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.core.text import word_count
 from monitor.sources.extract.blocks import LINK_DENSE, Page
-from monitor.sources.extract.parts import choose_container, headline_side, with_siblings
+from monitor.sources.extract.parts import choose_container, headline_side, titled_children, with_siblings
 from monitor.sources.extract.walk import walk
 
 # A block made mostly of links is still read as the article's when this many characters of it are its own: a
@@ -41,9 +41,14 @@ def _body_blocks(page: Page, roots: list[int]) -> list[str]:
     readable = [False] * len(page.parents)
     for root in roots:
         readable[root] = True
+    unread = page.chrome.copy()
+    for root in roots:  # a lone teaser ("next post") closing the article is another page's
+        last = _closing_teaser(page, root)
+        if last >= 0:
+            unread[last] = True
     for i in range(roots[0] + 1, len(page.parents)):
         parent = page.parents[i]
-        readable[i] = readable[i] or (parent >= 0 and readable[parent] and not page.chrome[i])
+        readable[i] = readable[i] or (parent >= 0 and readable[parent] and not unread[i])
     kept: list[str] = []
     pending_heading: str | None = None
     for block in page.blocks:
@@ -62,6 +67,30 @@ def _body_blocks(page: Page, roots: list[int]) -> list[str]:
             pending_heading = None
         kept.append(block.text)
     return kept
+
+
+def _closing_teaser(page: Page, root: int) -> int:
+    """The root's child that closes it when it is the only one of its children that opens with a linked title: a
+    teaser of the next or previous post after the article, not a part of it (several such children are the
+    article's own list: a round-up of products, each under its linked name). -1: none."""
+    n = len(page.parents)
+    end = next((j for j in range(root + 1, n) if page.parents[j] < root), n)  # the root's subtree ends there
+    children = [i for i in range(root + 1, end) if page.parents[i] == root and not page.chrome[i]]
+    if len(children) < 2:
+        return -1
+    titled = titled_children(page, children, page.chrome)
+    opened = [i for i in children if titled[i]]
+    if len(opened) != 1 or opened[0] == children[0]:
+        return -1
+    last = opened[0]
+    after = next((i for i in children if i > last), end)
+    inside = sum(b.size for b in page.blocks if last <= b.owner < after)
+    total = sum(b.size for b in page.blocks if root <= b.owner < end)
+    # … and it closes the article (no text after it) and holds less than half of it (a teaser is shorter than
+    # what it follows; a list holding most of the text is the article's).
+    if 2 * inside >= total or any(after <= b.owner < end for b in page.blocks):
+        return -1
+    return last
 
 
 class Body(NamedTuple):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from monitor.sources.extract.blocks import CORE, SHORT, TEASER, Page, gain, sum_up, text_like
+from monitor.sources.extract.blocks import CORE, LINK_DENSE, SHORT, TEASER, Page, gain, sum_up, text_like
 from monitor.sources.extract.names import CHROME_TAGS
 
 # Names are evidence both ways: a descendant of the container named as content (<article>, "entry-content",
@@ -120,15 +120,37 @@ def with_siblings(page: Page, choice: Choice) -> list[int]:
     siblings = [i for i in range(parent + 1, n) if page.parents[i] == parent]
     at = siblings.index(container)
     floor = min(_SIBLING * score[container], _PARAGRAPH)
+    titled = titled_children(page, siblings, choice.excluded)
     roots = [container]
     for run in (reversed(siblings[:at]), siblings[at + 1:]):
         for i in run:
             if choice.excluded[i] or not chars[i] or (score[i] <= 0 and chars[i] < TEASER):
                 continue  # chrome, an embed, an inline box of links (a pull quote, "related")
-            if score[i] < floor or prose[i] < _PROSE * chars[i] or (choice.named and not page.content[i]):
+            if (score[i] < floor or prose[i] < _PROSE * chars[i] or (choice.named and not page.content[i])
+                    or titled[i]):
                 break
             roots.append(i)
     return sorted(roots)
+
+
+def titled_children(page: Page, siblings: list[int], excluded: list[bool]) -> dict[int, bool]:
+    """For each sibling, whether it opens with a linked title: a teaser of another page ("Next post"), not a
+    part of this article, however much text follows the title."""
+    bounds = [*siblings[1:], len(page.parents)]
+    first: dict[int, bool] = {}
+    k = 0
+    for block in page.blocks:
+        owner = block.owner
+        if owner < siblings[0] or excluded[owner]:
+            continue
+        while k < len(siblings) and owner >= bounds[k]:
+            k += 1
+        if k == len(siblings):
+            break
+        sibling = siblings[k]
+        if owner >= sibling and sibling not in first:
+            first[sibling] = block.heading and block.links > LINK_DENSE * block.size
+    return {i: first.get(i, False) for i in siblings}
 
 
 def _inside(page: Page, element: int, ancestor: int) -> bool:
