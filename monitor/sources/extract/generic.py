@@ -12,8 +12,9 @@ against every container above it. Names are evidence both ways: inside that cont
 named as content (<article>, "entry-content") holding most of its text is the body. The article is one run
 of prose: the container's siblings that read as prose join it (a lead, a second part after an embed). It sits
 under its headline: a container under a weak chrome name (a sidebar) is not the article when the headline and
-the text under it have an element of their own outside it. The body is those elements' blocks, minus those
-inside chrome or made of links.
+the text under it have an element of their own outside it. A teaser of another page (a linked title and its
+excerpt: "next post") is no part of it: beside it, it ends the run; inside it, alone and last, it is not read.
+The body is those elements' blocks, minus those inside chrome or made of links.
 
 The steps live in blocks.py (the page's blocks and measures), walk.py (the walk), weigh.py (names weighed
 with what they hold) and parts.py (the container, the article's parts, the headline). Pure: data in, data out.
