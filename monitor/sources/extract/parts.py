@@ -170,10 +170,10 @@ def headline_side(page: Page, choice: Choice, title: str) -> Choice:
     an "elementor-widget") is layout, not evidence."""
     container = choice.container
     at = page.headline if container >= 0 else -1
-    if at < 0 or _inside(page, page.blocks[at].owner, container):
+    if at < 0 or page.vocabulary:  # a weak name over the headline too is the page's layout vocabulary, no evidence
         return choice
-    if page.vocabulary:  # a weak name over the headline too is the page's layout vocabulary, no evidence
-        return choice
+    if _inside(page, page.blocks[at].owner, container):
+        return _beside_headline(page, choice, at)
     following = next((b.owner for b in page.blocks[at + 1:] if text_like(b) and b.owner >= 0), -1)
     named = -1
     element = container
@@ -197,3 +197,43 @@ def headline_side(page: Page, choice: Choice, title: str) -> Choice:
     # … and it reads text that comes after the headline, not the headline alone.
     after = any(text_like(b) and b.owner >= 0 and _inside(page, b.owner, found) for b in page.blocks[at + 1:])
     return again if after else choice
+
+
+def _beside_headline(page: Page, choice: Choice, at: int) -> Choice:
+    """The same weighing when the container holds the headline: the headline and the text under it have an element
+    of their own in it (a column), and weak-named elements beside that element (a sidebar longer than a short
+    post) are what made the container this wide. They are chrome then, if the container chosen again holds the
+    text under the headline."""
+    container, n = choice.container, len(page.parents)
+    following = next((b.owner for b in page.blocks[at + 1:] if text_like(b) and b.owner >= 0), -1)
+    if following < 0:
+        return choice
+    region = following
+    while region >= 0 and not _inside(page, page.blocks[at].owner, region):
+        region = page.parents[region]
+    if region < 0 or region == container:
+        return choice
+    over: set[int] = set()  # the region and the elements around it
+    element = region
+    while element >= 0:
+        over.add(element)
+        element = page.parents[element]
+    inside = [False] * n
+    inside[container] = True
+    beside: list[int] = []
+    for i in range(container + 1, n):
+        parent = page.parents[i]
+        inside[i] = parent >= 0 and inside[parent]
+        if inside[i] and i not in over and page.kinds[i] == 1 and not page.chrome[i] \
+                and not _inside(page, i, region) and not any(_inside(page, i, b) for b in beside):
+            beside.append(i)
+    if not beside:
+        return choice
+    chrome = page.chrome.copy()
+    for i in beside:
+        chrome[i] = True
+    again = choose_container(replace(page, chrome=chrome))
+    found = again.container
+    if found < 0 or not _inside(page, following, found):
+        return choice
+    return again
