@@ -125,8 +125,7 @@ def judge(cycle: Cycle, item: Read) -> None:
             layouts = cycle.relayouts.setdefault(item.host, {})
             layouts[met] = layouts.get(met, 0) + 1
     relayout = layout_alert(cycle, item.host, met) if met else None
-    # The host's wall (app.walls), written with the first of its walled articles' outcomes.
-    wall = cycle.walls.get(item.host) if isinstance(seen, Fetched) and seen.walled else None
+    wall = cycle.walls.get(item.host)  # the host's wall (app.walls), written with the first of its outcomes
     operator = tuple(a for a in (relayout, wall) if a is not None)
     with capture as on_version, cycle.store.write():  # one transaction: the outcome and the operator's alerts
         record_outcome(cycle.store, row.id, outcome, targets=cycle.target_keys, validators=item.validators,

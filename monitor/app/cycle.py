@@ -23,7 +23,6 @@ from monitor.app.sitemaps import observe_checks, poll_sitemaps
 from monitor.app.sites import report_relayouts, see_sites_together
 from monitor.app.spool import BodySpool
 from monitor.app.treaty import poll_treaty
-from monitor.app.walls import see_walls
 from monitor.app.wayback import submit_to_wayback
 from monitor.config import Settings
 from monitor.core.errors import SeedError, StoreError
@@ -112,7 +111,6 @@ async def _run(
         try:
             done = await _read_within_budget(cycle, fetcher, rows, deadline, progress)
             see_sites_together(cycle, done)
-            see_walls(cycle, done)  # before any article is judged: a host's wall is not its articles' removal
             for item in done:
                 await _guarded(cycle, item.row.url, _judged(cycle, item))
         finally:

@@ -267,8 +267,8 @@ def _clip_words(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     head = text[:limit]
-    cut = head.rfind(" ")
-    return (head[:cut] if cut > limit // 2 else head).rstrip() + " …"
+    cut = head.rfind(" ")  # at a word's end; a run with no space is cut where the limit falls
+    return (head[:cut] if cut > 0 else head).rstrip() + " …"
 
 
 def _gone(known: Known, seen: Gone, rules: Rules, now: str) -> Outcome:
