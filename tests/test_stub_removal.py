@@ -125,7 +125,8 @@ def _reading(check: tuple[str, object], number: int) -> Seen:
     assert isinstance(arg, list)
     notes = (UpdateNote(f"Update ({number}/2/2026): This post was retracted.", f"Update ({number}/2/2026)"),) if (
         kind == "stub+note") else ()
-    return Fetched(Snapshot(url=URL, title="Not found", notes=notes, paragraphs=(" ".join(arg),) if arg else ()))
+    return Fetched(Snapshot(url=URL, title="Not found", notes=notes, paragraphs=(" ".join(arg),) if arg else ()),
+                   layout="error page")
 
 
 @settings(max_examples=500, deadline=None)
@@ -134,7 +135,9 @@ def test_stubs_and_404s_in_a_row_are_one_removal_and_a_return_is_one_restoration
         checks: list[tuple[str, object]], removed_after: int) -> None:
     rules = Rules(removed_after=removed_after)
     reader = Reader(removed_after)
-    known = Known(url=URL, title="The Treaty Vote", latest_hash=article(0).content_hash(), latest=article(0))
+    known = Known(url=URL, title="The Treaty Vote", latest_hash=article(0).content_hash(), latest=article(0),
+                  layout="article page")
+    layout = known.layout  # the layout of the last reading that showed the article
     keys: set[str] = set()
     after_missing = False  # the last check that said anything (not a failure) did not show the article
     for number, check in enumerate(checks):
@@ -155,6 +158,7 @@ def test_stubs_and_404s_in_a_row_are_one_removal_and_a_return_is_one_restoration
             stub = reader.is_stub(seen.snapshot)
             assert (stub_of(known, seen) is not None) == stub
             expected = reader.without_article(stub=True) if stub else reader.good(seen.snapshot)
+            layout = layout if stub else seen.layout or layout
             if stub:
                 assert outcome.version is None, "a stub is never a version"
                 if not after_missing:
@@ -168,6 +172,7 @@ def test_stubs_and_404s_in_a_row_are_one_removal_and_a_return_is_one_restoration
                 _removal_says_what_it_saw(alert, seen, known, reader.streak)
         assert outcome.removed == reader.removed and outcome.missing_count == reader.streak
         known = after(known, outcome, seen)
+        assert known.layout == layout, "a stub's layout is its error page's, never the article's"
         if kind != "failure":
             after_missing = reader.streak > 0
 
@@ -250,6 +255,13 @@ def news_page(title: str, paragraphs: list[str]) -> str:
             "</body></html>")
 
 
+def error_page(text: str) -> str:
+    """The site's "not found" page, served with a 200: another template than its articles' (another layout)."""
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Page not found | Example News</title>"
+            "</head><body class='error-page'><header><a href='/'>Example News</a></header><div class='notice'>"
+            f"<h1>Page not found</h1><p>{html.escape(text)}</p></div></body></html>")
+
+
 def _story(i: int) -> list[str]:
     return [f"Story {i}: {LONG}", f"The next session opens on day {i + 3} of the month. {LONG}"]
 
@@ -279,10 +291,19 @@ def _config(tmp_path: Path, site: ReplaySite, paths: tuple[str, ...], readers: J
 
 def test_a_soft_404_served_with_a_200_is_one_honest_removal_and_its_return_one_restoration(
         tmp_path: Path, site: ReplaySite, receiver: JsonReceiver) -> None:
-    cfg = _config(tmp_path, site, PATHS[:1], receiver)
+    operator = JsonReceiver()
+    try:
+        _soft_404(tmp_path, site, receiver, operator)
+        assert operator.messages == [], "the error page's own layout is no redesign"
+    finally:
+        operator.close()
+
+
+def _soft_404(tmp_path: Path, site: ReplaySite, receiver: JsonReceiver, operator: JsonReceiver) -> None:
+    cfg = _config(tmp_path, site, PATHS[:1], receiver, operator)
     site.set(PATHS[0], news_page("The Treaty Vote", _story(0)))
     assert " 0 errors" in _check(cfg) and receiver.messages == []  # the baseline
-    site.set(PATHS[0], news_page("Page not found", [SOFT_404]))
+    site.set(PATHS[0], error_page(SOFT_404))
     out = _check(cfg)  # one stub: an error for the operator, nothing for readers yet
     assert "1 errors" in out and "article body too short (" in out and receiver.messages == [], out
     _check(cfg)  # the second check in a row without the article: removed_after (2) reached

@@ -117,7 +117,7 @@ def judge(cycle: Cycle, item: Read) -> None:
     capture = cycle.archive.capture(row.id, row.url, exchange, version=outcome.version is not None,
                                     unchanged=outcome.verdict == Verdict.UNCHANGED) if cycle.archive else nullcontext()
     met = ""
-    if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:
+    if isinstance(seen, Fetched) and outcome.showed_article:  # a stub's layout is its error page's
         cycle.layouts.setdefault(item.host, set()).add(seen.layout)
         moved = bool(known.layout and seen.layout and known.layout != seen.layout)  # whatever the text did
         if moved or item.shape:  # a new layout, or (same layout) a title template many of its titles took on

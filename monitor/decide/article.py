@@ -134,6 +134,12 @@ class Outcome:
     error: str | None = None
     relayout: bool = False  # read in a new layout: differences that are the layout's were recorded quietly
 
+    @property
+    def showed_article(self) -> bool:
+        """Whether the page read was the article, so its layout and closing tags are the article's to remember:
+        not a failed check, nor a 404 or a stub (a stub's layout is its error page's)."""
+        return self.verdict not in (Verdict.FAILED, Verdict.MISSING, Verdict.REMOVED)
+
 
 def needs_latest(known: Known, seen: Seen, rules: Rules) -> bool:
     """Whether `decide` must be given the latest version's snapshot (to compare, to judge a short body against
@@ -338,7 +344,7 @@ def after(known: Known, outcome: Outcome, seen: Seen | None = None) -> Known:
     """What the monitor knows once `outcome` is stored (the store writes the same fields)."""
     version = outcome.version
     layout, closed = known.layout, known.closed
-    if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:  # what the store keeps of the reading
+    if isinstance(seen, Fetched) and outcome.showed_article:  # what the store keeps of the reading
         layout, closed = seen.layout or layout, closed or seen.closed
     return replace(
         known,
