@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import sqlite3
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from monitor.core.errors import ExtractError
 from monitor.core.kinds import Kind
 from monitor.core.model import Alert, Snapshot, UpdateNote
 from monitor.core.text import MIN_BODY_WORDS
@@ -38,12 +40,17 @@ from monitor.decide.article import (
     decide,
     needs_latest,
     stub_of,
+    stub_reason,
 )
 from monitor.decide.walls import WALL_SAME_TEXT, host_wall, wall_detail
 from monitor.render import render
+from monitor.sources.extract import read_article
 from tests.conftest import run_monitor, write_config
+from tests.fixtures.articles import SEEDED, STILL_FLAWED
 from tests.receivers import JsonReceiver, squash
+from tests.redesign import THEMES
 from tests.replay import ReplaySite
+from tests.site import article_page
 
 URL = "https://news.example.org/2026/01/treaty-vote"
 NOW = "2026-01-01T00:00:00+00:00"
@@ -349,3 +356,16 @@ def test_three_articles_behind_one_consent_page_tell_the_operator_once_and_reade
         assert len(operator.messages) == 1, [squash(m["title"]) for m in operator.messages]
     finally:
         operator.close()
+
+
+def test_a_short_page_where_the_eff_profile_reads_nothing_is_a_stub_and_another_article_an_error() -> None:
+    """eff.org's profile reads no body on an error template served with a 200; the generic reader's short reading
+    of it stands, for decide to judge (a stub toward "removed"), where a long page that is another article stays
+    an error (tests/test_redesign.py, end to end)."""
+    full = read_article(article_page(STILL_FLAWED), STILL_FLAWED.url).snapshot
+    stub = read_article(error_page(SOFT_404), STILL_FLAWED.url, previous=full)
+    assert stub.profile == "generic" and stub.snapshot.paragraphs == (SOFT_404,) and stub.fallback == ""
+    assert stub_reason(full, stub.snapshot) is not None
+    other = dataclasses.replace(SEEDED[0], path=STILL_FLAWED.path)
+    with pytest.raises(ExtractError, match="not this article"):
+        read_article(THEMES["plain"](other), STILL_FLAWED.url, previous=full)
