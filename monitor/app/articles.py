@@ -134,6 +134,7 @@ def judge(cycle: Cycle, item: Read) -> None:
             cycle.store.record_operator_alerts(operator, cycle.admin_keys)
     if wall is not None:
         cycle.walls.pop(item.host, None)
+        crash_point("after_site_wall")
         cycle.report.alerts_created += 1
     if relayout is not None:
         crash_point("after_layout_changed")
