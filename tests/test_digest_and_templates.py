@@ -79,14 +79,14 @@ def test_notify_test_sends_one_sample_of_each_kind(tmp_path: Path, site: ReplayS
     try:
         cfg = write_config(tmp_path, site, [receiver.url()], notify_admin=[admins.url("ops")])
         result = run_monitor("notify-test", config=cfg)
-        assert result.returncode == 0 and "samples: 19 sent, 0 failed" in result.stdout
+        assert result.returncode == 0 and "samples: 20 sent, 0 failed" in result.stdout
         titles = [m["title"].split(":")[0] for m in receiver.messages]
         assert titles == ["New post", "Update note", "Update note changed", "Title changed", "Edited", "Removed",
                           "Back online", "Signature", "Ratification", "Withdrawal", "Status corrected",
                           "Entry into force"]
         assert all(m["title"].split(": ", 1)[1].startswith("[test] ") for m in receiver.messages)
         assert [m["title"].split(":")[0] for m in admins.messages] == ["Feed failing", "Feed quiet", "Feed recovered",
-                                                                       "Feed flooded", "Layout changed",
+                                                                       "Feed flooded", "Layout changed", "Site wall",
                                                                        "Treaty status unavailable",
                                                                        "Treaty status anomaly"]
         assert not (tmp_path / "monitor.sqlite3").exists(), "samples are not news: no outbox, no database"

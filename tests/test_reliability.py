@@ -64,6 +64,14 @@ def _relayout(site: ReplaySite) -> None:
         site.set(a.path, article_page(moved).replace('<body class="html ', '<body class="html redesign-two '))
 
 
+def _wall(site: ReplaySite) -> None:
+    """The same consent page in place of every article: the site's wall (app.walls), the operator's to hear of."""
+    for a in SEEDED:
+        site.set(a.path, "<!doctype html><html lang='en'><head><title>Your privacy</title></head><body><div "
+                 "class='consent'><h1>Your privacy</h1><p>Accept all cookies to continue reading this site.</p>"
+                 "</div></body></html>")
+
+
 @dataclasses.dataclass(frozen=True)
 class Scenario:
     """What the site does before the killed run (after `earlier` steps, each followed by a quiet-enough check)."""
@@ -86,6 +94,7 @@ KILLS: dict[str, Scenario] = {
     "after_feed_state": Scenario(_feed_fails, ("Feed failing",), {"admin_after": 1}, admin=True),
     "after_feed_flooded": Scenario(_new_posts(3), ("Feed flooded",), {"max_new_posts": 1}, admin=True),
     "after_layout_changed": Scenario(_relayout, ("Layout changed",), admin=True),
+    "after_site_wall": Scenario(_wall, ("Site wall",), admin=True),
 }
 
 

@@ -80,6 +80,8 @@ def sample(kind: str) -> Alert:
         "feed_recovered": "The feed answers again after 3 failed polls.",
         "feed_flooded": "40 more new on-topic entries than max_new_posts (20) in one poll were not tracked.",
         "layout_changed": "www.eff.org: articles are now read in a new page layout.",
+        "site_wall": "www.eff.org: 3 of the 3 tracked articles that answered this cycle show a page too short to be "
+                     "them (3 of them the same page: “Please enable cookies to continue.”).",
     }
     return Alert(kind=kind, url=FEED, title=FEED, dedup_key=kind, detail=details[kind])
 

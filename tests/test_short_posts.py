@@ -2,8 +2,9 @@
 
 The generic and site profiles read any body with a word in it. Whether a short body is the article or an error,
 login or consent page served with a 200 is `decide`'s judgement, against the article's latest version: under
-MIN_BODY_WORDS after a version at or above it is a failed check (no version, no alert); a post that was short
-already is compared like any other; a first reading is the article. Proved on bodies drawn around the threshold
+MIN_BODY_WORDS after a version at or above it is a stub (no version; one alone is a failed check with no alert,
+one toward removal like a 404: tests/test_stub_removal.py); a post that was short already is compared like any
+other; a first reading is the article. Proved on bodies drawn around the threshold
 (Latin and ideographic text), and end to end through `monitor check`.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import html
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -89,8 +91,8 @@ def test_a_body_under_the_floor_after_a_version_at_or_above_it_is_a_failed_check
         assert outcome.error == (f"article body too short ({now} words; the last version had {before}): an error "
                                  "or consent page, not the article")
         assert outcome.version is None and outcome.alerts == () and outcome.change is None
-        assert (outcome.transitions, outcome.missing_count, outcome.removed) == (3, 0, False)
-        assert after(known, outcome, Fetched(new)) == known, "nothing of the stub is kept"
+        assert (outcome.transitions, outcome.missing_count, outcome.removed) == (3, 1, False), "one toward removal"
+        assert after(known, outcome, Fetched(new)) == replace(known, missing_count=1), "nothing else of it is kept"
     else:
         _compared(latest, new, outcome.verdict, outcome.version, outcome.change)
 

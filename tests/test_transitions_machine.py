@@ -2,12 +2,14 @@
 on a real SQLite Store (a file), checked against a reader's model of what they should hear.
 
 The site's article moves through states — an update note added, removed, re-added or replaced, a number in
-its body flipping back and forth, 404s, 500s, restorations — and is polled any number of times in each state
+its body flipping back and forth, 404s, a short page in its place (a stub), 500s, restorations — and is polled
+any number of times in each state
 (duplicate polls; a 304 whenever the page is what was last stored). After every poll the outbox (the alerts
 table, with one pending delivery per target) must be exactly the transitions a reader should have heard of:
 
 - a visible change from the last stored version is one alert (a note or body change),
-- `removed_after` 404s in a row (with nothing good in between) are one "Removed",
+- `removed_after` 404s or stubs in a row (with nothing good in between; at least two when one is a stub) are
+  one "Removed",
 - the first good answer after that is one "Back online" (plus the change, if the page came back different),
 - a repeat of anything already told, a failed check, a 304 or a 404 short of the count is silence,
 
@@ -56,10 +58,11 @@ class TransitionsMachine(RuleBasedStateMachine):
         super().__init__()
         self.dir = tempfile.TemporaryDirectory(prefix="transitions-")
         self.store: Store = open_store(Path(self.dir.name) / "monitor.sqlite3")
-        self.rules = Rules(removed_after=2)
+        self.rules = Rules(removed_after=2)  # drawn again at the baseline
         self.article_id = self.store.track(URL, "config").id
         # The site, and the reader's model.
         self.content: tuple[int, int] | None = (0, 0)  # None: the page answers 404
+        self.stub: str | None = None  # a short page served with a 200 in the article's place (content kept)
         self.stored: tuple[int, int] = (0, 0)  # the content of the latest stored version
         self.missing = 0
         self.removed = False
@@ -91,38 +94,47 @@ class TransitionsMachine(RuleBasedStateMachine):
             self.expected.append("change")
             self.stored = content
 
-    @initialize()
-    def baseline(self) -> None:
+    @initialize(removed_after=st.integers(1, 4))
+    def baseline(self, removed_after: int) -> None:
+        self.rules = Rules(removed_after=removed_after)
         self._poll(Fetched(page(0, 0)))  # the first capture: a quiet baseline
 
     # -- what the site does ----------------------------------------------------------------------------------
     @rule(note=st.integers(0, 2))
     def editors_set_the_note(self, note: int) -> None:
-        self.content = (note, self.content[1] if self.content else self.stored[1])
+        self.content, self.stub = (note, self.content[1] if self.content else self.stored[1]), None
 
     @rule(value=st.integers(0, 2))
     def editors_set_the_value(self, value: int) -> None:
-        self.content = (self.content[0] if self.content else self.stored[0], value)
+        self.content, self.stub = (self.content[0] if self.content else self.stored[0], value), None
 
     @rule()
     def the_page_is_taken_down(self) -> None:
-        self.content = None
+        self.content, self.stub = None, None
+
+    @rule(text=st.sampled_from(["Page not found.", "This story has been removed.", "Log in to continue reading."]))
+    def a_short_page_takes_its_place(self, text: str) -> None:
+        self.stub = text
 
     # -- what the monitor sees -------------------------------------------------------------------------------
     @rule(times=st.integers(1, 3))
     def poll(self, times: int) -> None:
         for _ in range(times):  # duplicate polls of one state
-            if self.content is None:
-                self._poll(Gone("HTTP 404"))
+            if self.stub is not None or self.content is None:
+                if self.stub is not None:
+                    self._poll(Fetched(Snapshot(url=URL, title="Not here", notes=(), paragraphs=(self.stub,))))
+                else:
+                    self._poll(Gone("HTTP 404"))
                 self.missing += 1
-                if not self.removed and self.missing >= self.rules.removed_after:
+                needed = max(self.rules.removed_after, 2) if self.stub is not None else self.rules.removed_after
+                if not self.removed and self.missing >= needed:
                     self.expected.append(Kind.REMOVED)
                     self.removed = True
             else:
                 self._poll(Fetched(page(*self.content)))
                 self._good_answer(self.content)
 
-    @precondition(lambda self: self.content is not None and self.content == self.stored)
+    @precondition(lambda self: self.stub is None and self.content is not None and self.content == self.stored)
     @rule()
     def poll_answered_304(self) -> None:
         """The server's ETag matches what we stored: it answers 304, which is a good answer too."""
@@ -146,6 +158,7 @@ class TransitionsMachine(RuleBasedStateMachine):
         assert self.store.delivery_counts().get("pending", 0) == len(alerts) * len(TARGETS)
         row = self.store.article_by_id(self.article_id)
         assert row is not None and row.removed == self.removed
+        assert row.missing_count == self.missing, "the streak is stored as it was decided"
 
 
 TransitionsMachine.TestCase.settings = settings(

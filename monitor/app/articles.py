@@ -117,7 +117,7 @@ def judge(cycle: Cycle, item: Read) -> None:
     capture = cycle.archive.capture(row.id, row.url, exchange, version=outcome.version is not None,
                                     unchanged=outcome.verdict == Verdict.UNCHANGED) if cycle.archive else nullcontext()
     met = ""
-    if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:
+    if isinstance(seen, Fetched) and outcome.showed_article:  # a stub's layout is its error page's
         cycle.layouts.setdefault(item.host, set()).add(seen.layout)
         moved = bool(known.layout and seen.layout and known.layout != seen.layout)  # whatever the text did
         if moved or item.shape:  # a new layout, or (same layout) a title template many of its titles took on
@@ -125,11 +125,17 @@ def judge(cycle: Cycle, item: Read) -> None:
             layouts = cycle.relayouts.setdefault(item.host, {})
             layouts[met] = layouts.get(met, 0) + 1
     relayout = layout_alert(cycle, item.host, met) if met else None
-    with capture as on_version, cycle.store.write():  # one transaction: the outcome and the operator's alert
+    wall = cycle.walls.get(item.host)  # the host's wall (app.walls), written with the first of its outcomes
+    operator = tuple(a for a in (relayout, wall) if a is not None)
+    with capture as on_version, cycle.store.write():  # one transaction: the outcome and the operator's alerts
         record_outcome(cycle.store, row.id, outcome, targets=cycle.target_keys, validators=item.validators,
                        seen=seen, on_version=on_version)
-        if relayout is not None:
-            cycle.store.record_operator_alerts((relayout,), cycle.admin_keys)
+        if operator:
+            cycle.store.record_operator_alerts(operator, cycle.admin_keys)
+    if wall is not None:
+        cycle.walls.pop(item.host, None)
+        crash_point("after_site_wall")
+        cycle.report.alerts_created += 1
     if relayout is not None:
         crash_point("after_layout_changed")
         cycle.report.alerts_created += 1

@@ -34,6 +34,7 @@ class Cycle:
     known_layouts: dict[str, set[str]] = field(default_factory=dict)  # host → layouts read before this cycle
     layout_alerted: set[str] = field(default_factory=set)  # hosts whose new layout the operator was told of
     moving: dict[str, int] = field(default_factory=dict)  # host → articles read in a new layout this cycle
+    walls: dict[str, Alert] = field(default_factory=dict)  # host → its wall's operator alert, not yet written
     archive: Archive | None = None  # WARC records of every capture that makes a version
     routing: Routing | None = None  # [[route]] tables: each alert is written for the targets its routes name
     spool: BodySpool = field(default_factory=BodySpool)  # raw bodies between reading and judging

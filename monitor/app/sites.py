@@ -5,6 +5,7 @@
 - What an article read in a new layout may set aside is judged against the host's other articles this cycle:
   text at the same edge of many of them in that layout, and title affixes several of its titles carry
   (`decide.layout.HostContext`).
+- The same short page in place of many of its articles at once is its wall (`app.walls`): never its chrome.
 - A redesign is a change of structure (the layout fingerprint), one operator alert per host; a layout the host
   has shown before (an A/B test, a rollback) is none. Text changing alike in many articles is not a redesign:
   each is an edit, except a shared title affix arriving in many titles at once (a title template), which is
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from monitor.app.articles import Read, known_of
 from monitor.app.context import Cycle, log
+from monitor.app.walls import see_wall
 from monitor.core.model import Snapshot
 from monitor.core.text import canonical, word_count
 from monitor.decide.article import Failed, Fetched, NotModified
@@ -49,21 +51,23 @@ def see_sites_together(cycle: Cycle, reads: list[Read]) -> None:
     for host, items in sorted(hosts.items()):
         for item in items:
             item.known = known_of(cycle, item)
-        _learn_chrome(cycle, host, items)
+        walled = see_wall(cycle, host, items)  # a wall's text is not the site's chrome: never learned as it
+        _learn_chrome(cycle, host, items, walled)
         fetched = [i for i in items if isinstance(i.seen, Fetched)]
         _give_context(cycle, fetched, titles.get(host, {}))
         cycle.moving[host] = sum(1 for i in fetched if isinstance(i.seen, Fetched) and (i.shape or (
             i.row.layout and i.seen.layout and i.seen.layout != i.row.layout)))
 
 
-def _learn_chrome(cycle: Cycle, host: str, items: list[Read]) -> None:
+def _learn_chrome(cycle: Cycle, host: str, items: list[Read], walled: set[int]) -> None:
     settings, store = cycle.settings, cycle.store
     stored = store_sites.paragraph_keys(store, host)
-    current = {i.row.id: paragraph_keys(i.seen.snapshot) for i in items if isinstance(i.seen, Fetched)}
+    current = {i.row.id: paragraph_keys(i.seen.snapshot) for i in items
+               if isinstance(i.seen, Fetched) and i.row.id not in walled}
     moves = {}
     for item in items:
         known, seen = item.known, item.seen
-        if (isinstance(seen, Fetched) and known is not None and known.latest is not None
+        if (isinstance(seen, Fetched) and item.row.id not in walled and known is not None and known.latest is not None
                 and known.latest.source == "live" and not known.latest.truncated):
             came, went, rewrites = movements(known.latest, seen.snapshot)
             if came or went:

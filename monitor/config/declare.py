@@ -225,7 +225,9 @@ class Settings:
     digest: bool = setting(
         False, 'a target owed several alerts in one cycle gets them as one message ("deeplinks-monitor: N '
         'changes"), split only where its size limit demands; none is ever dropped')
-    removed_after: int = setting(2, 'consecutive 404/410 answers before a "removed" alert', ge=1, le=1000)
+    removed_after: int = setting(
+        2, 'consecutive checks without the article (404/410 answers, or a short page in its place: a stub) before a '
+        '"removed" alert; a stub alone never alerts, so a streak with one needs at least 2', ge=1, le=1000)
     max_new_posts: int = setting(
         20, "new posts tracked (and announced) per feed poll at most; the rest is one operator alert "
         "(`feed_flooded`)", ge=1, le=10_000)

@@ -14,7 +14,7 @@ import signal
 POINTS = (
     "after_fetch", "mid_warc", "after_warc", "after_version", "before_send", "after_mark",
     "after_new_post", "after_removed", "after_restored", "after_feed_state", "after_feed_flooded",
-    "after_layout_changed",
+    "after_layout_changed", "after_site_wall",
 )
 
 

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     FEED_RECOVERED = "feed_recovered"
     FEED_FLOODED = "feed_flooded"  # more new posts in one poll than max_new_posts: the rest summarised
     LAYOUT_CHANGED = "layout_changed"  # a site's pages are read in a new layout (a redesign)
+    SITE_WALL = "site_wall"  # a site shows one short page in place of many of its articles (consent, login, limit)
     # The treaty's own status (monitor.decide.treaty): what states did, as the depositary records it.
     TREATY_SIGNED = "treaty_signed"
     TREATY_CONSENT = "treaty_consent"  # ratification, acceptance, approval or accession, with the count toward EIF
@@ -51,7 +52,7 @@ class Kind(StrEnum):
 
 
 _OPERATOR_KINDS = frozenset({"feed_failing", "feed_quiet", "feed_recovered", "feed_flooded", "layout_changed",
-                             "treaty_unavailable", "treaty_anomaly"})
+                             "site_wall", "treaty_unavailable", "treaty_anomaly"})
 _KIND_LABELS = {
     Kind.NEW_POST: "New post",
     Kind.NOTE_ADDED: "Update note",
@@ -65,6 +66,7 @@ _KIND_LABELS = {
     Kind.FEED_RECOVERED: "Feed recovered",
     Kind.FEED_FLOODED: "Feed flooded",
     Kind.LAYOUT_CHANGED: "Layout changed",
+    Kind.SITE_WALL: "Site wall",
     Kind.TREATY_SIGNED: "Signature",
     Kind.TREATY_CONSENT: "Ratification",
     Kind.TREATY_WITHDRAWN: "Withdrawal",

@@ -9,8 +9,14 @@ history), never the content alone: a note re-added or a value that flips back is
 transition with a new key, while a crash and re-run of the same check yields the same key.
 
 A short body is judged here, against what the article was, not by the reader: a body under MIN_BODY_WORDS
-where the last version had at least that many is an error, login or consent page served with a 200 (a failed
-check: no version, no alert), while a post that was always short is compared like any other.
+where the last version had at least that many (and no update note new to it) is a *stub*, a page in the article's
+place, while a post that was always short is compared like any other. A stub is never a version. One stub is an
+error, login or consent page served with a 200 for a while (no alert); a stub counts like a 404/410 toward
+removal: `removed_after` checks in a row that do not show the article (404/410 answers and stubs in any mix; a
+failed check neither extends nor breaks the streak, a good answer, 200 or 304, breaks it) are one "removed"
+alert, and one born of a stub says what is uncertain and quotes the stub (`removal_detail`). A stub the host
+served to many of its articles in one cycle is the host's wall, not the article's (`Fetched.walled`, set by
+`monitor.app.walls` before any of them is judged): it resets the streak and tells readers nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from enum import StrEnum
 
 from monitor.core.kinds import CHANGE_KINDS, Kind
 from monitor.core.model import Alert, Change, FeedEntry, Snapshot
-from monitor.core.text import MIN_BODY_WORDS, digest, word_count
+from monitor.core.text import MIN_BODY_WORDS, canonical, digest, word_count
 from monitor.decide.chrome import strip_chrome
 from monitor.decide.compare import MINOR_SIMILARITY, compare
 from monitor.decide.layout import HostContext, across_layout, same_title
@@ -44,7 +50,7 @@ class Known:
     title: str = ""
     latest_hash: str | None = None  # None: no version captured yet
     latest: Snapshot | None = None  # the latest version; loaded only when `needs_latest` says so
-    missing_count: int = 0  # 404/410 answers in a row
+    missing_count: int = 0  # checks in a row that did not show the article: 404/410 answers and stubs
     removed: bool = False  # readers were told it is gone
     transitions: int = 0  # transitions recorded so far; numbers the next one
     layout: str = ""  # fingerprint of the layout the article was last read in ("" = not known yet)
@@ -61,6 +67,7 @@ class Fetched:
     closed: bool = True  # the page ended with its closing </body> or </html>
     chrome: frozenset[str] = frozenset()  # paragraph keys of the site's chrome (decide.chrome), gone from snapshot
     host: HostContext = field(default_factory=HostContext)  # the host's shared edge text and title affixes
+    walled: bool = False  # a stub here is the host's wall (many of its articles read as stubs this cycle: app.walls)
 
 
 @dataclass(frozen=True)
@@ -92,10 +99,25 @@ class Verdict(StrEnum):
     UNCHANGED = "unchanged"
     CHANGED = "changed"  # a version readers are told about
     QUIET = "quiet"  # a version recorded without an alert (minor edit, or a kind nobody wants)
-    MISSING = "missing"  # a 404 not yet counted as removed
+    MISSING = "missing"  # a 404/410 not yet counted as removed, or any of them (or a stub) once removed
     REMOVED = "removed"
     RESTORED = "restored"  # back online, with no new content
-    FAILED = "failed"
+    FAILED = "failed"  # says nothing of the article (a stub not yet counted as removed is one, in the report)
+
+
+@dataclass(frozen=True)
+class Stub:
+    """A page in the article's place: a body too short to be it, with no update note new to it."""
+
+    words: int  # its body's words, notes included (`body_words`)
+    before: int  # the latest version's
+    text: str  # what it says: its body, or its title when the body has no text (canonical)
+
+    @property
+    def reason(self) -> str:
+        """The check's error line (the cycle's report, `monitor status`)."""
+        return (f"article body too short ({self.words} words; the last version had {self.before}): an error or "
+                "consent page, not the article")
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,12 @@ class Outcome:
     alerts: tuple[Alert, ...] = ()
     error: str | None = None
     relayout: bool = False  # read in a new layout: differences that are the layout's were recorded quietly
+
+    @property
+    def showed_article(self) -> bool:
+        """Whether the page read was the article, so its layout and closing tags are the article's to remember:
+        not a failed check, nor a 404 or a stub (a stub's layout is its error page's)."""
+        return self.verdict not in (Verdict.FAILED, Verdict.MISSING, Verdict.REMOVED)
 
 
 def needs_latest(known: Known, seen: Seen, rules: Rules) -> bool:
@@ -163,8 +191,10 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
     if latest is None:
         raise ValueError("decide needs the latest version here: call needs_latest() and load it")
     latest = strip_chrome(latest, seen.chrome)
-    if (stub := stub_reason(latest, snapshot)) is not None:  # not the article: says nothing about it
-        return Outcome(Verdict.FAILED, known.missing_count, known.removed, known.transitions, error=stub)
+    if (stub := stub_in(latest, snapshot)) is not None:  # not the article: never a version
+        if seen.walled:
+            return _walled(known, stub)
+        return _missing(known, rules, now, stub.reason, stub)
     number = known.transitions + 1
     alerts: list[Alert] = []
     if known.removed and Kind.RESTORED in rules.alert_kinds:
@@ -190,8 +220,8 @@ def body_words(snapshot: Snapshot) -> int:
     return word_count(n.text for n in snapshot.notes) + word_count(snapshot.paragraphs)
 
 
-def stub_reason(latest: Snapshot, snapshot: Snapshot) -> str | None:
-    """Why `snapshot` is an error, login, consent or access-denied page in the article's place; None: the article.
+def stub_in(latest: Snapshot, snapshot: Snapshot) -> Stub | None:
+    """`snapshot` as an error, login, consent or access-denied page in the article's place; None: the article.
 
     A body under MIN_BODY_WORDS where the latest version had at least that many is such a stub. A short post
     whose latest version was short too is compared (an edit of a short post is a change), and a reading with an
@@ -207,19 +237,77 @@ def stub_reason(latest: Snapshot, snapshot: Snapshot) -> str | None:
     old_notes = {n.key for n in latest.notes}
     if any(n.key not in old_notes for n in snapshot.notes):
         return None
-    return (f"article body too short ({words} words; the last version had {before}): an error or consent page, "
-            "not the article")
+    text = canonical(" ".join([*(n.text for n in snapshot.notes), *snapshot.paragraphs]))
+    return Stub(words, before, text or canonical(snapshot.title))
+
+
+def stub_reason(latest: Snapshot, snapshot: Snapshot) -> str | None:
+    """Why `snapshot` is not the article but a page in its place (`stub_in`); None: the article."""
+    stub = stub_in(latest, snapshot)
+    return stub.reason if stub is not None else None
+
+
+def stub_of(known: Known, seen: Seen) -> Stub | None:
+    """The stub this check read in the article's place, exactly as `decide` will judge it; None when it read
+    anything else. Needs the latest version loaded (`needs_latest`) to find one; the cycle asks before judging
+    any of a host's articles, to tell a host's wall from one article's stub (`monitor.app.walls`)."""
+    if not isinstance(seen, Fetched) or known.latest_hash is None or known.latest is None:
+        return None
+    if (known.closed and not seen.closed) or seen.snapshot.content_hash() == known.latest_hash:
+        return None
+    return stub_in(strip_chrome(known.latest, seen.chrome), seen.snapshot)
+
+
+def removal_detail(stub: Stub, checks: int) -> str:
+    """What a "removed" alert born of a stub tells readers: what was seen, what is uncertain, the stub's words."""
+    shows = f"{stub.words} words" if stub.words else "no text"
+    lead = (f"The page now shows {shows} where the article had {stub.before} ({checks} checks in a row without the "
+            "article): it may have been taken down, put behind a login, or replaced by an error page.")
+    return f"{lead} The page reads: “{_clip_words(stub.text, STUB_QUOTE)}”" if stub.text else lead
+
+
+STUB_QUOTE = 200  # characters of a stub quoted in its "removed" alert: its first words, never a page
+
+
+def _clip_words(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rfind(" ")  # at a word's end; a run with no space is cut where the limit falls
+    return (head[:cut] if cut > 0 else head).rstrip() + " …"
 
 
 def _gone(known: Known, seen: Gone, rules: Rules, now: str) -> Outcome:
+    return _missing(known, rules, now, seen.error, None)
+
+
+def _missing(known: Known, rules: Rules, now: str, error: str, stub: Stub | None) -> Outcome:
+    """One more check in a row without the article (a 404/410, or a `stub`): removed once there are
+    `removed_after` of them, and never on one stub alone (a page served for a moment: the server's 404 is its own
+    word, a stub only our reading of a page)."""
     count = known.missing_count + 1
-    if known.removed or count < rules.removed_after:
-        return Outcome(Verdict.MISSING, count, known.removed, known.transitions, error=seen.error)
+    needed = rules.removed_after if stub is None else max(rules.removed_after, 2)
+    if known.removed:
+        return Outcome(Verdict.MISSING, count, True, known.transitions, error=error)
+    if count < needed:
+        verdict = Verdict.MISSING if stub is None else Verdict.FAILED
+        return Outcome(verdict, count, False, known.transitions, error=error)
     number = known.transitions + 1
     alerts: tuple[Alert, ...] = ()
     if Kind.REMOVED in rules.alert_kinds:
-        alerts = (_alert(Kind.REMOVED, known, _latest_or_stub(known), None, number, "removed", now),)
-    return Outcome(Verdict.REMOVED, count, True, number, alerts=alerts, error=seen.error)
+        alert = _alert(Kind.REMOVED, known, _latest_or_stub(known), None, number, "removed", now)
+        alerts = (replace(alert, detail=removal_detail(stub, count)) if stub is not None else alert,)
+    return Outcome(Verdict.REMOVED, count, True, number, alerts=alerts, error=error)
+
+
+def _walled(known: Known, stub: Stub) -> Outcome:
+    """A stub the host served to many of its articles at once: its wall (consent, login, rate limit), nothing of
+    this article's. It tells readers nothing and starts the streak again: the article's stubs just before it were
+    most likely the same wall, seen before it was recognised."""
+    error = (f"{stub.reason}; the site showed this page in place of many of its articles at once (a consent, "
+             "login or rate-limit wall): not counted toward removal")
+    count = known.missing_count if known.removed else 0
+    return Outcome(Verdict.FAILED, count, known.removed, known.transitions, error=error)
 
 
 def _restored(known: Known, snapshot: Snapshot, rules: Rules, now: str) -> Outcome:
@@ -256,7 +344,7 @@ def after(known: Known, outcome: Outcome, seen: Seen | None = None) -> Known:
     """What the monitor knows once `outcome` is stored (the store writes the same fields)."""
     version = outcome.version
     layout, closed = known.layout, known.closed
-    if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:  # what the store keeps of the reading
+    if isinstance(seen, Fetched) and outcome.showed_article:  # what the store keeps of the reading
         layout, closed = seen.layout or layout, closed or seen.closed
     return replace(
         known,

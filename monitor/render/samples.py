@@ -51,6 +51,10 @@ def sample_alerts() -> list[Alert]:
                                 detail="29980 more new on-topic entries than max_new_posts (20) in one poll"),
         "layout_changed": replace(base, url="https://www.eff.org/", title="www.eff.org",
                                   detail="www.eff.org: articles are now read in a new page layout"),
+        "site_wall": replace(base, url="https://www.eff.org/", title="www.eff.org",
+                             detail="www.eff.org: 5 of the 6 tracked articles that answered this cycle show a page "
+                                    "too short to be them (5 of them the same page: “Please enable cookies to "
+                                    "continue.”)"),
         "treaty_signed": replace(base, url=TREATY_PAGE, title="Mauritius signed (73 signatories)", byline="",
                                  published="2025-11-19",
                                  detail=f"Mauritius signed {CONVENTION} on 19 November 2025 (73 signatories)."),

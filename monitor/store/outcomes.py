@@ -20,7 +20,7 @@ def record_outcome(
     `on_version` is called with the new version's id inside its transaction (to index its WARC records).
     """
     layout = closed = None
-    if isinstance(seen, Fetched) and outcome.verdict != Verdict.FAILED:
+    if isinstance(seen, Fetched) and outcome.showed_article:
         layout, closed = seen.layout, seen.closed
     if outcome.version is not None:
         change = outcome.change

@@ -82,7 +82,9 @@ def read_article(html: str, url: str, sites: Iterable[Site] = (), previous: Snap
     reader finds that same article on the page: a redesign the profile does not know yet. So is a site profile's
     body that shrank under MIN_BODY_WORDS from a `previous` at or above it (its selectors now match a caption):
     when the generic reader does not find the article there, the profile's short reading stands (decide
-    judges it: a stub in the article's place).
+    judges it: a stub in the article's place). So does a short page the generic reader finds where a profile
+    read nothing (the EFF profile refuses a short body): a soft 404 or a removal notice served with a 200 is a
+    stub toward "removed", not an error forever; a long page that is another article stays an error.
     """
     site = site_for(url, sites)
     profile = "site" if site is not None else profile_for(url)
@@ -109,6 +111,8 @@ def read_article(html: str, url: str, sites: Iterable[Site] = (), previous: Snap
     if not plausibly_same(previous, reading.snapshot):
         if short is not None:
             return short
+        if stub_reason(previous, reading.snapshot) is not None:
+            return reading
         raise ExtractError(f"{failure} (the generic reader finds another page there, not this article)")
     return replace(reading, fallback=f"the {profile} profile could not read the page ({failure})")
 

@@ -1,0 +1,64 @@
+"""A host's wall, found between reading a cycle's pages and judging any of them (`decide.walls`).
+
+Each article is judged on its own, so whether its stub is the host's wall must be known before the first of the
+host's articles is judged: the cycle reads every page first (`app.articles`), then sees each host's articles
+together (`app.sites`), the wall first of all: a wall's text came into many bodies at once, and learned as the
+site's chrome it would hide the site's own "not found" page for good. A wall marks each of the host's stubs
+`walled` (decide then resets their streaks and tells no reader) and leaves the operator's one alert to be
+written in the transaction of the first of the host's outcomes, like a new layout's (`context.layout_alert`): a
+run cut short and run again neither loses nor repeats it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from monitor.app.articles import Read
+from monitor.app.context import Cycle, log
+from monitor.core.kinds import Kind
+from monitor.core.model import Alert
+from monitor.core.text import digest
+from monitor.decide.article import Fetched, Known, Stub, stub_of
+from monitor.decide.chrome import strip_chrome
+from monitor.decide.walls import host_wall, wall_detail
+from monitor.store import sites as store_sites
+from monitor.store.database import now
+
+
+def see_wall(cycle: Cycle, host: str, items: list[Read]) -> set[int]:
+    """Mark the host's stubs `walled` when they are its wall this cycle; the ids of the articles marked.
+
+    `items` are the host's articles that answered (200 or 304), each with what the monitor knew (`Read.known`).
+    Stubs are judged as `decide` will judge them, without the chrome the host is known for.
+    """
+    chrome = store_sites.learned_chrome(cycle.store, host)
+    stubs: list[tuple[Read, Stub]] = []
+    for item in items:
+        if isinstance(item.seen, Fetched) and item.known is not None:
+            stub = stub_of(item.known, _without(item.seen, chrome))
+            if stub is not None:
+                stubs.append((item, stub))
+    answered = sum(1 for item in items if not _removed(item.known))
+    wall = host_wall(host, [stub.text for item, stub in stubs if not _removed(item.known)], answered)
+    if wall is None:
+        return set()
+    detail = wall_detail(wall)
+    log.warning("operator: %s", detail)
+    for item, _ in stubs:
+        assert isinstance(item.seen, Fetched)
+        item.seen = replace(item.seen, walled=True)
+    if cycle.admin_targets and Kind.SITE_WALL in cycle.settings.alert_kinds:
+        # The day names the transition: a wall that stands for hours is one alert a day, not one a cycle.
+        stamp = now()
+        cycle.walls[host] = Alert(kind=Kind.SITE_WALL, url=f"https://{host}/", title=host, detail=detail,
+                                  created_at=stamp, dedup_key=digest(host, Kind.SITE_WALL, stamp[:10]))
+    return {item.row.id for item, _ in stubs}
+
+
+def _without(seen: Fetched, chrome: frozenset[str]) -> Fetched:
+    return replace(seen, snapshot=strip_chrome(seen.snapshot, chrome), chrome=chrome) if chrome else seen
+
+
+def _removed(known: Known | None) -> bool:
+    """Already reported removed: its stub is explained, and counts on neither side of the line."""
+    return known is not None and known.removed

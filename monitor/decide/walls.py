@@ -1,0 +1,69 @@
+"""decide: whether the stubs a host served in one cycle are its wall, not its articles'. Pure: no I/O.
+
+A stub (`decide.article.Stub`) in one article's place may be the article taken down; the same short page in the
+place of many of a host's articles at once is the host's (a consent wall, a login wall, a rate-limit page),
+and "removed" alerts for each of them would be noise that says nothing of any article. So the cycle asks here,
+for each host, before judging any of its articles; a wall is one operator alert, no reader alert.
+
+The line, and why there:
+- at least WALL_MIN (2) stubs: one stub is one article's (it counts toward that article's removal);
+- and either at least half of the host's articles whose pages answered this cycle (200 or 304) are stubs: the
+  host is mostly not serving its articles to us, whatever each stub says (a consent page that names the
+  article differs on each);
+- or at least WALL_SAME_TEXT (3) stubs say exactly the same: a rate-limit page that began halfway through a
+  cycle's requests, while the host's first answers were still good.
+Articles already reported removed count on neither side: their stub is explained, and counting it would make
+the next removal on a small host look like a wall. Two articles of a big host taken down at once (two stubs
+among many good pages) stay each one's news; a host that takes down most of what we track at once is
+indistinguishable from a wall, and the operator's alert says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+WALL_MIN = 2
+WALL_SAME_TEXT = 3
+WALL_QUOTE_WORDS = 12  # the first words of the wall's page in the operator's alert
+
+
+@dataclass(frozen=True)
+class Wall:
+    """A host's wall this cycle: how many of its articles show a stub, of how many that answered."""
+
+    host: str
+    stubs: int
+    answered: int
+    same: int  # stubs saying the most common text
+    text: str  # that text
+
+
+def host_wall(host: str, stub_texts: Sequence[str], answered: int) -> Wall | None:
+    """The host's wall, when the stubs read in place of its articles this cycle are one (module doc); None: each
+    stub is its article's. `stub_texts` are the stubs' canonical texts, `answered` the host's articles whose pages
+    answered (stubs included), both without articles already reported removed."""
+    if len(stub_texts) < WALL_MIN:
+        return None
+    text, same = Counter(stub_texts).most_common(1)[0]
+    if 2 * len(stub_texts) < answered and same < WALL_SAME_TEXT:
+        return None
+    return Wall(host, len(stub_texts), max(answered, len(stub_texts)), same, text)
+
+
+def wall_detail(wall: Wall) -> str:
+    """The operator's alert: which host, how many articles, the page's first words, and what was done."""
+    words = wall.text.split()
+    quote = " ".join(words[:WALL_QUOTE_WORDS]) + (" …" if len(words) > WALL_QUOTE_WORDS else "")
+    if not quote:
+        said = "pages with no text"
+    elif wall.same >= 2:
+        said = f"{wall.same} of them the same page: “{quote}”"
+    else:
+        said = f"each a different page, one of them: “{quote}”"
+    return (f"{wall.host}: {wall.stubs} of the {wall.answered} tracked articles that answered this cycle show a page "
+            f"too short to be them ({said}). Most likely a consent, login or rate-limit wall in front of the site, "
+            "not articles taken down: readers were not told, and these articles' counts toward a \"removed\" alert "
+            "start again. If the articles really are gone, readers will only hear it once the site serves its other "
+            "pages again; check with `monitor extract URL`.")
