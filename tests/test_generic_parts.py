@@ -351,6 +351,39 @@ def test_an_article_cut_in_parts_is_read_whole_in_order(case: tuple[str, list[st
     _read_in_order(*case)
 
 
+@st.composite
+def parts_around_a_table(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """(page, paragraphs): an article in two parts with a data table of 5-60 rows between them (a table of figures
+    the text discusses: over 600 characters of cells when long)."""
+    head = draw(headline)
+    first = draw(st.lists(paragraph, min_size=1, max_size=4))
+    more = draw(st.lists(paragraph, min_size=1, max_size=3))
+    assume(sum(map(len, first + more)) >= 600)
+    rows = "".join(f"<tr><td>{draw(st.sampled_from(WORDS)).title()} {i}</td><td>{i * 37} dollars</td></tr>"
+                   for i in range(draw(st.integers(5, 60))))
+    names = draw(st.sampled_from([("entry-body", "entry-more"), ("part", "part"), ("col", "col")]))
+    article = (f'<div class="{_named(draw, NEUTRAL)}"><h1>{head}</h1><div class="{names[0]}">{_ps(first)}</div>'
+               f'<table class="{_named(draw, NEUTRAL)}">{rows}</table><div class="{names[1]}">{_ps(more)}</div></div>')
+    page = (f"<html><head><title>{_title(draw, head, 'Example News')}</title></head><body><nav>{NAV}</nav>"
+            f"{article}{FOOTER}</body></html>")
+    return page, first + more
+
+
+@FEW
+@given(parts_around_a_table())
+def test_an_article_cut_by_a_data_table_is_read_whole(case: tuple[str, list[str]]) -> None:
+    """Break 12 mended: the parts around a table of figures are read, in order (the table's cells with them)."""
+    page, paragraphs = case
+    read = _read(page)
+    assert read is not None, page
+    text = "\n".join(read)
+    at = 0
+    for wanted in paragraphs:  # each part's paragraphs in order (the cells read between them)
+        found = text.find(wanted, at)
+        assert found >= 0, (wanted, read, page)
+        at = found + len(wanted)
+
+
 @pytest.mark.xfail(strict=True, reason="break 8: a lead in a div named nothing beside a content-named body "
                                        "(entry-body) is dropped: only content-named siblings join a named core")
 @BREAK
@@ -598,7 +631,7 @@ def _number(name: str) -> int:
 
 
 # Breaks the rules now hold for: run as plain tests, so they stay mended.
-MENDED = {1, 2, 3, 7, 9, 11, 13, 15}
+MENDED = {1, 2, 3, 7, 9, 11, 12, 13, 15}
 BROKEN = sorted((n for n in BREAKS if _number(n) not in MENDED), key=_number)
 FIXED = sorted((n for n in BREAKS if _number(n) in MENDED), key=_number)
 

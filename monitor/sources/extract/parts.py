@@ -100,9 +100,11 @@ def with_siblings(page: Page, choice: Choice) -> list[int]:
     parts (a lead, the body, "read more" after an embed), and the core the container was narrowed to holds
     only one. Reading outwards from the container, a sibling joins while it reads as prose (text-like blocks
     make _PROSE of its characters) and its text outweighs its links by _SIBLING of the container's score or
-    by _PARAGRAPH characters; chrome, teasers and elements without text are stepped over, anything else ends
-    the run (the article is one run of prose: a sidebar or a list of links beside it is not). Names are
-    evidence both ways: beside a container chosen for its content name, only siblings named so join."""
+    by _PARAGRAPH characters; chrome, teasers and elements without text are stepped over (a data table too, read
+    with the part after it when one comes), anything else ends the run (the article is one run of prose: a
+    sidebar or a list of links beside it is not); a sibling that opens with a linked title is another page's
+    teaser and ends it. Names are evidence both ways: beside a container chosen for its content name, only
+    siblings named so join."""
     container, score = choice.container, choice.score
     parent = page.parents[container] if container >= 0 else -1
     if parent < 0:
@@ -110,25 +112,34 @@ def with_siblings(page: Page, choice: Choice) -> list[int]:
     n = len(page.parents)
     prose = [0] * n
     chars = [0] * n
+    links = [0] * n
     for block in page.blocks:
         if block.owner >= 0:
             chars[block.owner] += block.size
+            links[block.owner] += block.links
             if text_like(block):
                 prose[block.owner] += block.size
     sum_up(prose, page.parents, stop=choice.excluded)
     sum_up(chars, page.parents, stop=choice.excluded)
+    sum_up(links, page.parents, stop=choice.excluded)
     siblings = [i for i in range(parent + 1, n) if page.parents[i] == parent]
     at = siblings.index(container)
     floor = min(_SIBLING * score[container], _PARAGRAPH)
     titled = titled_children(page, siblings, choice.excluded)
     roots = [container]
     for run in (reversed(siblings[:at]), siblings[at + 1:]):
+        tables: list[int] = []  # data tables between parts: read with the part after them, if one comes
         for i in run:
             if choice.excluded[i] or not chars[i] or (score[i] <= 0 and chars[i] < TEASER):
                 continue  # chrome, an embed, an inline box of links (a pull quote, "related")
+            if page.nodes[i].tag == "table" and links[i] <= LINK_DENSE * chars[i]:
+                tables.append(i)
+                continue
             if (score[i] < floor or prose[i] < _PROSE * chars[i] or (choice.named and not page.content[i])
                     or titled[i]):
                 break
+            roots += tables
+            tables.clear()
             roots.append(i)
     return sorted(roots)
 
