@@ -39,14 +39,17 @@ _CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "stor
 # must not read as "ad"), never a word.
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_STRONG, _CONTENT, _WEAK = 1, 2, 3  # what a class token names (_token_kind)
 
 
 def evidence(tag: str, attrs: dict[str, str | None] | None) -> tuple[int, bool]:
     """(chrome kind: 0 none, 1 weak name, 2 strong name or chrome tag, DIALOG declared dialog or hidden by class;
     whether the element is named as content)."""
-    if not attrs:
-        return (2 if tag in CHROME_TAGS else 0), tag in _CONTENT_TAGS
-    return _evidence(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("aria-modal"))
+    if attrs:
+        cls, ident = attrs.get("class"), attrs.get("id")
+        if cls or ident or "role" in attrs or "aria-modal" in attrs:
+            return _evidence(tag, cls, ident, attrs.get("role"), attrs.get("aria-modal"))
+    return (2 if tag in CHROME_TAGS else 0), tag in _CONTENT_TAGS
 
 
 @lru_cache(maxsize=16384)
@@ -83,16 +86,24 @@ def _chrome_kind(attrs: dict[str, str | None]) -> tuple[int, bool]:
 def _value_kinds(value: str) -> tuple[bool, bool, bool]:
     """(strong chrome, content, weak chrome) named by one class or id value. Cached: a page repeats a few
     hundred class values over thousands of elements, and this was half the reader's time on large pages."""
-    strong = weak = content = False
-    for name in value.split():
-        words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
-        if any(w in STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
-            strong = True
-        elif any(w in _CONTENT_WORDS for w in words):
-            content = True
-        elif any(w in WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
-            weak = True
-    return strong, content, weak
+    kinds = {_token_kind(name) for name in value.split()}
+    return _STRONG in kinds, _CONTENT in kinds, _WEAK in kinds
+
+
+
+@lru_cache(maxsize=16384)
+def _token_kind(name: str) -> int:
+    """What one class token or id names: _STRONG chrome, else _CONTENT, else _WEAK chrome, else 0. Cached apart
+    from whole values: a value with a per-render token ("post-4711", "css-1x2y3z") is new on every page, its
+    other tokens are not."""
+    words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
+    if any(w in STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
+        return _STRONG
+    if any(w in _CONTENT_WORDS for w in words):
+        return _CONTENT
+    if any(w in WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
+        return _WEAK
+    return 0
 
 
 def _is_dialog(attrs: dict[str, str | None]) -> bool:
