@@ -46,6 +46,7 @@ class Page:
     parents: list[int]
     chrome: list[bool]  # named as chrome (weak names settled by settle_chrome)
     nodes: list[LexborNode]
+    tags: list[str]  # each element's tag name
     content: list[bool]  # named as content: <article>, <main>, or a content word in its class or id
     kinds: list[int]  # what its names say (names.evidence), before settle_chrome weighed them
     headline: int = -1  # the block that is the page's headline (find_headline), -1: none found
@@ -66,6 +67,17 @@ def sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool]
         value = values[i]
         if value and not stop[i]:
             values[parents[i]] += value  # type: ignore[assignment]
+
+
+def sum_up_pair(first: list[int], second: list[int], parents: list[int], stop: list[bool]) -> None:
+    """sum_up of two measures with the same stops, in one pass over the elements instead of two."""
+    for i in range(len(parents) - 1, 0, -1):
+        if not stop[i]:
+            a, b = first[i], second[i]
+            if a or b:
+                parent = parents[i]
+                first[parent] += a
+                second[parent] += b
 
 
 def text_like(block: Block) -> bool:

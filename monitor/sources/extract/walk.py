@@ -105,4 +105,4 @@ def walk(root: LexborNode, *, lenient: bool = False, title: str = "") -> Page:
     at = find_headline(blocks, title)
     vocabulary = at >= 0 and weak_over(parents, chrome, blocks[at].owner)
     settled = settle_chrome(blocks, parents, chrome, tags, lenient=lenient, vocabulary=vocabulary)
-    return Page(blocks, parents, settled, nodes, content, chrome, at, vocabulary)
+    return Page(blocks, parents, settled, nodes, tags, content, chrome, at, vocabulary)
