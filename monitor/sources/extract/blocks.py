@@ -69,17 +69,6 @@ def sum_up(values: list[int] | list[float], parents: list[int], stop: list[bool]
             values[parents[i]] += value  # type: ignore[assignment]
 
 
-def sum_up_pair(first: list[int], second: list[int], parents: list[int], stop: list[bool]) -> None:
-    """sum_up of two measures with the same stops, in one pass over the elements instead of two."""
-    for i in range(len(parents) - 1, 0, -1):
-        if not stop[i]:
-            a, b = first[i], second[i]
-            if a or b:
-                parent = parents[i]
-                first[parent] += a
-                second[parent] += b
-
-
 def text_like(block: Block) -> bool:
     return block.size >= SHORT and block.links <= LINK_DENSE * block.size
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from monitor.sources.extract.blocks import CORE, SHORT, TEASER, Page, gain, sum_up, sum_up_pair, text_like
+from monitor.sources.extract.blocks import CORE, SHORT, TEASER, Page, gain, sum_up, text_like
 from monitor.sources.extract.names import CHROME_TAGS
 
 # Names are evidence both ways: a descendant of the container named as content (<article>, "entry-content",
@@ -35,7 +35,8 @@ def _teasers(page: Page) -> list[bool]:
     # What chrome holds is not the element's own: a share bar put into a short article makes no teaser of it. A
     # teaser's title link often sits in a <header>, though: only chrome named so by its class or id is left out.
     named_chrome = [c and tag not in CHROME_TAGS for c, tag in zip(page.chrome, page.tags, strict=True)]
-    sum_up_pair(mass, titles, page.parents, named_chrome)
+    sum_up(mass, page.parents, stop=named_chrome)
+    sum_up(titles, page.parents, stop=named_chrome)
     shaped = [titles[i] > 0 and 0 < mass[i] < TEASER for i in range(n)]
     # Teasers come in lists: one teaser-shaped element alone under its parent is a short post with its linked
     # title, not a teaser of another page.
@@ -114,7 +115,8 @@ def with_siblings(page: Page, choice: Choice) -> list[int]:
             chars[block.owner] += block.size
             if text_like(block):
                 prose[block.owner] += block.size
-    sum_up_pair(prose, chars, page.parents, choice.excluded)
+    sum_up(prose, page.parents, stop=choice.excluded)
+    sum_up(chars, page.parents, stop=choice.excluded)
     siblings = [i for i in range(parent + 1, n) if page.parents[i] == parent]
     at = siblings.index(container)
     floor = min(_SIBLING * score[container], _PARAGRAPH)
