@@ -56,39 +56,24 @@ def evidence(tag: str, attrs: dict[str, str | None] | None) -> tuple[int, bool]:
 def _evidence(tag: str, cls: str | None, ident: str | None, role: str | None, modal: str | None) -> tuple[int, bool]:
     """evidence() of the attributes that carry it. Cached: a page repeats a few hundred combinations over
     thousands of elements, and weighing them was a third of the reader's time."""
-    attrs = {"class": cls, "id": ident, "role": role, "aria-modal": modal}
-    kind, named_content = _chrome_kind(attrs) if tag not in ("body", "html") else (0, False)
-    if _is_dialog(attrs) or _hidden_by_class(attrs):
+    kind, named_content = _chrome_kind(cls, ident) if tag not in ("body", "html") else (0, False)
+    if _is_dialog(role, modal) or _hidden_by_class(cls):
         kind = DIALOG
     elif tag in CHROME_TAGS:
         kind = 2
     return kind, named_content or tag in _CONTENT_TAGS
 
 
-def _chrome_kind(attrs: dict[str, str | None]) -> tuple[int, bool]:
+def _chrome_kind(cls: str | None, ident: str | None) -> tuple[int, bool]:
     """2: the class or id names chrome ("share-bar"); 1: it may ("ad-slot", "sidebar"); 0: it does not; and
     whether it names content.
 
     A name about content without a strong chrome word ("article-body", "post-content-widget")
     outweighs the other names of the element ("article-body pagination-first" is content)."""
-    strong = weak = content = False
-    for key in ("class", "id"):
-        value = attrs.get(key)
-        if value:
-            s, c, w = _value_kinds(value)
-            strong, content, weak = strong or s, content or c, weak or w
-    if content:
+    kinds = {_token_kind(name) for value in (cls, ident) if value for name in value.split()}
+    if _CONTENT in kinds:
         return 0, True
-    return (2 if strong else 1 if weak else 0), False
-
-
-@lru_cache(maxsize=8192)
-def _value_kinds(value: str) -> tuple[bool, bool, bool]:
-    """(strong chrome, content, weak chrome) named by one class or id value. Cached: a page repeats a few
-    hundred class values over thousands of elements, and this was half the reader's time on large pages."""
-    kinds = {_token_kind(name) for name in value.split()}
-    return _STRONG in kinds, _CONTENT in kinds, _WEAK in kinds
-
+    return (2 if _STRONG in kinds else 1 if _WEAK in kinds else 0), False
 
 
 @lru_cache(maxsize=16384)
@@ -106,17 +91,14 @@ def _token_kind(name: str) -> int:
     return 0
 
 
-def _is_dialog(attrs: dict[str, str | None]) -> bool:
-    role = attrs.get("role")
-    modal = attrs.get("aria-modal")
+def _is_dialog(role: str | None, modal: str | None) -> bool:
     return (role is not None and role.strip().lower() in _DIALOG_ROLES) or (
         modal is not None and modal.strip().lower() == "true")
 
 
-def _hidden_by_class(attrs: dict[str, str | None]) -> bool:
+def _hidden_by_class(value: str | None) -> bool:
     """A utility class that hides the element (`hidden`, `d-none`: display none in the common CSS frameworks),
     with no responsive class that shows it again (`hidden md:block`, `d-none d-lg-block`)."""
-    value = attrs.get("class")
     if not value:
         return False
     tokens = value.split()
