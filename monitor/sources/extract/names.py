@@ -78,9 +78,9 @@ def _chrome_kind(cls: str | None, ident: str | None) -> tuple[int, bool]:
 
 @lru_cache(maxsize=16384)
 def _token_kind(name: str) -> int:
-    """What one class token or id names: _STRONG chrome, else _CONTENT, else _WEAK chrome, else 0. Cached apart
-    from whole values: a value with a per-render token ("post-4711", "css-1x2y3z") is new on every page, its
-    other tokens are not."""
+    """What one class token or id names: _STRONG chrome, else _CONTENT, else _WEAK chrome, else 0. Cached per
+    token, below the combinations: a combination with a per-render token ("post-4711", "css-1x2y3z") is new on
+    every page, its other tokens are not."""
     words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
     if any(w in STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
         return _STRONG
