@@ -81,12 +81,18 @@ def _token_kind(name: str) -> int:
     """What one class token or id names: _STRONG chrome, else _CONTENT, else _WEAK chrome, else 0. Cached per
     token, below the combinations: a combination with a per-render token ("post-4711", "css-1x2y3z") is new on
     every page, its other tokens are not."""
-    words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
-    if any(w in STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
+    kinds = {_word_kind(w) for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()}
+    return _STRONG if _STRONG in kinds else _CONTENT if _CONTENT in kinds else _WEAK if _WEAK in kinds else 0
+
+
+@lru_cache(maxsize=16384)
+def _word_kind(word: str) -> int:
+    """What one word of a name names (as _token_kind). Cached: tokens are many ("post-4711"), words are few."""
+    if word in STRONG_CHROME or word.startswith(_STRONG_STEMS):
         return _STRONG
-    if any(w in _CONTENT_WORDS for w in words):
+    if word in _CONTENT_WORDS:
         return _CONTENT
-    if any(w in WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
+    if word in WEAK_CHROME or word.startswith(_WEAK_STEMS):
         return _WEAK
     return 0
 
