@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from monitor.core.errors import ExtractError
-from monitor.sources.extract import extract_article, extract_teasers
+from monitor.sources.extract import extract_article, extract_teasers, page_is_closed
 from tests.conftest import SHARED, needs_shared
 from tests.fixtures.articles import SEEDED
 from tests.site import EFF, Article, article_page
@@ -84,3 +84,11 @@ def test_real_listing_page_teasers_carry_no_chrome() -> None:
         assert teaser.url.startswith(EFF + "/deeplinks/")
         for word in CHROME:
             assert word not in teaser.title + teaser.summary, (teaser.title, word)
+
+
+@pytest.mark.parametrize(("tail", "closed"), [
+    ("<p>end</p></body></html>", True), ("<p>end</p></BODY >\n", True), ("<p>end</p></html\t>", True),
+    ("<p>end</p></body", False), ("<p>end of a cut page", False), ("</body>" + "x" * 70_000, False),
+])
+def test_a_page_is_closed_by_its_closing_tags_in_its_last_64k(tail: str, closed: bool) -> None:
+    assert page_is_closed("<html><body>" + tail) is closed

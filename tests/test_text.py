@@ -19,9 +19,11 @@ from monitor.core.text import (
     canonical,
     clean_text,
     digest,
+    has_words,
     markdown_to_text,
     token_keys,
     tokens,
+    word_count,
 )
 
 
@@ -149,3 +151,9 @@ def test_invisible_characters_spelt_as_entities_are_dropped_too() -> None:
 
     assert canonical("un&#8203;likely to sign") == canonical("un&zwj;likely to sign") == "unlikely to sign"
     assert canonical("Update\u200d (1/6/2025):\u202e note") == "Update (1/6/2025): note"
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet=" \n\u3000ab日本한,"), max_size=6), st.integers(min_value=-1, max_value=12))
+def test_has_words_is_word_count_reaching_the_bound(texts: list[str], at_least: int) -> None:
+    assert has_words(texts, at_least) == (word_count(texts) >= at_least)

@@ -176,6 +176,17 @@ def word_count(texts: Iterable[str]) -> int:
     return sum(len(t.split()) + len(_IDEOGRAPHS.findall(t)) for t in texts)
 
 
+def has_words(texts: Iterable[str], at_least: int = 1) -> bool:
+    """Whether word_count(texts) >= at_least, counted only as far as that takes: a body's first paragraphs
+    settle it, and counting a whole body was a few percent of a page's reading."""
+    count = 0
+    for t in texts:
+        count += len(t.split()) + len(_IDEOGRAPHS.findall(t))
+        if count >= at_least:
+            return True
+    return count >= at_least
+
+
 def digest(*parts: str) -> str:
     """A stable short hash of canonical parts (dedup keys, version identity)."""
     h = hashlib.sha256()

@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from monitor.config.site import Site
 from monitor.core.errors import ExtractError
 from monitor.core.model import Snapshot, UpdateNote
-from monitor.core.text import MIN_BODY_WORDS, clean_text, word_count
+from monitor.core.text import MIN_BODY_WORDS, clean_text, has_words
 from monitor.decide.article import body_words, stub_reason
 from monitor.decide.layout import plausibly_same
 from monitor.sources.extract.declared import declared_paragraphs
@@ -63,7 +63,10 @@ _TAIL = 65536
 def page_is_closed(html: str) -> bool:
     """Whether the page ends with its closing tags. Every page of the 181-page benchmark does; a page cut off
     by a proxy or a CDN (whatever its Content-Length said) does not."""
-    return _CLOSING.search(html, max(0, len(html) - _TAIL)) is not None
+    start = max(0, len(html) - _TAIL)
+    # Searched from the end for the usual spelling first: the regex scans the whole tail (30 µs a page).
+    return (html.rfind("</html>", start) >= 0 or html.rfind("</body>", start) >= 0
+            or _CLOSING.search(html, start) is not None)
 
 
 def profile_for(url: str, sites: Iterable[Site] = ()) -> str:
@@ -153,7 +156,7 @@ def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) ->
         # the body its JSON-LD declares, if any, is the page's own word.
         if container is None or read.lenient:
             paragraphs = declared_paragraphs(ld.body) or paragraphs
-    if not word_count(paragraphs):  # any word is a body: a short post is an article (decide judges a stub)
+    if not has_words(paragraphs):  # any word is a body: a short post is an article (decide judges a stub)
         raise ExtractError("no article body found on the page (not an article page?)")
     title = (
         (first_text(tree, site.title) if site else "")

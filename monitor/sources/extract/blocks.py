@@ -46,6 +46,7 @@ class Page:
     parents: list[int]
     chrome: list[bool]  # named as chrome (weak names settled by settle_chrome)
     nodes: list[LexborNode]
+    tags: list[str]  # each element's tag name
     content: list[bool]  # named as content: <article>, <main>, or a content word in its class or id
     kinds: list[int]  # what its names say (names.evidence), before settle_chrome weighed them
     headline: int = -1  # the block that is the page's headline (find_headline), -1: none found

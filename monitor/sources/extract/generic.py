@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.core.text import word_count
+from monitor.core.text import has_words
 from monitor.sources.extract.blocks import LINK_DENSE, Page
 from monitor.sources.extract.parts import choose_container, headline_side, titled_children, with_siblings
 from monitor.sources.extract.walk import walk
@@ -111,7 +111,7 @@ def read_body(tree: LexborHTMLParser, title: str = "") -> Body:
     page = walk(root, title=title)
     choice = headline_side(page, choose_container(page), title)
     body = _body_blocks(page, with_siblings(page, choice)) if choice.container >= 0 else []
-    lenient = word_count(body) < _ARTICLE_WORDS
+    lenient = not has_words(body, _ARTICLE_WORDS)
     if lenient:  # no article found: never for a name alone
         page = walk(root, lenient=True, title=title)
         choice = headline_side(page, choose_container(page), title)

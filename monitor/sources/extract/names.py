@@ -39,73 +39,72 @@ _CONTENT_WORDS = frozenset(("article", "body", "content", "entry", "post", "stor
 # must not read as "ad"), never a word.
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_STRONG, _CONTENT, _WEAK = 1, 2, 3  # what a class token names (_token_kind)
 
 
 def evidence(tag: str, attrs: dict[str, str | None] | None) -> tuple[int, bool]:
     """(chrome kind: 0 none, 1 weak name, 2 strong name or chrome tag, DIALOG declared dialog or hidden by class;
     whether the element is named as content)."""
-    if not attrs:
-        return (2 if tag in CHROME_TAGS else 0), tag in _CONTENT_TAGS
-    return _evidence(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("aria-modal"))
+    if attrs:
+        cls, ident = attrs.get("class"), attrs.get("id")
+        if cls or ident or "role" in attrs or "aria-modal" in attrs:
+            return _evidence(tag, cls, ident, attrs.get("role"), attrs.get("aria-modal"))
+    return (2 if tag in CHROME_TAGS else 0), tag in _CONTENT_TAGS
 
 
 @lru_cache(maxsize=16384)
 def _evidence(tag: str, cls: str | None, ident: str | None, role: str | None, modal: str | None) -> tuple[int, bool]:
     """evidence() of the attributes that carry it. Cached: a page repeats a few hundred combinations over
     thousands of elements, and weighing them was a third of the reader's time."""
-    attrs = {"class": cls, "id": ident, "role": role, "aria-modal": modal}
-    kind, named_content = _chrome_kind(attrs) if tag not in ("body", "html") else (0, False)
-    if _is_dialog(attrs) or _hidden_by_class(attrs):
+    kind, named_content = _chrome_kind(cls, ident) if tag not in ("body", "html") else (0, False)
+    if _is_dialog(role, modal) or _hidden_by_class(cls):
         kind = DIALOG
     elif tag in CHROME_TAGS:
         kind = 2
     return kind, named_content or tag in _CONTENT_TAGS
 
 
-def _chrome_kind(attrs: dict[str, str | None]) -> tuple[int, bool]:
+def _chrome_kind(cls: str | None, ident: str | None) -> tuple[int, bool]:
     """2: the class or id names chrome ("share-bar"); 1: it may ("ad-slot", "sidebar"); 0: it does not; and
     whether it names content.
 
     A name about content without a strong chrome word ("article-body", "post-content-widget")
     outweighs the other names of the element ("article-body pagination-first" is content)."""
-    strong = weak = content = False
-    for key in ("class", "id"):
-        value = attrs.get(key)
-        if value:
-            s, c, w = _value_kinds(value)
-            strong, content, weak = strong or s, content or c, weak or w
-    if content:
+    kinds = {_token_kind(name) for value in (cls, ident) if value for name in value.split()}
+    if _CONTENT in kinds:
         return 0, True
-    return (2 if strong else 1 if weak else 0), False
+    return (2 if _STRONG in kinds else 1 if _WEAK in kinds else 0), False
 
 
-@lru_cache(maxsize=8192)
-def _value_kinds(value: str) -> tuple[bool, bool, bool]:
-    """(strong chrome, content, weak chrome) named by one class or id value. Cached: a page repeats a few
-    hundred class values over thousands of elements, and this was half the reader's time on large pages."""
-    strong = weak = content = False
-    for name in value.split():
-        words = [w for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()]
-        if any(w in STRONG_CHROME or w.startswith(_STRONG_STEMS) for w in words):
-            strong = True
-        elif any(w in _CONTENT_WORDS for w in words):
-            content = True
-        elif any(w in WEAK_CHROME or w.startswith(_WEAK_STEMS) for w in words):
-            weak = True
-    return strong, content, weak
+@lru_cache(maxsize=16384)
+def _token_kind(name: str) -> int:
+    """What one class token or id names: _STRONG chrome, else _CONTENT, else _WEAK chrome, else 0. Cached per
+    token, below the combinations: a combination with a per-render token ("post-4711", "css-1x2y3z") is new on
+    every page, its other tokens are not."""
+    kinds = {_word_kind(w) for w in _WORD.findall(_CAMEL.sub(" ", name).lower()) if w.isalpha()}
+    return _STRONG if _STRONG in kinds else _CONTENT if _CONTENT in kinds else _WEAK if _WEAK in kinds else 0
 
 
-def _is_dialog(attrs: dict[str, str | None]) -> bool:
-    role = attrs.get("role")
-    modal = attrs.get("aria-modal")
+@lru_cache(maxsize=16384)
+def _word_kind(word: str) -> int:
+    """What one word of a name names (as _token_kind). Cached: tokens are many ("post-4711"), words are few."""
+    if word in STRONG_CHROME or word.startswith(_STRONG_STEMS):
+        return _STRONG
+    if word in _CONTENT_WORDS:
+        return _CONTENT
+    if word in WEAK_CHROME or word.startswith(_WEAK_STEMS):
+        return _WEAK
+    return 0
+
+
+def _is_dialog(role: str | None, modal: str | None) -> bool:
     return (role is not None and role.strip().lower() in _DIALOG_ROLES) or (
         modal is not None and modal.strip().lower() == "true")
 
 
-def _hidden_by_class(attrs: dict[str, str | None]) -> bool:
+def _hidden_by_class(value: str | None) -> bool:
     """A utility class that hides the element (`hidden`, `d-none`: display none in the common CSS frameworks),
     with no responsive class that shows it again (`hidden md:block`, `d-none d-lg-block`)."""
-    value = attrs.get("class")
     if not value:
         return False
     tokens = value.split()

@@ -34,7 +34,7 @@ def _teasers(page: Page) -> list[bool]:
                 titles[block.owner] += 1
     # What chrome holds is not the element's own: a share bar put into a short article makes no teaser of it. A
     # teaser's title link often sits in a <header>, though: only chrome named so by its class or id is left out.
-    named_chrome = [c and page.nodes[i].tag not in CHROME_TAGS for i, c in enumerate(page.chrome)]
+    named_chrome = [c and tag not in CHROME_TAGS for c, tag in zip(page.chrome, page.tags, strict=True)]
     sum_up(mass, page.parents, stop=named_chrome)
     sum_up(titles, page.parents, stop=named_chrome)
     shaped = [titles[i] > 0 and 0 < mass[i] < TEASER for i in range(n)]

@@ -39,14 +39,13 @@ def walk(root: LexborNode, *, lenient: bool = False, title: str = "") -> Page:
     links = 0  # characters of the current run inside <a>
     in_link = 0
 
-    def flush() -> None:
+    def flush() -> None:  # called only with text in the run: most block boundaries have none
         nonlocal links
-        if run:
-            text = " ".join("".join(run).split())
-            if text:
-                owner = owners[-1] if owners else -1
-                blocks.append(Block(text, size(text), links, owner, owner >= 0 and tags[owner] in _HEADINGS))
-            run.clear()
+        text = " ".join("".join(run).split())
+        if text:
+            owner = owners[-1] if owners else -1
+            blocks.append(Block(text, size(text), links, owner, owner >= 0 and tags[owner] in _HEADINGS))
+        run.clear()
         links = 0
 
     # Locals bound once: this loop visits every node of the page and was most of the reader's time.
@@ -59,13 +58,14 @@ def walk(root: LexborNode, *, lenient: bool = False, title: str = "") -> Page:
             if tag == "a":
                 in_link -= 1
             elif tag in _BLOCKS:
-                flush()
+                if run:
+                    flush()
                 owners.pop()
             continue
         tag = node.tag or ""
         if tag == "-text":
             text = node.text_content
-            if text:
+            if text and (run or not text.isspace()):  # white space opening a run reads as nothing
                 add_run(text)
                 if in_link:
                     links += size(text.strip())
@@ -73,7 +73,8 @@ def walk(root: LexborNode, *, lenient: bool = False, title: str = "") -> Page:
         if tag in _SKIP or tag[:1] == "-":
             continue
         if tag == "br":
-            add_run(" ")
+            if run:
+                add_run(" ")
             continue
         attrs = node.attributes
         if attrs and ("hidden" in attrs or "aria-hidden" in attrs or "style" in attrs) and is_hidden(attrs):
@@ -85,18 +86,23 @@ def walk(root: LexborNode, *, lenient: bool = False, title: str = "") -> Page:
         content.append(named_content)
         nodes.append(node)
         tags.append(tag)
+        block = tag in _BLOCKS
+        if block and run:
+            flush()
+        child = node.last_child
+        if child is None:  # an empty element: left as soon as entered
+            continue
         if tag == "a":
             in_link += 1
-        elif tag in _BLOCKS:
-            flush()
+        elif block:
             owners.append(me)
         push((None, me))
-        child = node.last_child
         while child is not None:
             push((child, me))
             child = child.prev
-    flush()
+    if run:
+        flush()
     at = find_headline(blocks, title)
     vocabulary = at >= 0 and weak_over(parents, chrome, blocks[at].owner)
     settled = settle_chrome(blocks, parents, chrome, tags, lenient=lenient, vocabulary=vocabulary)
-    return Page(blocks, parents, settled, nodes, content, chrome, at, vocabulary)
+    return Page(blocks, parents, settled, nodes, tags, content, chrome, at, vocabulary)
