@@ -132,7 +132,7 @@ def with_siblings(page: Page, choice: Choice) -> list[int]:
         for i in run:
             if choice.excluded[i] or not chars[i] or (score[i] <= 0 and chars[i] < TEASER):
                 continue  # chrome, an embed, an inline box of links (a pull quote, "related")
-            if page.nodes[i].tag == "table" and links[i] <= LINK_DENSE * chars[i]:
+            if page.tags[i] == "table" and links[i] <= LINK_DENSE * chars[i]:
                 tables.append(i)
                 continue
             if (score[i] < floor or prose[i] < _PROSE * chars[i] or (choice.named and not page.content[i])
