@@ -80,6 +80,12 @@ def _title(draw: st.DrawFn, head: str, site: str) -> str:
     return draw(st.sampled_from(TITLES)).format(h=head, s=site)
 
 
+def _news_page(draw: st.DrawFn, head: str, body: str) -> str:
+    """A page of Example News: its <title> naming the headline, a nav list, the body, a footer."""
+    return (f"<html><head><title>{_title(draw, head, 'Example News')}</title></head><body><nav>{NAV}</nav>"
+            f"{body}{FOOTER}</body></html>")
+
+
 def _nest(draw: st.DrawFn, html: str, depth: int) -> str:
     for _ in range(depth):
         html = f'<div class="{_named(draw, NEUTRAL)}">{html}</div>'
@@ -335,8 +341,7 @@ def parts(draw: st.DrawFn, *, lead_names: tuple[str, ...] = PART_NAMES["lead"],
     article = f'<div class="{_named(draw, NEUTRAL)}"><h1>{head}</h1>{"".join(html)}</div>'
     if draw(st.booleans()):
         article = f"<article>{article}</article>"
-    page = (f"<html><head><title>{_title(draw, head, 'Example News')}</title></head><body><nav>{NAV}</nav>"
-            f"{article}{FOOTER}</body></html>")
+    page = _news_page(draw, head, article)
     return page, paragraphs
 
 
@@ -364,8 +369,7 @@ def parts_around_a_table(draw: st.DrawFn) -> tuple[str, list[str]]:
     names = draw(st.sampled_from([("entry-body", "entry-more"), ("part", "part"), ("col", "col")]))
     article = (f'<div class="{_named(draw, NEUTRAL)}"><h1>{head}</h1><div class="{names[0]}">{_ps(first)}</div>'
                f'<table class="{_named(draw, NEUTRAL)}">{rows}</table><div class="{names[1]}">{_ps(more)}</div></div>')
-    page = (f"<html><head><title>{_title(draw, head, 'Example News')}</title></head><body><nav>{NAV}</nav>"
-            f"{article}{FOOTER}</body></html>")
+    page = _news_page(draw, head, article)
     return page, first + more
 
 
@@ -426,8 +430,7 @@ def lone_post(draw: st.DrawFn) -> tuple[str, list[str]]:
         listing = (f'<div class="{_named(draw, NEUTRAL)}">'
                    + "".join(_teaser(draw, h, t, i + 1) for i, (h, t) in enumerate(recent)) + "</div>")
         post = post + listing if draw(st.booleans()) else listing + post
-    page = (f"<html><head><title>{_title(draw, head, 'Example News')}</title></head><body><nav>{NAV}</nav>"
-            f"{post}{FOOTER}</body></html>")
+    page = _news_page(draw, head, post)
     return page, [text, *more]
 
 
@@ -472,8 +475,7 @@ def next_post_after_article(draw: st.DrawFn) -> tuple[str, list[str]]:
               f"<p>{excerpt}</p></div>")
     article = (f'<div class="{_named(draw, NEUTRAL)}"><h1>{head}</h1>'
                f'<div class="{_named(draw, (*CONTENT, *NEUTRAL))}">{_ps(paragraphs)}</div>{teaser}</div>')
-    page = (f"<html><head><title>{_title(draw, head, 'Example News')}</title></head><body><nav>{NAV}</nav>"
-            f"{article}{FOOTER}</body></html>")
+    page = _news_page(draw, head, article)
     return page, paragraphs
 
 
@@ -499,8 +501,7 @@ def round_up(draw: st.DrawFn) -> tuple[str, list[str]]:
     if draw(st.booleans()):
         html = f'<div class="{_named(draw, NEUTRAL)}">{html}</div>'
     article = f'<div class="{_named(draw, NEUTRAL)}"><h1>{head}</h1>{_ps(intro)}{html}</div>'
-    page = (f"<html><head><title>{_title(draw, head, 'Example News')}</title></head><body><nav>{NAV}</nav>"
-            f"{article}{FOOTER}</body></html>")
+    page = _news_page(draw, head, article)
     return page, [*intro, *(text for _, text in items)]
 
 
