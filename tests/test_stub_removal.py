@@ -28,6 +28,7 @@ from monitor.core.kinds import Kind
 from monitor.core.model import Alert, Snapshot, UpdateNote
 from monitor.core.text import MIN_BODY_WORDS
 from monitor.decide.article import (
+    STUB_ERROR,
     Failed,
     Fetched,
     Gone,
@@ -45,6 +46,8 @@ from monitor.decide.article import (
 from monitor.decide.walls import WALL_SAME_TEXT, host_wall, wall_detail
 from monitor.render import render
 from monitor.sources.extract import read_article
+from monitor.store import sites as store_sites
+from monitor.store.database import open_store
 from tests.conftest import run_monitor, write_config
 from tests.fixtures.articles import SEEDED, STILL_FLAWED
 from tests.receivers import JsonReceiver, squash
@@ -216,19 +219,32 @@ def test_a_removal_born_of_a_stub_quotes_it_clipped_and_inert_in_every_format() 
 
 @settings(max_examples=300, deadline=None)
 @given(texts=st.lists(st.sampled_from(["Please accept cookies.", "Too many requests.", "Log in to read."]),
-                      max_size=8), good=st.integers(0, 20))
-def test_a_hosts_stubs_are_its_wall_when_many_answer_alike(texts: list[str], good: int) -> None:
-    """At least two stubs, and either half of the host's answered pages or WALL_SAME_TEXT saying the same."""
+                      max_size=8), good=st.integers(0, 20), earlier=st.integers(0, 4))
+def test_a_hosts_stubs_are_its_wall_when_many_answer_alike(texts: list[str], good: int, earlier: int) -> None:
+    """At least two stubs, and either half of the host's answered pages or WALL_SAME_TEXT saying the same; the
+    stubs its other articles read at their last check earlier in the day count on both sides of the half (a
+    service sees a small host's wall one article at a time), but never make a wall of a cycle without a stub."""
     answered = len(texts) + good
-    wall = host_wall("news.example.org", texts, answered)
+    wall = host_wall("news.example.org", texts, answered, earlier)
     same = max((texts.count(t) for t in texts), default=0)
-    expected = len(texts) >= 2 and (2 * len(texts) >= answered or same >= WALL_SAME_TEXT)
+    stubs = len(texts) + earlier
+    expected = bool(texts) and stubs >= 2 and (2 * stubs >= answered + earlier or same >= WALL_SAME_TEXT)
     assert (wall is not None) == expected
     if wall is not None:
-        assert (wall.stubs, wall.answered, wall.same) == (len(texts), answered, same)
+        assert (wall.stubs, wall.answered, wall.same, wall.earlier) == (len(texts), answered, same, earlier)
         detail = wall_detail(wall)
         assert detail.startswith(f"news.example.org: {len(texts)} of the {answered} tracked articles")
         assert wall.text in detail and "readers were not told" in detail
+        assert (f"as did the last check of {earlier} more" in detail) == (earlier > 0)
+
+
+def test_a_small_hosts_wall_seen_one_article_a_cycle_is_still_its_wall() -> None:
+    """A service checking one article of a three-article host a cycle: the second stub in a day is the wall's."""
+    assert host_wall("news.example.org", [CONSENT], 1, earlier=0) is None  # the first: maybe the article's own
+    wall = host_wall("news.example.org", [CONSENT], 1, earlier=1)
+    assert wall is not None and (wall.stubs, wall.earlier) == (1, 1)
+    # On a large host, one more stub beside another article's earlier in the day is two removals, not a wall.
+    assert host_wall("news.example.org", [CONSENT], 40, earlier=1) is None
 
 
 def test_a_walled_stub_alerts_nobody_and_starts_the_streak_again() -> None:
@@ -369,3 +385,31 @@ def test_a_short_page_where_the_eff_profile_reads_nothing_is_a_stub_and_another_
     other = dataclasses.replace(SEEDED[0], path=STILL_FLAWED.path)
     with pytest.raises(ExtractError, match="not this article"):
         read_article(THEMES["plain"](other), STILL_FLAWED.url, previous=full)
+
+
+def test_the_store_finds_the_articles_whose_last_check_read_a_stub(tmp_path: Path, site: ReplaySite,
+                                                                    receiver: JsonReceiver) -> None:
+    """What a later cycle counts as the host's stubs seen earlier (app.walls.stubbed_lately): the articles whose
+    last check, in the window, read a stub; not one that answered well, not one checked before the window."""
+    cfg = _config(tmp_path, site, PATHS[:2], receiver)
+    for i, path in enumerate(PATHS[:2]):
+        site.set(path, news_page(f"Story {i}", _story(i)))
+    _check(cfg)
+    site.set(PATHS[0], news_page("Privacy", [CONSENT]))
+    _check(cfg)
+    store = open_store(tmp_path / "monitor.sqlite3", read_only=True)
+    try:
+        ids = {row.url: row.id for row in store.tracked_articles()}
+        found = store_sites.stubbed_since(store, STUB_ERROR, "2000-01-01T00:00:00+00:00")
+        assert found == [(ids[f"https://{HOST}{PATHS[0]}"], f"https://{HOST}{PATHS[0]}")], found
+        assert store_sites.stubbed_since(store, STUB_ERROR, "2999-01-01T00:00:00+00:00") == []
+    finally:
+        store.conn.close()
+    site.set(PATHS[0], news_page("Story 0", _story(0)))
+    _check(cfg)
+    store = open_store(tmp_path / "monitor.sqlite3", read_only=True)
+    try:
+        assert store_sites.stubbed_since(store, STUB_ERROR, "2000-01-01T00:00:00+00:00") == [], "back: no stub"
+    finally:
+        store.conn.close()
+    assert receiver.messages == []

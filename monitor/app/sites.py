@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from monitor.app.articles import Read, known_of
 from monitor.app.context import Cycle, log
-from monitor.app.walls import see_wall
+from monitor.app.walls import see_wall, stubbed_lately
 from monitor.core.model import Snapshot
 from monitor.core.text import canonical, word_count
 from monitor.decide.article import Failed, Fetched, NotModified
@@ -48,10 +48,12 @@ def see_sites_together(cycle: Cycle, reads: list[Read]) -> None:
         if isinstance(item.seen, Fetched | NotModified):
             hosts.setdefault(item.host, []).append(item)
     titles = _titles_by_host(cycle)
+    lately = stubbed_lately(cycle)
     for host, items in sorted(hosts.items()):
         for item in items:
             item.known = known_of(cycle, item)
-        walled = see_wall(cycle, host, items)  # a wall's text is not the site's chrome: never learned as it
+        # A wall's text is not the site's chrome: never learned as it.
+        walled = see_wall(cycle, host, items, lately.get(host, set()))
         _learn_chrome(cycle, host, items, walled)
         fetched = [i for i in items if isinstance(i.seen, Fetched)]
         _give_context(cycle, fetched, titles.get(host, {}))

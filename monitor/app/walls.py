@@ -11,25 +11,38 @@ run cut short and run again neither loses nor repeats it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from monitor.app.articles import Read
 from monitor.app.context import Cycle, log
 from monitor.core.kinds import Kind
 from monitor.core.model import Alert
 from monitor.core.text import digest
-from monitor.decide.article import Fetched, Known, Stub, stub_of
+from monitor.decide.article import STUB_ERROR, Fetched, Known, Stub, stub_of
 from monitor.decide.chrome import strip_chrome
 from monitor.decide.walls import host_wall, wall_detail
 from monitor.store import sites as store_sites
 from monitor.store.database import now
 
 
-def see_wall(cycle: Cycle, host: str, items: list[Read]) -> set[int]:
+def stubbed_lately(cycle: Cycle) -> dict[str, set[int]]:
+    """Host → its articles whose last check, in the last day, read a stub (decide's stub line in `last_error`)."""
+    since = (dt.datetime.now(dt.UTC) - STUB_MEMORY).isoformat(timespec="seconds")
+    out: dict[str, set[int]] = {}
+    for article, url in store_sites.stubbed_since(cycle.store, STUB_ERROR, since):
+        out.setdefault((urlsplit(url).hostname or "").lower(), set()).add(article)
+    return out
+
+
+def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None = None) -> set[int]:
     """Mark the host's stubs `walled` when they are its wall this cycle; the ids of the articles marked.
 
-    `items` are the host's articles that answered (200 or 304), each with what the monitor knew (`Read.known`).
-    Stubs are judged as `decide` will judge them, without the chrome the host is known for.
+    `items` are the host's articles that answered (200 or 304), each with what the monitor knew (`Read.known`);
+    `lately`, its articles whose last check in the last day read a stub (`stubbed_lately`): those not read this
+    cycle count with this cycle's stubs. Stubs are judged as `decide` will judge them, without the chrome the
+    host is known for.
     """
     chrome = store_sites.learned_chrome(cycle.store, host)
     stubs: list[tuple[Read, Stub]] = []
@@ -39,7 +52,8 @@ def see_wall(cycle: Cycle, host: str, items: list[Read]) -> set[int]:
             if stub is not None:
                 stubs.append((item, stub))
     answered = sum(1 for item in items if not _removed(item.known))
-    wall = host_wall(host, [stub.text for item, stub in stubs if not _removed(item.known)], answered)
+    earlier = len((lately or set()) - {item.row.id for item in items})
+    wall = host_wall(host, [stub.text for item, stub in stubs if not _removed(item.known)], answered, earlier)
     if wall is None:
         return set()
     detail = wall_detail(wall)
@@ -53,6 +67,9 @@ def see_wall(cycle: Cycle, host: str, items: list[Read]) -> set[int]:
         cycle.walls[host] = Alert(kind=Kind.SITE_WALL, url=f"https://{host}/", title=host, detail=detail,
                                   created_at=stamp, dedup_key=digest(host, Kind.SITE_WALL, stamp[:10]))
     return {item.row.id for item, _ in stubs}
+
+
+STUB_MEMORY = dt.timedelta(days=1)  # how far back another article's stub still says "the host's wall"
 
 
 def _without(seen: Fetched, chrome: frozenset[str]) -> Fetched:

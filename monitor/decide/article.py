@@ -105,6 +105,10 @@ class Verdict(StrEnum):
     FAILED = "failed"  # says nothing of the article (a stub not yet counted as removed is one, in the report)
 
 
+# How a stub's error line opens (a walled stub's too): the store finds the articles whose last check read one.
+STUB_ERROR = "article body too short"
+
+
 @dataclass(frozen=True)
 class Stub:
     """A page in the article's place: a body too short to be it, with no update note new to it."""
@@ -116,8 +120,8 @@ class Stub:
     @property
     def reason(self) -> str:
         """The check's error line (the cycle's report, `monitor status`)."""
-        return (f"article body too short ({self.words} words; the last version had {self.before}): an error or "
-                "consent page, not the article")
+        return (f"{STUB_ERROR} ({self.words} words; the last version had {self.before}): an error or consent page, "
+                "not the article")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ and "removed" alerts for each of them would be noise that says nothing of any ar
 for each host, before judging any of its articles; a wall is one operator alert, no reader alert.
 
 The line, and why there:
-- at least WALL_MIN (2) stubs: one stub is one article's (it counts toward that article's removal);
+- at least WALL_MIN (2) stubs: one stub is one article's (it counts toward that article's removal). Stubs the
+  host's other articles read at their last check, earlier in the last day, count too, on both sides of the half
+  below: a service checks a few of a small host's articles a cycle, and sees its wall one article at a time;
 - and either at least half of the host's articles whose pages answered this cycle (200 or 304) are stubs: the
   host is mostly not serving its articles to us, whatever each stub says (a consent page that names the
   article differs on each);
@@ -38,18 +40,21 @@ class Wall:
     answered: int
     same: int  # stubs saying the most common text
     text: str  # that text
+    earlier: int = 0  # the host's other articles whose last check, earlier in the last day, read a stub
 
 
-def host_wall(host: str, stub_texts: Sequence[str], answered: int) -> Wall | None:
+def host_wall(host: str, stub_texts: Sequence[str], answered: int, earlier: int = 0) -> Wall | None:
     """The host's wall, when the stubs read in place of its articles this cycle are one (module doc); None: each
     stub is its article's. `stub_texts` are the stubs' canonical texts, `answered` the host's articles whose pages
-    answered (stubs included), both without articles already reported removed."""
-    if len(stub_texts) < WALL_MIN:
+    answered (stubs included), both without articles already reported removed. `earlier`: the host's other
+    articles whose last check, in an earlier cycle of the last day, read a stub too (a service checks a few of a
+    small host's articles a cycle: its wall is seen one article at a time); they count on both sides."""
+    if not stub_texts or len(stub_texts) + earlier < WALL_MIN:
         return None
     text, same = Counter(stub_texts).most_common(1)[0]
-    if 2 * len(stub_texts) < answered and same < WALL_SAME_TEXT:
+    if 2 * (len(stub_texts) + earlier) < answered + earlier and same < WALL_SAME_TEXT:
         return None
-    return Wall(host, len(stub_texts), max(answered, len(stub_texts)), same, text)
+    return Wall(host, len(stub_texts), max(answered, len(stub_texts)), same, text, earlier)
 
 
 def wall_detail(wall: Wall) -> str:
@@ -60,10 +65,14 @@ def wall_detail(wall: Wall) -> str:
         said = "pages with no text"
     elif wall.same >= 2:
         said = f"{wall.same} of them the same page: “{quote}”"
+    elif wall.stubs == 1:
+        said = f"“{quote}”"
     else:
         said = f"each a different page, one of them: “{quote}”"
+    before = (f", as did the last check of {wall.earlier} more of its articles in the last day" if wall.earlier
+              else "")
     return (f"{wall.host}: {wall.stubs} of the {wall.answered} tracked articles that answered this cycle show a page "
-            f"too short to be them ({said}). Most likely a consent, login or rate-limit wall in front of the site, "
-            "not articles taken down: readers were not told, and these articles' counts toward a \"removed\" alert "
-            "start again. If the articles really are gone, readers will only hear it once the site serves its other "
-            "pages again; check with `monitor extract URL`.")
+            f"too short to be them ({said}){before}. Most likely a consent, login or rate-limit wall in front of the "
+            "site, not articles taken down: readers were not told, and these articles' counts toward a "
+            "\"removed\" alert start again. If the articles really are gone, readers will only hear it once the site "
+            "serves its other pages again; check with `monitor extract URL`.")

@@ -39,6 +39,15 @@ def titles(store: Store) -> list[tuple[int, str, str]]:
     return [(int(r["id"]), r["url"], r["title"]) for r in store.conn.execute("SELECT id, url, title FROM articles")]
 
 
+def stubbed_since(store: Store, prefix: str, since: str) -> list[tuple[int, str]]:
+    """(id, URL) of the tracked articles not reported removed whose last check, at `since` or later, ended in an
+    error opening with `prefix` (decide's stub line): a host's wall seen one article at a time."""
+    rows = store.conn.execute(
+        "SELECT id, url FROM articles WHERE untracked IS NULL AND removed = 0 AND last_checked >= ?"
+        " AND substr(last_error, 1, ?) = ?", (since, len(prefix), prefix))
+    return [(int(r["id"]), r["url"]) for r in rows]
+
+
 def known_layouts(store: Store) -> dict[str, set[str]]:
     """Host → every layout its articles were read in before (the articles' own last layouts included)."""
     out: dict[str, set[str]] = {}
