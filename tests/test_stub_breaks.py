@@ -1,0 +1,293 @@
+"""Cases nobody picked for the stub rule (`decide.article.Stub`) and the host's wall (`decide.walls`), end to end.
+
+Each cycle is one real `run_cycle` in this process against a loopback site and a real SQLite file (as
+tests/test_news_kept.py does: a `monitor check` subprocess per cycle would cost a second each), with the reader's
+and the operator's json:// receivers configured. What a test asserts is what readers and the operator were told:
+the alerts each cycle wrote. A case marked xfail (strict) is a break left open: its reason says what goes wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from monitor.app.cycle import run_cycle
+from monitor.config.load import load_settings
+from monitor.core.kinds import Kind
+from monitor.core.model import Snapshot
+from monitor.decide.article import Fetched, Known, Rules, Verdict, decide
+from monitor.notify.routing import settings_targets
+from monitor.store.database import open_store
+from tests.conftest import write_config
+from tests.receivers import JsonReceiver
+from tests.replay import ReplaySite
+from tests.test_stub_removal import CONSENT, SOFT_404, _story, error_page, news_page
+
+NEWS = "news.example.org"
+BLOG = "blog.example.net"
+RATE_LIMIT = "Too many requests. Please slow down and try again in a minute."
+NOW = "2026-01-01T00:00:00+00:00"
+BRIEF = "Quick note: the vote moved to Friday at noon."  # a post always under MIN_BODY_WORDS
+
+
+@dataclass
+class Told:
+    """What one cycle told: reader alerts as (article slug, kind), and the operator's alert kinds."""
+
+    readers: list[tuple[str, str]]
+    operator: list[str]
+    details: dict[str, str]  # slug → the detail of its latest reader alert that has one
+
+
+class Newsroom:
+    """Tracked articles on one or more hosts of one loopback site; `cycle()` runs one real cycle."""
+
+    def __init__(self, tmp_path: Path, site: ReplaySite, articles: list[tuple[str, str]], *,
+                 removed_after: int = 2) -> None:
+        self.site = site
+        self.readers, self.admin = JsonReceiver(), JsonReceiver()
+        hosts = sorted({host for host, _ in articles})
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        self.config = write_config(
+            tmp_path, site, [self.readers.url()], feeds=[], seeds_dir=seeds,
+            articles=[f"https://{host}{path}" for host, path in articles], allowed_hosts=hosts,
+            rewrite={f"https://{host}": site.base_url for host in hosts}, removed_after=removed_after,
+            notify_admin=[self.admin.url()])
+        self.last = 0
+
+    def close(self) -> None:
+        self.readers.close()
+        self.admin.close()
+
+    def story(self, path: str, i: int) -> None:
+        self.site.set(path, news_page(f"Story {i}", _story(i)))
+
+    def cycle(self) -> Told:
+        settings_ = load_settings(self.config)
+        readers, admins = settings_targets(settings_)
+        with open_store(settings_.database) as store:
+            asyncio.run(run_cycle(settings_, store, readers, admin_targets=admins))
+            rows = store.conn.execute(
+                "SELECT alerts.id, articles.url, alerts.kind, alerts.payload FROM alerts LEFT JOIN articles"
+                " ON articles.id = alerts.article_id WHERE alerts.id > ? ORDER BY alerts.id", (self.last,)).fetchall()
+        if rows:
+            self.last = rows[-1][0]
+        told = Told([], [], {})
+        for _, url, kind, payload in rows:
+            if url is None:
+                told.operator.append(kind)
+                continue
+            slug = url.rsplit("/", 1)[-1]
+            told.readers.append((slug, kind))
+            if detail := json.loads(payload).get("detail"):
+                told.details[slug] = detail
+        return told
+
+
+@pytest.fixture
+def site() -> Iterator[ReplaySite]:
+    with ReplaySite() as s:
+        s.set("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
+        yield s
+
+
+@pytest.fixture
+def opened(tmp_path: Path, site: ReplaySite) -> Iterator[Callable[..., Newsroom]]:
+    """Open a newsroom of these articles, each its long story, read once (the baselines)."""
+    rooms: list[Newsroom] = []
+
+    def open_(articles: list[tuple[str, str]], *, pages: dict[str, str] | None = None, removed_after: int = 2,
+              ) -> Newsroom:
+        room = Newsroom(tmp_path, site, articles, removed_after=removed_after)
+        rooms.append(room)
+        for i, (_, path) in enumerate(articles):
+            room.story(path, i)
+        for path, page in (pages or {}).items():
+            room.site.set(path, page)
+        assert room.cycle().readers == []
+        return room
+
+    yield open_
+    for room in rooms:
+        room.close()
+
+
+def paths(n: int, host: str = NEWS, under: str = "/2026/a") -> list[tuple[str, str]]:
+    return [(host, f"{under}{i}") for i in range(n)]
+
+
+# -- passed: what the rule was built for, in combinations nobody picked ---------------------------------------------
+
+def test_a_wall_on_one_host_leaves_another_hosts_removal_and_a_304_after_a_stub_breaks_the_streak(
+        opened: Callable[..., Newsroom]) -> None:
+    """News behind a consent wall while the blog's post is replaced by its soft 404: one wall for the operator, one
+    honest removal for readers, one return. Then a stub, a 304 (the stored version) and a stub: no removal."""
+    room = opened([*paths(3), *paths(2, BLOG, "/posts/b")])
+    for _, path in paths(3):
+        room.site.set(path, news_page("Privacy", [CONSENT]))
+    room.site.set("/posts/b0", error_page(SOFT_404))
+    assert room.cycle() == Told([], [Kind.SITE_WALL], {})
+    told = room.cycle()
+    assert (told.readers, told.operator) == ([("b0", Kind.REMOVED)], []), told  # the wall: one alert a day
+    assert "The page reads: “" + SOFT_404 in told.details["b0"]
+    for i, (_, path) in enumerate(paths(3)):
+        room.story(path, i)
+    room.story("/posts/b0", 3)
+    assert room.cycle() == Told([("b0", Kind.RESTORED)], [], {})
+    for step in ("stub", "304", "stub"):
+        if step == "stub":
+            room.site.set("/2026/a0", error_page(SOFT_404))
+        else:
+            room.story("/2026/a0", 0)
+        assert room.cycle().readers == [], step
+        if step == "304":
+            asked = [r for r in room.site.requests if r.path == "/2026/a0"][-1]
+            assert "if-none-match" in {k.lower() for k in asked.headers}, "the article's validators, not the stub's"
+
+
+def test_an_always_short_post_replaced_by_an_error_page_is_told_as_a_change_not_left_silent() -> None:
+    """A post that was always short (under MIN_BODY_WORDS) is compared like any other: its error page is no stub,
+    so readers hear "removed" never, but they do hear the page changed (documented in decide.article)."""
+    post = Snapshot(url="https://news.example.org/p", title="Statement", notes=(),
+                    paragraphs=("We condemn the arrest of our colleague and demand her release.",))
+    known = Known(url=post.url, title=post.title, latest_hash=post.content_hash(), latest=post)
+    error = Snapshot(url=post.url, title="Page not found", notes=(), paragraphs=(SOFT_404,))
+    outcome = decide(known, Fetched(error), Rules(), now=NOW)
+    assert outcome.verdict == Verdict.CHANGED and outcome.alerts and outcome.version is not None
+
+
+# -- broke, and mended: a wall's reach ------------------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="every stub of a host with a wall is walled, its own page or the wall's")
+def test_a_removed_articles_own_soft_404_beside_a_rate_limit_wall_still_counts(
+        opened: Callable[..., Newsroom]) -> None:
+    """Ten articles; every cycle the last three get the same rate-limit page (a wall by WALL_SAME_TEXT, far from
+    half of the host), and a0, taken down, shows the site's "not found" page. a0's page is not the wall's: it was
+    walled with it, its streak reset every cycle, and readers were never told (a missed removal)."""
+    room = opened(paths(10))
+    for c in range(3):
+        room.site.set("/2026/a0", error_page(SOFT_404))
+        for _, path in paths(10)[7:]:
+            room.site.set(path, news_page("Slow down", [RATE_LIMIT]))
+        told = room.cycle()
+        assert told.operator == ([Kind.SITE_WALL] if c == 0 else []), told
+        assert told.readers == ([("a0", Kind.REMOVED)] if c == 1 else []), (c, told)
+
+
+@pytest.mark.xfail(strict=True, reason="only stubs are walled; a short post's page is compared")
+def test_a_short_post_behind_the_hosts_wall_is_no_edit(opened: Callable[..., Newsroom]) -> None:
+    """Three long articles and a short post, all behind the same consent page: the short post's page (never a stub:
+    it was always short) was compared, told as retitled when the wall rose and again when it fell."""
+    short = (NEWS, "/2026/brief")
+    room = opened([*paths(3), short], pages={short[1]: news_page("Brief", [BRIEF])})
+    for _ in range(2):
+        for _, path in [*paths(3), short]:
+            room.site.set(path, news_page("Privacy", [CONSENT]))
+        assert room.cycle().readers == []
+    for i, (_, path) in enumerate(paths(3)):
+        room.story(path, i)
+    room.site.set(short[1], news_page("Brief", [BRIEF]))
+    assert room.cycle().readers == []
+
+
+# -- broke, left open (strict xfails) -------------------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="the site's one soft-404 page in place of several articles taken down at once "
+                   "is a wall (WALL_SAME_TEXT, or half of a small host) every cycle, for as long as they stay down: "
+                   "no cycle's rule can tell it from a rate-limit page, and nothing remembers that the same articles "
+                   "show it cycle after cycle while the rest of the host answers")
+@pytest.mark.parametrize(("tracked", "pulled"), [(10, 3), (2, 2)], ids=["3-of-10", "2-of-2"])
+def test_several_articles_taken_down_at_once_behind_the_sites_soft_404_are_told(
+        opened: Callable[..., Newsroom], tracked: int, pulled: int) -> None:
+    room = opened(paths(tracked))
+    heard: list[tuple[str, str]] = []
+    for _ in range(4):
+        for _, path in paths(tracked)[:pulled]:
+            room.site.set(path, error_page(SOFT_404))
+        heard += room.cycle().readers
+    assert sorted(heard) == [(f"a{i}", Kind.REMOVED) for i in range(pulled)]
+
+
+@pytest.mark.xfail(strict=True, reason="a walled stub resets the article's streak (decide.article._walled): an "
+                   "article taken down (its own soft 404) on a host whose consent wall comes and goes every other "
+                   "cycle counts 0, 1, 0, 1 … and is never told")
+def test_an_article_taken_down_while_a_wall_comes_and_goes_is_told(opened: Callable[..., Newsroom]) -> None:
+    room = opened(paths(4))
+    heard: list[tuple[str, str]] = []
+    for c in range(6):
+        for i, (_, path) in enumerate(paths(4)):
+            if c % 2 == 0:
+                room.site.set(path, news_page("Privacy", [CONSENT]))
+            else:
+                room.story(path, i)
+        if c % 2:
+            room.site.set("/2026/a0", error_page(SOFT_404))
+        heard += room.cycle().readers
+    assert heard == [("a0", Kind.REMOVED)]
+
+
+TITLE_ONLY = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Not found | Example News</title>"
+              "</head><body><h1>Page not found</h1></body></html>")
+
+
+@pytest.mark.xfail(strict=True, reason="a page with (almost) no body text is no reading at all: the extractor "
+                   "raises 'no article body found' (sources.extract), the check fails, and a failed check never "
+                   "counts toward removal; the stub of 'no text' (removal_detail) never reaches decide end to end")
+@pytest.mark.parametrize("page", [TITLE_ONLY, error_page("Oops."), error_page("页面不存在")],
+                         ids=["title-only", "oops", "cjk"])
+def test_a_soft_404_with_almost_no_text_is_told_as_removed(opened: Callable[..., Newsroom], page: str) -> None:
+    room = opened(paths(3))
+    heard: list[tuple[str, str]] = []
+    for _ in range(3):
+        room.site.set("/2026/a0", page)
+        heard += room.cycle().readers
+    assert heard == [("a0", Kind.REMOVED)]
+
+
+JA_404 = "お探しのページは見つかりませんでした。URLが間違っているか、ページが削除または移動された可能性があります。"
+EN_404 = ("Sorry, we could not find that page. It may have been moved or deleted, or the address may be mistyped. Try "
+          "searching our site, or browse the latest stories from our newsroom on the home page instead.")
+
+
+@pytest.mark.xfail(strict=True, reason="the stub line is an absolute MIN_BODY_WORDS (30): a soft 404 of 30 words "
+                   "or more (any Japanese one: each character counts) is the article edited: readers hear 'title "
+                   "changed', the operator a redesign (the error template's layout), and 'removed' never")
+@pytest.mark.parametrize("text", [JA_404, EN_404], ids=["japanese", "english-37-words"])
+def test_a_wordy_soft_404_is_a_removal_not_an_edit(opened: Callable[..., Newsroom], text: str) -> None:
+    room = opened(paths(3))
+    room.site.set("/2026/a0", error_page(text))
+    told = [room.cycle() for _ in range(3)]
+    assert [t.readers for t in told] == [[], [("a0", Kind.REMOVED)], []]
+    assert [t.operator for t in told] == [[], [], []]
+
+
+@pytest.mark.xfail(strict=True, reason="a paywall teaser of 30 words or more is no stub, so no wall either: every "
+                   "article of a host that turns on a metered paywall is told as edited (and again when it lifts)")
+def test_a_hosts_paywall_teasers_are_no_edits(opened: Callable[..., Newsroom]) -> None:
+    room = opened(paths(4))
+    for i, (_, path) in enumerate(paths(4)):
+        teaser = " ".join(_story(i)[0].split()[:30])
+        room.site.set(path, news_page(f"Story {i}", [teaser, "Subscribe to keep reading this story."]))
+    assert room.cycle().readers == []
+
+
+@pytest.mark.xfail(strict=True, reason="a host's 404s are not counted among its articles that answered "
+                   "(app.sites passes only 200s and 304s to app.walls): two articles pulled with a 404 and two with "
+                   "the site's soft 404 on a five-article host make the two stubs 'half of the host' — a wall, "
+                   "while the 404s beside them say the host is answering")
+def test_404s_and_soft_404s_on_one_host_in_one_cycle_are_all_told(opened: Callable[..., Newsroom]) -> None:
+    room = opened(paths(5))
+    heard: list[tuple[str, str]] = []
+    for _ in range(3):
+        for _, path in paths(5)[:2]:
+            room.site.set(path, "gone", status=404)
+        for _, path in paths(5)[2:4]:
+            room.site.set(path, error_page(SOFT_404))
+        heard += room.cycle().readers
+    assert sorted(heard) == [(f"a{i}", Kind.REMOVED) for i in range(4)]
