@@ -21,6 +21,7 @@ from monitor.config.load import load_settings
 from monitor.core.kinds import Kind
 from monitor.core.model import Snapshot
 from monitor.decide.article import Fetched, Known, Rules, Verdict, decide
+from monitor.decide.walls import WALL_MIN, WALL_SAME_TEXT, host_wall
 from monitor.notify.routing import settings_targets
 from monitor.store.database import open_store
 from tests.conftest import write_config
@@ -164,7 +165,6 @@ def test_an_always_short_post_replaced_by_an_error_page_is_told_as_a_change_not_
 
 # -- broke, and mended: a wall's reach ------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="every stub of a host with a wall is walled, its own page or the wall's")
 def test_a_removed_articles_own_soft_404_beside_a_rate_limit_wall_still_counts(
         opened: Callable[..., Newsroom]) -> None:
     """Ten articles; every cycle the last three get the same rate-limit page (a wall by WALL_SAME_TEXT, far from
@@ -291,3 +291,13 @@ def test_404s_and_soft_404s_on_one_host_in_one_cycle_are_all_told(opened: Callab
             room.site.set(path, error_page(SOFT_404))
         heard += room.cycle().readers
     assert sorted(heard) == [(f"a{i}", Kind.REMOVED) for i in range(4)]
+
+
+def test_a_wall_holds_the_page_it_is_made_of_not_another_short_page_beside_it() -> None:
+    """Three articles behind one rate-limit page, far from half the host: that page is the wall, another short
+    page beside it is its article's; two other short pages, half of what answered beside the wall, are the wall's."""
+    wall = host_wall(NEWS, [RATE_LIMIT] * WALL_SAME_TEXT + [SOFT_404], 8)
+    assert wall is not None and wall.holds(RATE_LIMIT) and not wall.holds(SOFT_404)
+    assert wall.stubs == WALL_SAME_TEXT
+    consent = host_wall(NEWS, [RATE_LIMIT] * WALL_SAME_TEXT + ["Accept cookies: A", "Accept cookies: B"], 6)
+    assert consent is not None and consent.holds("Accept cookies: A") and consent.stubs == WALL_SAME_TEXT + WALL_MIN

@@ -58,6 +58,7 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
         return set()
     detail = wall_detail(wall)
     log.warning("operator: %s", detail)
+    stubs = [(item, stub) for item, stub in stubs if wall.holds(stub.text)]  # another page is its article's
     for item, _ in stubs:
         assert isinstance(item.seen, Fetched)
         item.seen = replace(item.seen, walled=True)

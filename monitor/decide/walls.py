@@ -18,6 +18,12 @@ Articles already reported removed count on neither side: their stub is explained
 the next removal on a small host look like a wall. Two articles of a big host taken down at once (two stubs
 among many good pages) stay each one's news; a host that takes down most of what we track at once is
 indistinguishable from a wall, and the operator's alert says so.
+
+A wall holds the stubs it is made of, not every stub of its host (`Wall.holds`): a page shown word for word in
+place of at least WALL_SAME_TEXT articles is the wall's, and the host's other stubs are its wall only if they are
+themselves (with the earlier ones) at least WALL_MIN and half of what answered beside that page. An article taken down, showing the
+site's "not found" page while a rate-limit page answers for three others, is that article's news: walled with
+them, its count would start again every cycle the rate limit bit, and readers would never hear of it.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ WALL_QUOTE_WORDS = 12  # the first words of the wall's page in the operator's al
 
 @dataclass(frozen=True)
 class Wall:
-    """A host's wall this cycle: how many of its articles show a stub, of how many that answered."""
+    """A host's wall this cycle: how many of its articles show a stub that is the wall's, of how many answered."""
 
     host: str
     stubs: int
@@ -41,6 +47,11 @@ class Wall:
     same: int  # stubs saying the most common text
     text: str  # that text
     earlier: int = 0  # the host's other articles whose last check, earlier in the last day, read a stub
+    texts: frozenset[str] | None = None  # the wall's pages (stub texts); None: every stub of the host is the wall's
+
+    def holds(self, text: str) -> bool:
+        """Whether a stub saying `text` is this wall's (module doc), not its article's."""
+        return self.texts is None or text in self.texts
 
 
 def host_wall(host: str, stub_texts: Sequence[str], answered: int, earlier: int = 0) -> Wall | None:
@@ -51,10 +62,16 @@ def host_wall(host: str, stub_texts: Sequence[str], answered: int, earlier: int 
     small host's articles a cycle: its wall is seen one article at a time); they count on both sides."""
     if not stub_texts or len(stub_texts) + earlier < WALL_MIN:
         return None
-    text, same = Counter(stub_texts).most_common(1)[0]
-    if 2 * (len(stub_texts) + earlier) < answered + earlier and same < WALL_SAME_TEXT:
+    counts = Counter(stub_texts)
+    text, same = counts.most_common(1)[0]
+    alike = frozenset(t for t, n in counts.items() if n >= WALL_SAME_TEXT)
+    peeled = sum(counts[t] for t in alike)
+    rest = len(stub_texts) - peeled  # the other stubs, with the earlier ones: the wall's if half of the rest
+    if rest and rest + earlier >= WALL_MIN and 2 * (rest + earlier) >= answered - peeled + earlier:
+        return Wall(host, len(stub_texts), max(answered, len(stub_texts)), same, text, earlier)
+    if not alike:
         return None
-    return Wall(host, len(stub_texts), max(answered, len(stub_texts)), same, text, earlier)
+    return Wall(host, peeled, max(answered, len(stub_texts)), same, text, earlier, alike)
 
 
 def wall_detail(wall: Wall) -> str:
