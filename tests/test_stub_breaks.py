@@ -180,7 +180,6 @@ def test_a_removed_articles_own_soft_404_beside_a_rate_limit_wall_still_counts(
         assert told.readers == ([("a0", Kind.REMOVED)] if c == 1 else []), (c, told)
 
 
-@pytest.mark.xfail(strict=True, reason="only stubs are walled; a short post's page is compared")
 def test_a_short_post_behind_the_hosts_wall_is_no_edit(opened: Callable[..., Newsroom]) -> None:
     """Three long articles and a short post, all behind the same consent page: the short post's page (never a stub:
     it was always short) was compared, told as retitled when the wall rose and again when it fell."""
@@ -301,3 +300,12 @@ def test_a_wall_holds_the_page_it_is_made_of_not_another_short_page_beside_it() 
     assert wall.stubs == WALL_SAME_TEXT
     consent = host_wall(NEWS, [RATE_LIMIT] * WALL_SAME_TEXT + ["Accept cookies: A", "Accept cookies: B"], 6)
     assert consent is not None and consent.holds("Accept cookies: A") and consent.stubs == WALL_SAME_TEXT + WALL_MIN
+
+
+def test_the_walls_page_in_a_short_posts_place_is_neither_a_version_nor_an_alert() -> None:
+    post = Snapshot(url="https://news.example.org/brief", title="Brief", notes=(), paragraphs=(BRIEF,))
+    known = Known(url=post.url, title=post.title, latest_hash=post.content_hash(), latest=post, missing_count=1)
+    wall = Fetched(Snapshot(url=post.url, title="Privacy", notes=(), paragraphs=(CONSENT,)), walled=True)
+    outcome = decide(known, wall, Rules(), now=NOW)
+    assert (outcome.verdict, outcome.version, outcome.alerts, outcome.missing_count) == (Verdict.FAILED, None, (), 0)
+    assert "many of its articles at once" in (outcome.error or "")

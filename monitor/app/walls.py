@@ -4,14 +4,16 @@ Each article is judged on its own, so whether its stub is the host's wall must b
 host's articles is judged: the cycle reads every page first (`app.articles`), then sees each host's articles
 together (`app.sites`), the wall first of all: a wall's text came into many bodies at once, and learned as the
 site's chrome it would hide the site's own "not found" page for good. A wall marks each of the host's stubs
-`walled` (decide then resets their streaks and tells no reader) and leaves the operator's one alert to be
-written in the transaction of the first of the host's outcomes, like a new layout's (`context.layout_alert`): a
-run cut short and run again neither loses nor repeats it.
+`walled` (decide then resets their streaks and tells no reader), and with them a short post showing the
+wall's page word for word (compared, it would be told as edited when the wall rose and again when it fell), and
+leaves the operator's one alert to be written in the transaction of the first of the host's outcomes, like a new
+layout's (`context.layout_alert`): a run cut short and run again neither loses nor repeats it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -20,9 +22,9 @@ from monitor.app.context import Cycle, log
 from monitor.core.kinds import Kind
 from monitor.core.model import Alert
 from monitor.core.text import digest
-from monitor.decide.article import STUB_ERROR, Fetched, Known, Stub, stub_of
+from monitor.decide.article import STUB_ERROR, Fetched, Known, Stub, stub_of, stub_text
 from monitor.decide.chrome import strip_chrome
-from monitor.decide.walls import host_wall, wall_detail
+from monitor.decide.walls import WALL_MIN, host_wall, wall_detail
 from monitor.store import sites as store_sites
 from monitor.store.database import now
 
@@ -59,7 +61,12 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
     detail = wall_detail(wall)
     log.warning("operator: %s", detail)
     stubs = [(item, stub) for item, stub in stubs if wall.holds(stub.text)]  # another page is its article's
-    for item, _ in stubs:
+    # A page several stubs showed word for word is the wall's in a short post's place too (never a stub: the post
+    # was always short), not an edit of it.
+    pages = {text for text, n in Counter(stub.text for _, stub in stubs).items() if n >= WALL_MIN}
+    held = {item.row.id for item, _ in stubs}
+    walled = [item for item, _ in stubs] + [i for i in items if i.row.id not in held and _shows(i, chrome, pages)]
+    for item in walled:
         assert isinstance(item.seen, Fetched)
         item.seen = replace(item.seen, walled=True)
     if cycle.admin_targets and Kind.SITE_WALL in cycle.settings.alert_kinds:
@@ -67,7 +74,18 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
         stamp = now()
         cycle.walls[host] = Alert(kind=Kind.SITE_WALL, url=f"https://{host}/", title=host, detail=detail,
                                   created_at=stamp, dedup_key=digest(host, Kind.SITE_WALL, stamp[:10]))
-    return {item.row.id for item, _ in stubs}
+    return {item.row.id for item in walled}
+
+
+def _shows(item: Read, chrome: frozenset[str], pages: set[str]) -> bool:
+    """Whether a reading that is no stub, and no longer its article's latest version, says one of `pages`."""
+    known, seen = item.known, item.seen
+    if not pages or known is None or known.latest_hash is None or not isinstance(seen, Fetched):
+        return False
+    if known.closed and not seen.closed:  # cut off: a failed check, whatever it says
+        return False
+    snapshot = _without(seen, chrome).snapshot
+    return snapshot.content_hash() != known.latest_hash and stub_text(snapshot) in pages
 
 
 STUB_MEMORY = dt.timedelta(days=1)  # how far back another article's stub still says "the host's wall"

@@ -16,7 +16,8 @@ removal: `removed_after` checks in a row that do not show the article (404/410 a
 failed check neither extends nor breaks the streak, a good answer, 200 or 304, breaks it) are one "removed"
 alert, and one born of a stub says what is uncertain and quotes the stub (`removal_detail`). A stub the host
 served to many of its articles in one cycle is the host's wall, not the article's (`Fetched.walled`, set by
-`monitor.app.walls` before any of them is judged): it resets the streak and tells readers nothing.
+`monitor.app.walls` before any of them is judged): it resets the streak and tells readers nothing; so does that
+page word for word in place of a post that was always short (no stub, and no edit of it either).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Fetched:
     closed: bool = True  # the page ended with its closing </body> or </html>
     chrome: frozenset[str] = frozenset()  # paragraph keys of the site's chrome (decide.chrome), gone from snapshot
     host: HostContext = field(default_factory=HostContext)  # the host's shared edge text and title affixes
-    walled: bool = False  # a stub here is the host's wall (many of its articles read as stubs this cycle: app.walls)
+    walled: bool = False  # the host's wall: a stub here, or a page saying word for word what its stubs say (app.walls)
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
         if seen.walled:
             return _walled(known, stub)
         return _missing(known, rules, now, stub.reason, stub)
+    if seen.walled:  # the wall's page in place of a post that was always short: no stub, and no edit of it either
+        return _walled(known, Stub(body_words(snapshot), body_words(latest), stub_text(snapshot)))
     number = known.transitions + 1
     alerts: list[Alert] = []
     if known.removed and Kind.RESTORED in rules.alert_kinds:
@@ -241,8 +244,13 @@ def stub_in(latest: Snapshot, snapshot: Snapshot) -> Stub | None:
     old_notes = {n.key for n in latest.notes}
     if any(n.key not in old_notes for n in snapshot.notes):
         return None
+    return Stub(words, before, stub_text(snapshot))
+
+
+def stub_text(snapshot: Snapshot) -> str:
+    """What a page in the article's place says (`Stub.text`): its body, or its title when the body has no text."""
     text = canonical(" ".join([*(n.text for n in snapshot.notes), *snapshot.paragraphs]))
-    return Stub(words, before, text or canonical(snapshot.title))
+    return text or canonical(snapshot.title)
 
 
 def stub_reason(latest: Snapshot, snapshot: Snapshot) -> str | None:
