@@ -183,6 +183,24 @@ def test_removed_after_1_a_cjk_stub_and_a_retraction_note_each_tell_what_they_sh
     assert room.cycle().readers == []
 
 
+def test_a_consent_wall_naming_each_article_that_comes_and_goes_tells_readers_nothing(
+        opened: Callable[..., Newsroom]) -> None:
+    """Behind the wall each page names its article (so no two stubs say the same): half of the host is enough.
+    It comes and goes every other cycle for a day: no reader alert, one operator alert."""
+    room = opened(paths(3))
+    operator: list[str] = []
+    for c in range(4):
+        for i, (_, path) in enumerate(paths(3)):
+            if c % 2 == 0:
+                room.site.set(path, news_page(f"Story {i}", [f"To keep reading Story {i}, accept all cookies."]))
+            else:
+                room.story(path, i)
+        told = room.cycle()
+        assert told.readers == [], (c, told)
+        operator += told.operator
+    assert operator == [Kind.SITE_WALL]
+
+
 # -- broke, and mended: a wall's reach ------------------------------------------------------------------------------
 
 def test_a_removed_articles_own_soft_404_beside_a_rate_limit_wall_still_counts(

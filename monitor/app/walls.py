@@ -80,8 +80,8 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
 def _shows(item: Read, chrome: frozenset[str], pages: set[str]) -> bool:
     """Whether a reading that is no stub, and no longer its article's latest version, says one of `pages`."""
     known, seen = item.known, item.seen
-    if not pages or known is None or known.latest_hash is None or not isinstance(seen, Fetched):
-        return False
+    if not pages or known is None or known.latest is None or not isinstance(seen, Fetched):
+        return False  # no latest version loaded: the page is its latest version (unchanged), or its first
     if known.closed and not seen.closed:  # cut off: a failed check, whatever it says
         return False
     snapshot = _without(seen, chrome).snapshot
