@@ -9,19 +9,34 @@ the alerts each cycle wrote. A case marked xfail (strict) is a break left open: 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.app.cycle import run_cycle
 from monitor.config.load import load_settings
 from monitor.core.kinds import Kind
 from monitor.core.model import Snapshot
 from monitor.core.text import canonical
-from monitor.decide.article import Fetched, Known, Rules, Verdict, decide
+from monitor.decide.article import (
+    Failed,
+    Fetched,
+    Gone,
+    Known,
+    NotModified,
+    Rules,
+    Seen,
+    Verdict,
+    after,
+    decide,
+    stub_of,
+)
 from monitor.decide.walls import WALL_MIN, WALL_SAME_TEXT, host_wall
 from monitor.notify.routing import settings_targets
 from monitor.store.database import open_store
@@ -382,3 +397,105 @@ def test_a_rate_limit_page_on_the_same_two_articles_each_cycle_is_no_removal(
         for i, (_, path) in enumerate(paths(10)[8:], start=8):
             room.story(path, i)
     assert heard == []
+
+
+# -- many articles on several hosts, drawn (pure: decide and decide.walls, as app.walls calls them) -----------------
+
+def _long(host: str, i: int) -> Snapshot:
+    return Snapshot(url=f"https://{host}/a{i}", title=f"Story {i}", notes=(), paragraphs=tuple(_story(i)))
+
+
+def _page(url: str, text: str) -> Fetched:
+    return Fetched(Snapshot(url=url, title="Notice", notes=(), paragraphs=(text,)), layout="notice")
+
+
+HOST_CYCLE = st.tuples(
+    st.sampled_from(["open", "walled", "rate-limited"]),  # the host: its pages, a wall in front of all, or 3 limited
+    st.lists(st.sampled_from(["good", "304", "404", "own", "failed"]), min_size=6, max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(sizes=st.tuples(st.integers(1, 6), st.integers(1, 6)), removed_after=st.integers(1, 3),
+       cycles=st.lists(st.tuples(HOST_CYCLE, HOST_CYCLE), max_size=8))
+def test_drawn_checks_of_two_hosts_tell_readers_what_a_simple_model_says(
+        sizes: tuple[int, int], removed_after: int,
+        cycles: list[tuple[tuple[str, list[str]], tuple[str, list[str]]]]) -> None:
+    """Each article shows its page, a 304, a 404, its own "not found" page (a stub only it shows: at most one a host
+    a cycle, so never a wall by itself) or fails; a host may put one page in front of all its answering articles
+    (a wall once two or more show it) or in front of three of them beside the rest (a rate limit: a wall by
+    WALL_SAME_TEXT). The model: a wall's page resets an article's count and tells no one; anything else is the
+    per-article rule (removed_after checks in a row without the article, two when one is a stub)."""
+    rules = Rules(removed_after=removed_after)
+    hosts = [(NEWS, sizes[0]), (BLOG, sizes[1])]
+    known = {(h, i): Known(url=f"https://{h}/a{i}", title=f"Story {i}", latest_hash=_long(h, i).content_hash(),
+                           latest=_long(h, i)) for h, n in hosts for i in range(n)}
+    streak = dict.fromkeys(known, 0)
+    stubbed = dict.fromkeys(known, False)  # the streak holds a stub
+    removed = dict.fromkeys(known, False)
+    for cycle in cycles:
+        for (host, n), (mode, draws) in zip(hosts, cycle, strict=True):
+            wall_page = f"{host} says: too many requests" if mode == "rate-limited" else f"{host}: accept cookies"
+            own_once = False
+            seen: dict[int, object] = {}
+            for i, draw in enumerate(draws[:n]):
+                if draw == "own" and own_once:
+                    draw = "good"
+                own_once = own_once or draw == "own"
+                if draw in ("good", "304", "own") and (mode == "walled" or (mode == "rate-limited" and i >= n - 3)):
+                    draw = "wall"
+                seen[i] = draw
+            # The model of decide.walls: a page shown by 3 or more is the wall's, and so is everything when the
+            # stubs beside those are 2 or more and half of what answered beside them (articles already reported
+            # removed count on neither side).
+            counted = {i: d for i, d in seen.items() if not removed[(host, i)]}
+            walls = sum(1 for d in counted.values() if d == "wall")
+            owns = sum(1 for d in counted.values() if d == "own")
+            answered = sum(1 for d in counted.values() if d in ("good", "304", "own", "wall"))
+            alike = walls if walls >= 3 else 0
+            everything = walls + owns - alike >= 2 and 2 * (walls + owns - alike) >= answered - alike
+            is_wall = bool(alike) or everything
+            stubs = {i: stub_of(known[(host, i)], _reading(host, i, d, wall_page)) for i, d in seen.items()}
+            texts = [st_.text for i, st_ in stubs.items() if st_ is not None and not removed[(host, i)]]
+            wall = host_wall(host, texts, answered)
+            assert (wall is not None) == is_wall, (mode, seen)
+            for i, draw in seen.items():
+                key = (host, i)
+                reading = _reading(host, i, draw, wall_page)
+                stub = stubs[i]
+                if isinstance(reading, Fetched) and stub is not None and wall is not None and wall.holds(stub.text):
+                    reading = dataclasses.replace(reading, walled=True)
+                walled = is_wall and (draw == "wall" or (draw == "own" and everything))
+                outcome = decide(known[key], reading, rules, now=NOW)
+                heard = [a.kind for a in outcome.alerts]
+                expected: list[str] = []
+                if walled:
+                    streak[key], stubbed[key] = (streak[key], stubbed[key]) if removed[key] else (0, False)
+                elif draw in ("404", "own", "wall"):
+                    streak[key] += 1
+                    stubbed[key] = stubbed[key] or draw != "404"
+                    needed = max(removed_after, 2) if stubbed[key] else removed_after
+                    if not removed[key] and streak[key] >= needed:
+                        removed[key] = True
+                        expected = [Kind.REMOVED]
+                elif draw in ("good", "304"):
+                    streak[key], stubbed[key] = 0, False
+                    if removed[key]:
+                        removed[key] = False
+                        expected = [Kind.RESTORED]
+                assert heard == expected, (host, i, draw, mode)
+                assert (outcome.removed, outcome.missing_count) == (removed[key], streak[key])
+                known[key] = after(known[key], outcome, reading)
+
+
+def _reading(host: str, i: int, draw: str, wall_page: str) -> Seen:
+    url = f"https://{host}/a{i}"
+    if draw == "good":
+        return Fetched(_long(host, i))
+    if draw == "304":
+        return NotModified()
+    if draw == "404":
+        return Gone("HTTP 404")
+    if draw == "failed":
+        return Failed("HTTP 503")
+    return _page(url, wall_page if draw == "wall" else f"Sorry, {url} could not be found.")
