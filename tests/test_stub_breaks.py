@@ -66,17 +66,20 @@ class Newsroom:
 
     def __init__(self, tmp_path: Path, site: ReplaySite, articles: list[tuple[str, str]], *,
                  removed_after: int = 2) -> None:
-        self.site = site
+        self.site, self.tmp_path, self.removed_after = site, tmp_path, removed_after
         self.readers, self.admin = JsonReceiver(), JsonReceiver()
-        hosts = sorted({host for host, _ in articles})
-        seeds = tmp_path / "seeds"
-        seeds.mkdir()
-        self.config = write_config(
-            tmp_path, site, [self.readers.url()], feeds=[], seeds_dir=seeds,
-            articles=[f"https://{host}{path}" for host, path in articles], allowed_hosts=hosts,
-            rewrite={f"https://{host}": site.base_url for host in hosts}, removed_after=removed_after,
-            notify_admin=[self.admin.url()])
+        (tmp_path / "seeds").mkdir()
+        self.config = self.track(articles)
         self.last = 0
+
+    def track(self, articles: list[tuple[str, str]]) -> Path:
+        """(Re)write the config to track these articles."""
+        hosts = sorted({host for host, _ in articles})
+        return write_config(
+            self.tmp_path, self.site, [self.readers.url()], feeds=[], seeds_dir=self.tmp_path / "seeds",
+            articles=[f"https://{host}{path}" for host, path in articles], allowed_hosts=hosts,
+            rewrite={f"https://{host}": self.site.base_url for host in hosts}, removed_after=self.removed_after,
+            notify_admin=[self.admin.url()])
 
     def close(self) -> None:
         self.readers.close()
@@ -247,6 +250,23 @@ def test_a_short_post_behind_the_hosts_wall_is_no_edit(opened: Callable[..., New
     room.site.set(short[1], news_page("Brief", [BRIEF]))
     assert room.cycle().readers == []
 
+
+
+def test_an_article_first_read_behind_the_hosts_wall_takes_no_wall_for_its_first_version(
+        opened: Callable[..., Newsroom]) -> None:
+    """A story tracked (or found in a feed) while its host shows three others the same consent page: that page was
+    its first version, and once the wall fell readers were told the story was retitled and rewritten."""
+    room = opened(paths(3))
+    for _, path in paths(4):
+        room.site.set(path, news_page("Privacy", [CONSENT]))
+    assert room.cycle().operator == [Kind.SITE_WALL]
+    room.track(paths(4))
+    assert room.cycle().readers == []
+    for i, (_, path) in enumerate(paths(4)):
+        room.story(path, i)
+    assert room.cycle().readers == []  # a3's first version is its story
+    room.site.set("/2026/a3", news_page("Story 3", [*_story(3), "A closing line the editors added."]))
+    assert room.cycle().readers == [("a3", Kind.BODY_EDITED)]
 
 # -- broke, left open (strict xfails) -------------------------------------------------------------------------------
 

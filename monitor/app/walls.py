@@ -5,7 +5,8 @@ host's articles is judged: the cycle reads every page first (`app.articles`), th
 together (`app.sites`), the wall first of all: a wall's text came into many bodies at once, and learned as the
 site's chrome it would hide the site's own "not found" page for good. A wall marks each of the host's stubs
 `walled` (decide then resets their streaks and tells no reader), and with them a short post showing the
-wall's page word for word (compared, it would be told as edited when the wall rose and again when it fell), and
+wall's page word for word (compared, it would be told as edited when the wall rose and again when it fell) or an
+article not captured yet showing it (its first version, the article told as edited once the wall fell), and
 leaves the operator's one alert to be written in the transaction of the first of the host's outcomes, like a new
 layout's (`context.layout_alert`): a run cut short and run again neither loses nor repeats it.
 """
@@ -62,7 +63,7 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
     log.warning("operator: %s", detail)
     stubs = [(item, stub) for item, stub in stubs if wall.holds(stub.text)]  # another page is its article's
     # A page several stubs showed word for word is the wall's in a short post's place too (never a stub: the post
-    # was always short), not an edit of it.
+    # was always short), not an edit of it; and in the place of an article not captured yet, not its first version.
     pages = {text for text, n in Counter(stub.text for _, stub in stubs).items() if n >= WALL_MIN}
     held = {item.row.id for item, _ in stubs}
     walled = [item for item, _ in stubs] + [i for i in items if i.row.id not in held and _shows(i, chrome, pages)]
@@ -78,10 +79,12 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
 
 
 def _shows(item: Read, chrome: frozenset[str], pages: set[str]) -> bool:
-    """Whether a reading that is no stub, and no longer its article's latest version, says one of `pages`."""
+    """Whether a reading that is no stub, and not its article's latest version (or its first), says one of `pages`."""
     known, seen = item.known, item.seen
-    if not pages or known is None or known.latest is None or not isinstance(seen, Fetched):
-        return False  # no latest version loaded: the page is its latest version (unchanged), or its first
+    if not pages or known is None or not isinstance(seen, Fetched):
+        return False
+    if known.latest_hash is not None and known.latest is None:  # none loaded: the page is its latest version
+        return False
     if known.closed and not seen.closed:  # cut off: a failed check, whatever it says
         return False
     snapshot = _without(seen, chrome).snapshot

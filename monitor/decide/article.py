@@ -17,7 +17,8 @@ failed check neither extends nor breaks the streak, a good answer, 200 or 304, b
 alert, and one born of a stub says what is uncertain and quotes the stub (`removal_detail`). A stub the host
 served to many of its articles in one cycle is the host's wall, not the article's (`Fetched.walled`, set by
 `monitor.app.walls` before any of them is judged): it resets the streak and tells readers nothing; so does that
-page word for word in place of a post that was always short (no stub, and no edit of it either).
+page word for word in place of a post that was always short (no stub, and no edit of it either), or of an
+article not captured yet (never its first version).
 """
 
 from __future__ import annotations
@@ -184,6 +185,10 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
     snapshot = seen.snapshot
     new_hash = snapshot.content_hash()
     if known.latest_hash is None:
+        if seen.walled:  # the host's wall before the article's first capture: never its first version (app.walls)
+            return Outcome(Verdict.FAILED, known.missing_count, known.removed, known.transitions, error=(
+                "the site showed this page in place of many of its articles at once (a consent, login or "
+                "rate-limit wall): not read as the article's first version"))
         if known.removed:  # gone before its first capture, now answering
             restored = _restored(known, snapshot, rules, now)
             return replace(restored, version=snapshot, verdict=Verdict.FIRST)
