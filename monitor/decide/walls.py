@@ -21,9 +21,9 @@ indistinguishable from a wall, and the operator's alert says so.
 
 A wall holds the stubs it is made of, not every stub of its host (`Wall.holds`): a page shown word for word in
 place of at least WALL_SAME_TEXT articles is the wall's, and the host's other stubs are its wall only if they are
-themselves (with the earlier ones) at least WALL_MIN and half of what answered beside that page. An article taken down, showing the
-site's "not found" page while a rate-limit page answers for three others, is that article's news: walled with
-them, its count would start again every cycle the rate limit bit, and readers would never hear of it.
+themselves (with the earlier ones) at least WALL_MIN and half of what answered beside that page. An article taken
+down, showing the site's "not found" page while a rate-limit page answers for three others, is that article's
+news: walled with them, its count would start again every cycle the rate limit bit, and readers would never hear.
 """
 
 from __future__ import annotations
