@@ -268,6 +268,26 @@ def test_an_article_first_read_behind_the_hosts_wall_takes_no_wall_for_its_first
     room.site.set("/2026/a3", news_page("Story 3", [*_story(3), "A closing line the editors added."]))
     assert room.cycle().readers == [("a3", Kind.BODY_EDITED)]
 
+
+def test_a_wall_holds_the_page_it_is_made_of_not_another_short_page_beside_it() -> None:
+    """Three articles behind one rate-limit page, far from half the host: that page is the wall, another short
+    page beside it is its article's; two other short pages, half of what answered beside the wall, are the wall's."""
+    wall = host_wall(NEWS, [RATE_LIMIT] * WALL_SAME_TEXT + [SOFT_404], 8)
+    assert wall is not None and wall.holds(RATE_LIMIT) and not wall.holds(SOFT_404)
+    assert wall.stubs == WALL_SAME_TEXT
+    consent = host_wall(NEWS, [RATE_LIMIT] * WALL_SAME_TEXT + ["Accept cookies: A", "Accept cookies: B"], 6)
+    assert consent is not None and consent.holds("Accept cookies: A") and consent.stubs == WALL_SAME_TEXT + WALL_MIN
+
+
+def test_the_walls_page_in_a_short_posts_place_is_neither_a_version_nor_an_alert() -> None:
+    post = Snapshot(url="https://news.example.org/brief", title="Brief", notes=(), paragraphs=(BRIEF,))
+    known = Known(url=post.url, title=post.title, latest_hash=post.content_hash(), latest=post, missing_count=1)
+    wall = Fetched(Snapshot(url=post.url, title="Privacy", notes=(), paragraphs=(CONSENT,)), walled=True)
+    outcome = decide(known, wall, Rules(), now=NOW)
+    assert (outcome.verdict, outcome.version, outcome.alerts, outcome.missing_count) == (Verdict.FAILED, None, (), 0)
+    assert "many of its articles at once" in (outcome.error or "")
+
+
 # -- broke, left open (strict xfails) -------------------------------------------------------------------------------
 
 @pytest.mark.xfail(strict=True, reason="the site's one soft-404 page in place of several articles taken down at once "
@@ -365,25 +385,6 @@ def test_404s_and_soft_404s_on_one_host_in_one_cycle_are_all_told(opened: Callab
     assert sorted(heard) == [(f"a{i}", Kind.REMOVED) for i in range(4)]
 
 
-def test_a_wall_holds_the_page_it_is_made_of_not_another_short_page_beside_it() -> None:
-    """Three articles behind one rate-limit page, far from half the host: that page is the wall, another short
-    page beside it is its article's; two other short pages, half of what answered beside the wall, are the wall's."""
-    wall = host_wall(NEWS, [RATE_LIMIT] * WALL_SAME_TEXT + [SOFT_404], 8)
-    assert wall is not None and wall.holds(RATE_LIMIT) and not wall.holds(SOFT_404)
-    assert wall.stubs == WALL_SAME_TEXT
-    consent = host_wall(NEWS, [RATE_LIMIT] * WALL_SAME_TEXT + ["Accept cookies: A", "Accept cookies: B"], 6)
-    assert consent is not None and consent.holds("Accept cookies: A") and consent.stubs == WALL_SAME_TEXT + WALL_MIN
-
-
-def test_the_walls_page_in_a_short_posts_place_is_neither_a_version_nor_an_alert() -> None:
-    post = Snapshot(url="https://news.example.org/brief", title="Brief", notes=(), paragraphs=(BRIEF,))
-    known = Known(url=post.url, title=post.title, latest_hash=post.content_hash(), latest=post, missing_count=1)
-    wall = Fetched(Snapshot(url=post.url, title="Privacy", notes=(), paragraphs=(CONSENT,)), walled=True)
-    outcome = decide(known, wall, Rules(), now=NOW)
-    assert (outcome.verdict, outcome.version, outcome.alerts, outcome.missing_count) == (Verdict.FAILED, None, (), 0)
-    assert "many of its articles at once" in (outcome.error or "")
-
-
 NEWSLETTER = ("Sign up for our weekly newsletter to get the latest stories on digital rights delivered to your "
               "inbox.")
 
@@ -417,6 +418,24 @@ def test_a_rate_limit_page_on_the_same_two_articles_each_cycle_is_no_removal(
         for i, (_, path) in enumerate(paths(10)[8:], start=8):
             room.story(path, i)
     assert heard == []
+
+
+@pytest.mark.xfail(strict=True, reason="a wall is found only among stubs, and a stub needs a version to be short "
+                   "against: on the first cycle (a new install, a new host) every article behind one consent page "
+                   "takes it as its first version; the monitor then watches the consent page (silent while it "
+                   "stands), and tells every article as retitled once it falls")
+def test_a_first_cycle_behind_a_consent_wall_takes_no_wall_for_first_versions(
+        tmp_path: Path, site: ReplaySite) -> None:
+    room = Newsroom(tmp_path, site, paths(3))
+    try:
+        for _, path in paths(3):
+            room.site.set(path, news_page("Privacy", [CONSENT]))
+        room.cycle()
+        for i, (_, path) in enumerate(paths(3)):
+            room.story(path, i)
+        assert room.cycle().readers == []
+    finally:
+        room.close()
 
 
 # -- many articles on several hosts, drawn (pure: decide and decide.walls, as app.walls calls them) -----------------
@@ -519,21 +538,3 @@ def _reading(host: str, i: int, draw: str, wall_page: str) -> Seen:
     if draw == "failed":
         return Failed("HTTP 503")
     return _page(url, wall_page if draw == "wall" else f"Sorry, {url} could not be found.")
-
-
-@pytest.mark.xfail(strict=True, reason="a wall is found only among stubs, and a stub needs a version to be short "
-                   "against: on the first cycle (a new install, a new host) every article behind one consent page "
-                   "takes it as its first version; the monitor then watches the consent page (silent while it "
-                   "stands), and tells every article as retitled once it falls")
-def test_a_first_cycle_behind_a_consent_wall_takes_no_wall_for_first_versions(
-        tmp_path: Path, site: ReplaySite) -> None:
-    room = Newsroom(tmp_path, site, paths(3))
-    try:
-        for _, path in paths(3):
-            room.site.set(path, news_page("Privacy", [CONSENT]))
-        room.cycle()
-        for i, (_, path) in enumerate(paths(3)):
-            room.story(path, i)
-        assert room.cycle().readers == []
-    finally:
-        room.close()
