@@ -256,12 +256,12 @@ def test_a_small_hosts_wall_seen_one_article_a_cycle_is_still_its_wall() -> None
     assert host_wall("news.example.org", [CONSENT], 40, earlier=1) is None
 
 
-def test_a_walled_stub_alerts_nobody_and_starts_the_streak_again() -> None:
+def test_a_walled_stub_alerts_nobody_and_counts_like_a_failed_check() -> None:
     stub = Snapshot(url=URL, title="Consent", notes=(), paragraphs=("Please accept cookies to continue.",))
     known = Known(url=URL, title="The Treaty Vote", latest_hash=article(0).content_hash(), latest=article(0),
                   missing_count=3)
     outcome = decide(known, Fetched(stub, walled=True), Rules(removed_after=4), now=NOW)
-    assert (outcome.verdict, outcome.alerts, outcome.missing_count, outcome.removed) == (Verdict.FAILED, (), 0, False)
+    assert (outcome.verdict, outcome.alerts, outcome.missing_count, outcome.removed) == (Verdict.FAILED, (), 3, False)
     assert "many of its articles at once" in (outcome.error or "")
     gone = Known(**{**known.__dict__, "removed": True})
     kept = decide(gone, Fetched(stub, walled=True), Rules(), now=NOW)

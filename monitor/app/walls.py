@@ -4,7 +4,7 @@ Each article is judged on its own, so whether its stub is the host's wall must b
 host's articles is judged: the cycle reads every page first (`app.articles`), then sees each host's articles
 together (`app.sites`), the wall first of all: a wall's text came into many bodies at once, and learned as the
 site's chrome it would hide the site's own "not found" page for good. A wall marks each of the host's stubs
-`walled` (decide then resets their streaks and tells no reader), and with them a short post showing the
+`walled` (decide then counts them like failed checks and tells no reader), and with them a short post showing the
 wall's page word for word (compared, it would be told as edited when the wall rose and again when it fell) or an
 article not captured yet showing it (its first version, the article told as edited once the wall fell), and
 leaves the operator's one alert to be written in the transaction of the first of the host's outcomes, like a new

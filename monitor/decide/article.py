@@ -16,7 +16,8 @@ removal: `removed_after` checks in a row that do not show the article (404/410 a
 failed check neither extends nor breaks the streak, a good answer, 200 or 304, breaks it) are one "removed"
 alert, and one born of a stub says what is uncertain and quotes the stub (`removal_detail`). A stub the host
 served to many of its articles in one cycle is the host's wall, not the article's (`Fetched.walled`, set by
-`monitor.app.walls` before any of them is judged): it resets the streak and tells readers nothing; so does that
+`monitor.app.walls` before any of them is judged): like a failed check it neither extends nor breaks the streak,
+and it tells readers nothing; so does that
 page word for word in place of a post that was always short (no stub, and no edit of it either), or of an
 article not captured yet (never its first version).
 """
@@ -319,12 +320,12 @@ def _missing(known: Known, rules: Rules, now: str, error: str, stub: Stub | None
 
 def _walled(known: Known, stub: Stub) -> Outcome:
     """A stub the host served to many of its articles at once: its wall (consent, login, rate limit), nothing of
-    this article's. It tells readers nothing and starts the streak again: the article's stubs just before it were
-    most likely the same wall, seen before it was recognised."""
+    this article's. Like a failed check, it says nothing of the article: it tells readers nothing and neither
+    extends nor breaks its streak (an article taken down while a wall comes and goes is still told, after
+    `removed_after` checks that showed its own page in place of it)."""
     error = (f"{stub.reason}; the site showed this page in place of many of its articles at once (a consent, "
              "login or rate-limit wall): not counted toward removal")
-    count = known.missing_count if known.removed else 0
-    return Outcome(Verdict.FAILED, count, known.removed, known.transitions, error=error)
+    return Outcome(Verdict.FAILED, known.missing_count, known.removed, known.transitions, error=error)
 
 
 def _restored(known: Known, snapshot: Snapshot, rules: Rules, now: str) -> Outcome:

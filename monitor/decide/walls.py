@@ -23,7 +23,7 @@ A wall holds the stubs it is made of, not every stub of its host (`Wall.holds`):
 place of at least WALL_SAME_TEXT articles is the wall's, and the host's other stubs are its wall only if they are
 themselves (with the earlier ones) at least WALL_MIN and half of what answered beside that page. An article taken
 down, showing the site's "not found" page while a rate-limit page answers for three others, is that article's
-news: walled with them, its count would start again every cycle the rate limit bit, and readers would never hear.
+news: walled with them, its own page would never count toward its removal, and readers would never hear.
 """
 
 from __future__ import annotations
@@ -90,6 +90,6 @@ def wall_detail(wall: Wall) -> str:
               else "")
     return (f"{wall.host}: {wall.stubs} of the {wall.answered} tracked articles that answered this cycle show a page "
             f"too short to be them ({said}){before}. Most likely a consent, login or rate-limit wall in front of the "
-            "site, not articles taken down: readers were not told, and these articles' counts toward a "
-            "\"removed\" alert start again. If the articles really are gone, readers will only hear it once the site "
+            "site, not articles taken down: readers were not told, and this page does not count toward a "
+            "\"removed\" alert. If the articles really are gone, readers will only hear it once the site "
             "serves its other pages again; check with `monitor extract URL`.")
