@@ -25,6 +25,7 @@ from monitor.core.kinds import Kind
 from monitor.core.model import Snapshot
 from monitor.core.text import canonical
 from monitor.decide.article import (
+    SLOW,
     Failed,
     Fetched,
     Gone,
@@ -290,16 +291,24 @@ def test_the_walls_page_in_a_short_posts_place_is_neither_a_version_nor_an_alert
 
 # -- broke, left open (strict xfails) -------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="the site's one soft-404 page in place of several articles taken down at once "
-                   "is a wall (WALL_SAME_TEXT, or half of a small host) every cycle, for as long as they stay down: "
-                   "no cycle's rule can tell it from a rate-limit page, and nothing remembers that the same articles "
-                   "show it cycle after cycle while the rest of the host answers")
-@pytest.mark.parametrize(("tracked", "pulled"), [(10, 3), (2, 2)], ids=["3-of-10", "2-of-2"])
 def test_several_articles_taken_down_at_once_behind_the_sites_soft_404_are_told(
-        opened: Callable[..., Newsroom], tracked: int, pulled: int) -> None:
+        opened: Callable[..., Newsroom]) -> None:
+    """Once a break: the site's one "not found" page in place of three of ten articles pulled at once was a wall
+    (WALL_SAME_TEXT) every cycle, for as long as they stayed down. It still is, but a page shown alike by a few
+    while the rest answer counts toward removal SLOW times slower: a rate limit moves on, they stay down."""
+    _pulled_at_once(opened, 10, 3, max(2, 2) * SLOW)
+
+
+@pytest.mark.xfail(strict=True, reason="two articles of a two-article host pulled at once behind its one soft 404 are "
+                   "half of the host: its wall, which never counts (no cycle's rule tells it from a consent wall)")
+def test_a_small_hosts_articles_all_taken_down_at_once_are_told(opened: Callable[..., Newsroom]) -> None:
+    _pulled_at_once(opened, 2, 2, 4)
+
+
+def _pulled_at_once(opened: Callable[..., Newsroom], tracked: int, pulled: int, cycles: int) -> None:
     room = opened(paths(tracked))
     heard: list[tuple[str, str]] = []
-    for _ in range(4):
+    for _ in range(cycles):
         for _, path in paths(tracked)[:pulled]:
             room.site.set(path, error_page(SOFT_404))
         heard += room.cycle().readers
@@ -450,12 +459,12 @@ def _page(url: str, text: str) -> Fetched:
 
 HOST_CYCLE = st.tuples(
     st.sampled_from(["open", "walled", "rate-limited"]),  # the host: its pages, a wall in front of all, or 3 limited
-    st.lists(st.sampled_from(["good", "304", "404", "own", "failed"]), min_size=6, max_size=6),
+    st.lists(st.sampled_from(["good", "304", "404", "own", "failed"]), min_size=10, max_size=10),
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(sizes=st.tuples(st.integers(1, 6), st.integers(1, 6)), removed_after=st.integers(1, 3),
+@given(sizes=st.tuples(st.integers(1, 10), st.integers(1, 10)), removed_after=st.integers(1, 3),
        cycles=st.lists(st.tuples(HOST_CYCLE, HOST_CYCLE), max_size=8))
 def test_drawn_checks_of_two_hosts_tell_readers_what_a_simple_model_says(
         sizes: tuple[int, int], removed_after: int,
@@ -463,8 +472,10 @@ def test_drawn_checks_of_two_hosts_tell_readers_what_a_simple_model_says(
     """Each article shows its page, a 304, a 404, its own "not found" page (a stub only it shows: at most one a host
     a cycle, so never a wall by itself) or fails; a host may put one page in front of all its answering articles
     (a wall once two or more show it) or in front of three of them beside the rest (a rate limit: a wall by
-    WALL_SAME_TEXT). The model: a wall's page counts like a failed check and tells no one; anything else is the
-    per-article rule (removed_after checks in a row without the article, two when one is a stub)."""
+    WALL_SAME_TEXT). The model: a wall's page counts like a failed check and tells no one, except the page shown
+    alike in place of a few articles while the rest answer (a rate limit, or the site's "not found" page after
+    several were pulled at once): it counts, SLOW times slower; anything else is the per-article rule
+    (removed_after checks in a row without the article, two when one is a stub)."""
     rules = Rules(removed_after=removed_after)
     hosts = [(NEWS, sizes[0]), (BLOG, sizes[1])]
     known = {(h, i): Known(url=f"https://{h}/a{i}", title=f"Story {i}", latest_hash=_long(h, i).content_hash(),
@@ -492,6 +503,7 @@ def test_drawn_checks_of_two_hosts_tell_readers_what_a_simple_model_says(
             owns = sum(1 for d in counted.values() if d == "own")
             answered = sum(1 for d in counted.values() if d in ("good", "304", "own", "wall"))
             alike = walls if walls >= 3 else 0
+            few = bool(alike) and 2 * walls < answered
             everything = walls + owns - alike >= 2 and 2 * (walls + owns - alike) >= answered - alike
             is_wall = bool(alike) or everything
             stubs = {i: stub_of(known[(host, i)], _reading(host, i, d, wall_page)) for i, d in seen.items()}
@@ -503,17 +515,18 @@ def test_drawn_checks_of_two_hosts_tell_readers_what_a_simple_model_says(
                 reading = _reading(host, i, draw, wall_page)
                 stub = stubs[i]
                 if isinstance(reading, Fetched) and stub is not None and wall is not None and wall.holds(stub.text):
-                    reading = dataclasses.replace(reading, walled=True)
+                    reading = dataclasses.replace(reading, walled=True, alike=wall.few)
                 walled = is_wall and (draw == "wall" or (draw == "own" and everything))
                 outcome = decide(known[key], reading, rules, now=NOW)
                 heard = [a.kind for a in outcome.alerts]
                 expected: list[str] = []
-                if walled:
+                slow = walled and few and draw == "wall"
+                if walled and not slow:
                     pass  # like a failed check: the streak neither grows nor breaks
                 elif draw in ("404", "own", "wall"):
                     streak[key] += 1
                     stubbed[key] = stubbed[key] or draw != "404"
-                    needed = max(removed_after, 2) if stubbed[key] else removed_after
+                    needed = max(removed_after, 2) * (SLOW if slow else 1) if stubbed[key] else removed_after
                     if not removed[key] and streak[key] >= needed:
                         removed[key] = True
                         expected = [Kind.REMOVED]

@@ -67,9 +67,9 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
     pages = {text for text, n in Counter(stub.text for _, stub in stubs).items() if n >= WALL_MIN}
     held = {item.row.id for item, _ in stubs}
     walled = [item for item, _ in stubs] + [i for i in items if i.row.id not in held and _shows(i, chrome, pages)]
-    for item in walled:
+    for item in walled:  # a few articles alike while the rest answer: their stubs count, slowly
         assert isinstance(item.seen, Fetched)
-        item.seen = replace(item.seen, walled=True)
+        item.seen = replace(item.seen, walled=True, alike=wall.few and item.row.id in held)
     if cycle.admin_targets and Kind.SITE_WALL in cycle.settings.alert_kinds:
         # The day names the transition: a wall that stands for hours is one alert a day, not one a cycle.
         stamp = now()

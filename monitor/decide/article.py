@@ -71,6 +71,9 @@ class Fetched:
     chrome: frozenset[str] = frozenset()  # paragraph keys of the site's chrome (decide.chrome), gone from snapshot
     host: HostContext = field(default_factory=HostContext)  # the host's shared edge text and title affixes
     walled: bool = False  # the host's wall: a stub here, or a page saying word for word what its stubs say (app.walls)
+    # … a page shown word for word in place of a few of the host's articles while the rest answer (a rate-limit
+    # page, or the site's "not found" page after several were pulled at once): it counts toward removal, slowly.
+    alike: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,9 @@ class Verdict(StrEnum):
     FAILED = "failed"  # says nothing of the article (a stub not yet counted as removed is one, in the report)
 
 
+# A page shown word for word in place of a few of a host's articles while the rest answer counts toward their
+# removal this many times slower (app.walls): a rate limit moves on within hours, articles pulled at once stay down.
+SLOW = 3
 # How a stub's error line opens (a walled stub's too): the store finds the articles whose last check read one.
 STUB_ERROR = "article body too short"
 
@@ -203,9 +209,9 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
         raise ValueError("decide needs the latest version here: call needs_latest() and load it")
     latest = strip_chrome(latest, seen.chrome)
     if (stub := stub_in(latest, snapshot)) is not None:  # not the article: never a version
-        if seen.walled:
+        if seen.walled and not seen.alike:
             return _walled(known, stub)
-        return _missing(known, rules, now, stub.reason, stub)
+        return _missing(known, rules, now, stub.reason, stub, slow=seen.walled)
     if seen.walled:  # the wall's page in place of a post that was always short: no stub, and no edit of it either
         return _walled(known, Stub(body_words(snapshot), body_words(latest), stub_text(snapshot)))
     number = known.transitions + 1
@@ -299,12 +305,13 @@ def _gone(known: Known, seen: Gone, rules: Rules, now: str) -> Outcome:
     return _missing(known, rules, now, seen.error, None)
 
 
-def _missing(known: Known, rules: Rules, now: str, error: str, stub: Stub | None) -> Outcome:
+def _missing(known: Known, rules: Rules, now: str, error: str, stub: Stub | None, *, slow: bool = False) -> Outcome:
     """One more check in a row without the article (a 404/410, or a `stub`): removed once there are
     `removed_after` of them, and never on one stub alone (a page served for a moment: the server's 404 is its own
-    word, a stub only our reading of a page)."""
+    word, a stub only our reading of a page). `slow`: a page several of the host's articles show alike while the
+    rest answer, SLOW times as many checks: a rate limit moves on, articles taken down stay down."""
     count = known.missing_count + 1
-    needed = rules.removed_after if stub is None else max(rules.removed_after, 2)
+    needed = rules.removed_after if stub is None else max(rules.removed_after, 2) * (SLOW if slow else 1)
     if known.removed:
         return Outcome(Verdict.MISSING, count, True, known.transitions, error=error)
     if count < needed:

@@ -13,7 +13,10 @@ The line, and why there:
   host is mostly not serving its articles to us, whatever each stub says (a consent page that names the
   article differs on each);
 - or at least WALL_SAME_TEXT (3) stubs say exactly the same: a rate-limit page that began halfway through a
-  cycle's requests, while the host's first answers were still good.
+  cycle's requests, while the host's first answers were still good, or the site's own "not found" page after
+  several articles were pulled at once. The two look alike in a cycle; in time they part: a rate limit moves
+  on, articles taken down stay down. So those stubs still count toward removal, SLOW (3) times slower
+  (`decide.article.SLOW`), and readers hear of articles that keep showing the page.
 Articles already reported removed count on neither side: their stub is explained, and counting it would make
 the next removal on a small host look like a wall. Two articles of a big host taken down at once (two stubs
 among many good pages) stay each one's news; a host that takes down most of what we track at once is
@@ -48,6 +51,7 @@ class Wall:
     text: str  # that text
     earlier: int = 0  # the host's other articles whose last check, earlier in the last day, read a stub
     texts: frozenset[str] | None = None  # the wall's pages (stub texts); None: every stub of the host is the wall's
+    few: bool = False  # its page shown alike in place of a few articles while the rest answer: they count, slowly
 
     def holds(self, text: str) -> bool:
         """Whether a stub saying `text` is this wall's (module doc), not its article's."""
@@ -71,7 +75,8 @@ def host_wall(host: str, stub_texts: Sequence[str], answered: int, earlier: int 
         return Wall(host, len(stub_texts), max(answered, len(stub_texts)), same, text, earlier)
     if not alike:
         return None
-    return Wall(host, peeled, max(answered, len(stub_texts)), same, text, earlier, alike)
+    few = 2 * (peeled + earlier) < answered + earlier  # a few articles alike while the rest answer
+    return Wall(host, peeled, max(answered, len(stub_texts)), same, text, earlier, alike, few)
 
 
 def wall_detail(wall: Wall) -> str:
@@ -88,8 +93,14 @@ def wall_detail(wall: Wall) -> str:
         said = f"each a different page, one of them: “{quote}”"
     before = (f", as did the last check of {wall.earlier} more of its articles in the last day" if wall.earlier
               else "")
-    return (f"{wall.host}: {wall.stubs} of the {wall.answered} tracked articles that answered this cycle show a page "
-            f"too short to be them ({said}){before}. Most likely a consent, login or rate-limit wall in front of the "
-            "site, not articles taken down: readers were not told, and this page does not count toward a "
-            "\"removed\" alert. If the articles really are gone, readers will only hear it once the site "
-            "serves its other pages again; check with `monitor extract URL`.")
+    head = (f"{wall.host}: {wall.stubs} of the {wall.answered} tracked articles that answered this cycle show a page "
+            f"too short to be them ({said}){before}.")
+    if wall.few:  # a few articles alike while the rest answer (decide.article.SLOW)
+        return (f"{head} Most likely a rate-limit page, or the site's own \"not found\" page after several were "
+                "taken down at once: readers were not told yet; they will be if the same articles keep showing it "
+                "for three times as many checks in a row as a removal takes (a rate limit moves on, articles "
+                "taken down stay down). Check with `monitor extract URL`.")
+    return (f"{head} Most likely a consent, login or rate-limit wall in front of the site, not articles taken down: "
+            "readers were not told, and this page does not count toward a \"removed\" alert. If the articles really "
+            "are gone, readers will only hear it once the site serves its other pages again; check with "
+            "`monitor extract URL`.")
