@@ -56,6 +56,7 @@ class Reading:
     fallback: str = ""  # why the generic reader read it instead of the site's profile (a redesign), or ""
 
 
+NO_BODY = "no article body found on the page (not an article page?)"
 _CLOSING = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _TAIL = 65536
 
@@ -97,6 +98,8 @@ def read_article(html: str, url: str, sites: Iterable[Site] = (), previous: Snap
         reading = _read(LexborHTMLParser(html), url, profile, site, closed)
     except ExtractError as exc:
         if previous is None or (profile == "generic" or (site is not None and not site.body)):
+            if previous is not None and str(exc) == NO_BODY:
+                return _bodiless(html, url, closed, exc)
             raise
         failure = exc
     else:
@@ -107,9 +110,11 @@ def read_article(html: str, url: str, sites: Iterable[Site] = (), previous: Snap
     assert previous is not None
     try:  # a fresh tree: the profile removed nodes from the first
         reading = _read(LexborHTMLParser(html), url, "generic", site and replace(site, body=()), closed)
-    except ExtractError:
+    except ExtractError as again:
         if short is not None:
             return short
+        if str(again) == NO_BODY:
+            return _bodiless(html, url, closed, failure)
         raise failure from None
     if not plausibly_same(previous, reading.snapshot):
         if short is not None:
@@ -118,6 +123,18 @@ def read_article(html: str, url: str, sites: Iterable[Site] = (), previous: Snap
             return reading
         raise ExtractError(f"{failure} (the generic reader finds another page there, not this article)")
     return replace(reading, fallback=f"the {profile} profile could not read the page ({failure})")
+
+
+def _bodiless(html: str, url: str, closed: bool, failure: ExtractError) -> Reading:
+    """A page with a title and no body text at all, where an article was read before ("Page not found" in an
+    <h1>, "Oops."): a stub for decide to judge (a page in the article's place, toward "removed"), not an error
+    forever. A page without even a title (a blank render) stays the error."""
+    tree = LexborHTMLParser(html)
+    title = first_text(tree, _TITLE_SELECTORS) or meta(tree, *_TITLE_META) or first_text(tree, ("title",))
+    if not title:
+        raise failure
+    snapshot = Snapshot(url=url, title=title, notes=(), paragraphs=())
+    return Reading(snapshot, "generic", layout_fingerprint("generic", None), closed)
 
 
 def shrunk_site_body(reading: Reading) -> bool:
@@ -157,7 +174,7 @@ def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) ->
         if container is None or read.lenient:
             paragraphs = declared_paragraphs(ld.body) or paragraphs
     if not has_words(paragraphs):  # any word is a body: a short post is an article (decide judges a stub)
-        raise ExtractError("no article body found on the page (not an article page?)")
+        raise ExtractError(NO_BODY)
     title = (
         (first_text(tree, site.title) if site else "")
         or first_text(tree, _TITLE_SELECTORS)
