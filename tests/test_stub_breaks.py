@@ -398,10 +398,10 @@ NEWSLETTER = ("Sign up for our weekly newsletter to get the latest stories on di
               "inbox.")
 
 
-@pytest.mark.xfail(strict=True, reason="a soft 404 whose only text is the site's learned chrome (its newsletter box) "
-                   "is turned into a failed check before decide sees it (app.sites._only_chrome: CHROME_ONLY), and a "
-                   "failed check never counts: the article is never told as removed")
 def test_a_soft_404_holding_only_the_sites_chrome_is_told_as_removed(opened: Callable[..., Newsroom]) -> None:
+    """Once a break: a soft 404 whose only text is the site's learned chrome (its newsletter box) was turned into a
+    failed check before decide saw it (app.sites._only_chrome: CHROME_ONLY), and a failed check never counts. Where
+    the article was long, such a page is now a stub with no text."""
     room = opened(paths(4))
     for i, (_, path) in enumerate(paths(4)):  # the newsletter box comes into every article at once: chrome
         room.site.set(path, news_page(f"Story {i}", [*_story(i), NEWSLETTER]))

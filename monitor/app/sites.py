@@ -22,8 +22,8 @@ from monitor.app.articles import Read, known_of
 from monitor.app.context import Cycle, log
 from monitor.app.walls import see_wall, stubbed_lately
 from monitor.core.model import Snapshot
-from monitor.core.text import canonical, word_count
-from monitor.decide.article import Failed, Fetched, NotModified
+from monitor.core.text import MIN_BODY_WORDS, canonical, word_count
+from monitor.decide.article import Failed, Fetched, NotModified, body_words
 from monitor.decide.chrome import (
     chrome_of,
     movements,
@@ -102,12 +102,16 @@ def _learn_chrome(cycle: Cycle, host: str, items: list[Read], walled: set[int]) 
 def _only_chrome(kept: Snapshot, item: Read) -> bool:
     """Left with no word once chrome is dropped, and no note new to the article: not its text. A page with a new
     note is always compared (a note never waits on a body verdict). A short body left is judged like any short
-    body, against the article's latest version (`decide.article`): a short post is an article, a stub is not."""
+    body, against the article's latest version (`decide.article`): a short post is an article, a stub is not; so
+    is a page left with no word where the article was long (a soft 404 holding only the site's newsletter box): a
+    stub toward "removed", never a failed check for good."""
     assert isinstance(item.seen, Fetched)
     snapshot = item.seen.snapshot
     if word_count(kept.paragraphs):
         return False
     latest = item.known.latest if item.known else None
+    if latest is not None and body_words(latest) >= MIN_BODY_WORDS:
+        return False
     old_notes = {n.key for n in latest.notes} if latest else set()
     return not any(n.key not in old_notes for n in snapshot.notes)
 
