@@ -39,12 +39,13 @@ def stubbed_lately(cycle: Cycle) -> dict[str, set[int]]:
     return out
 
 
-def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None = None) -> set[int]:
+def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None = None, gone: int = 0) -> set[int]:
     """Mark the host's stubs `walled` when they are its wall this cycle; the ids of the articles marked.
 
     `items` are the host's articles that answered (200 or 304), each with what the monitor knew (`Read.known`);
     `lately`, its articles whose last check in the last day read a stub (`stubbed_lately`): those not read this
-    cycle count with this cycle's stubs. Stubs are judged as `decide` will judge them, without the chrome the
+    cycle count with this cycle's stubs; `gone`, its articles that answered 404/410 this cycle (the host answering
+    for each, not a wall). Stubs are judged as `decide` will judge them, without the chrome the
     host is known for.
     """
     chrome = store_sites.learned_chrome(cycle.store, host)
@@ -54,7 +55,7 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
             stub = stub_of(item.known, _without(item.seen, chrome))
             if stub is not None:
                 stubs.append((item, stub))
-    answered = sum(1 for item in items if not _removed(item.known))
+    answered = gone + sum(1 for item in items if not _removed(item.known))
     earlier = len((lately or set()) - {item.row.id for item in items})
     wall = host_wall(host, [stub.text for item, stub in stubs if not _removed(item.known)], answered, earlier)
     if wall is None:
