@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -92,14 +94,19 @@ def main() -> None:
                        "[treaty]\nenabled = false\n", encoding="utf-8")
         env = {"PYTHONPATH": str(REPO), "TZ": "UTC", "PATH": "/usr/bin:/bin", "NO_PROXY": "127.0.0.1"}
         started = time.monotonic()
+        # faketime forks the service: its own session, so stopping the session stops the service too.
         proc = subprocess.Popen([faketime, "-f", f"+0 x{args.speed}", sys.executable, "-m", "monitor", "run",
                                  "--config", str(cfg)], cwd=tmp, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+                                stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             time.sleep((args.warmup + args.hours) * HOUR / args.speed)
         finally:
-            proc.terminate()
-            proc.wait(30)
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
     report(site.log, started, args)
 
 

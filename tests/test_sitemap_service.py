@@ -7,7 +7,10 @@ looked at and stays quiet (a signal never alerts)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -46,9 +49,11 @@ def test_a_sitemap_signalled_edit_is_reported_within_the_bound(
     cfg = write_config(tmp_path, site, [receiver.url()], feeds=[], articles=[a.url for a in SEEDED],
                        seeds_dir=str(tmp_path / "no-seeds"), host_delay=2,
                        recheck={"tiers": [[1, 6 * 3600]], "max_interval": 6 * 3600})  # the schedule alone: up to 6 h
+    # faketime forks the service and waits: its own session, so stopping it stops the service (a `monitor run`
+    # orphaned by stopping faketime alone ran on for the rest of the suite).
     proc = subprocess.Popen([FAKETIME, "-f", f"+0 x{SPEED}", sys.executable, "-m", "monitor", "run", "--config",
                              str(cfg)], cwd=tmp_path, env={**monitor_env(), "TZ": "UTC"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         _wait(lambda: site.hits(STILL_FLAWED.path) >= 1 and _checked(tmp_path) == len(SEEDED), 60, proc)
         time.sleep(2 * 360 / SPEED)  # two cycles more: the baseline is quiet, the sitemap polled
@@ -67,12 +72,7 @@ def test_a_sitemap_signalled_edit_is_reported_within_the_bound(
         assert site.hits(CONCERNS.path) > quiet_hits, "its lastmod moved: it was looked at"
         assert len(receiver.messages) == 1, "a lastmod that moved over an unchanged page is no alert"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
     with sqlite3.connect(tmp_path / "monitor.sqlite3") as conn:
         (sitemaps,) = conn.execute("SELECT sitemaps FROM sitemap_hosts WHERE host = 'www.eff.org'").fetchone()
     assert "sitemap.xml" in sitemaps
@@ -86,12 +86,25 @@ def _checked(tmp_path: Path) -> int:
         return 0
 
 
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Stop faketime and the service it forked: the whole session, politely first, until none of it is left."""
+    deadline = time.monotonic() + 10
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+        while time.monotonic() < deadline:
+            proc.poll()  # reaps faketime once it exits: a zombie would keep the session alive
+            os.killpg(proc.pid, 0)  # raises once every process of the session is gone
+            time.sleep(0.1)
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
 def _wait(ready: object, timeout: float, proc: subprocess.Popen[str]) -> None:
     assert callable(ready)
     deadline = time.monotonic() + timeout
     while not ready():
         if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
+            _stop(proc)
             _, err = proc.communicate()
             raise AssertionError(f"the service did not read the site in time:\n{err[-3000:]}")
         time.sleep(0.2)
