@@ -81,8 +81,9 @@ def test_removed_after_two_404s_then_back_online(tmp_path: Path, site: ReplaySit
         ("/rss/updates.xml", "<rss><channel><item><title>broken", 200, "application/rss+xml", None),
         ("/rss/updates.xml", "<html><body>Maintenance</body></html>", 200, "text/html", "not an RSS or Atom feed"),
         ("/rss/updates.xml", "", 503, "text/plain", "HTTP 503"),
+        # A tracked article's page with a title and no text: a stub (one alone is an error line, never a version).
         (STILL_FLAWED.path, "<html><body><h1>Please accept cookies</h1></body></html>", 200, "text/html",
-         "no article body"),
+         "article body too short (0 words"),
         (STILL_FLAWED.path, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, 200, "image/png", "binary response"),
         (STILL_FLAWED.path, "x" * 6_000_000, 200, "text/html", "response too large"),
         (STILL_FLAWED.path, "oops", 500, "text/plain", "HTTP 500"),
