@@ -229,15 +229,18 @@ def _beside_headline(page: Page, choice: Choice, at: int) -> Choice:
     while element >= 0:
         over.add(element)
         element = page.parents[element]
-    inside = [False] * n
+    inside = [False] * n  # in the container
+    held = [False] * n  # in the region, or in a weak-named element already found: not looked at again
     inside[container] = True
+    held[region] = True
     beside: list[int] = []
-    for i in range(container + 1, n):
+    for i in range(container + 1, n):  # one pass, parents first: linear in the page however deep it nests
         parent = page.parents[i]
         inside[i] = parent >= 0 and inside[parent]
-        if inside[i] and i not in over and page.kinds[i] == 1 and not page.chrome[i] \
-                and not _inside(page, i, region) and not any(_inside(page, i, b) for b in beside):
+        held[i] = held[i] or (parent >= 0 and held[parent])
+        if inside[i] and not held[i] and i not in over and page.kinds[i] == 1 and not page.chrome[i]:
             beside.append(i)
+            held[i] = True
     if not beside:
         return choice
     chrome = page.chrome.copy()
