@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from monitor.app.articles import Read
 from monitor.app.context import Cycle, log
+from monitor.app.plan import host_of
 from monitor.core.kinds import Kind
 from monitor.core.model import Alert
 from monitor.core.text import digest
@@ -29,13 +29,15 @@ from monitor.decide.walls import WALL_MIN, host_wall, wall_detail
 from monitor.store import sites as store_sites
 from monitor.store.database import now
 
+STUB_MEMORY = dt.timedelta(days=1)  # how far back another article's stub still says "the host's wall"
+
 
 def stubbed_lately(cycle: Cycle) -> dict[str, set[int]]:
     """Host → its articles whose last check, in the last day, read a stub (decide's stub line in `last_error`)."""
     since = (dt.datetime.now(dt.UTC) - STUB_MEMORY).isoformat(timespec="seconds")
     out: dict[str, set[int]] = {}
     for article, url in store_sites.stubbed_since(cycle.store, STUB_ERROR, since):
-        out.setdefault((urlsplit(url).hostname or "").lower(), set()).add(article)
+        out.setdefault(host_of(url), set()).add(article)
     return out
 
 
@@ -90,9 +92,6 @@ def _shows(item: Read, chrome: frozenset[str], pages: set[str]) -> bool:
         return False
     snapshot = _without(seen, chrome).snapshot
     return snapshot.content_hash() != known.latest_hash and stub_text(snapshot) in pages
-
-
-STUB_MEMORY = dt.timedelta(days=1)  # how far back another article's stub still says "the host's wall"
 
 
 def _without(seen: Fetched, chrome: frozenset[str]) -> Fetched:

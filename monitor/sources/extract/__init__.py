@@ -129,12 +129,17 @@ def _bodiless(html: str, url: str, closed: bool, failure: ExtractError) -> Readi
     """A page with a title and no body text at all, where an article was read before ("Page not found" in an
     <h1>, "Oops."): a stub for decide to judge (a page in the article's place, toward "removed"), not an error
     forever. A page without even a title (a blank render) stays the error."""
-    tree = LexborHTMLParser(html)
-    title = first_text(tree, _TITLE_SELECTORS) or meta(tree, *_TITLE_META) or first_text(tree, ("title",))
+    title = _page_title(LexborHTMLParser(html))
     if not title:
         raise failure
     snapshot = Snapshot(url=url, title=title, notes=(), paragraphs=())
     return Reading(snapshot, "generic", layout_fingerprint("generic", None), closed)
+
+
+def _page_title(tree: LexborHTMLParser, site: Site | None = None) -> str:
+    """The article's title: the site's selectors, the page's <h1>, its og:title, its <title>."""
+    return ((first_text(tree, site.title) if site else "") or first_text(tree, _TITLE_SELECTORS)
+            or meta(tree, *_TITLE_META) or first_text(tree, ("title",)))
 
 
 def shrunk_site_body(reading: Reading) -> bool:
@@ -175,12 +180,7 @@ def _read_generic(tree: LexborHTMLParser, url: str, site: Site | None = None) ->
             paragraphs = declared_paragraphs(ld.body) or paragraphs
     if not has_words(paragraphs):  # any word is a body: a short post is an article (decide judges a stub)
         raise ExtractError(NO_BODY)
-    title = (
-        (first_text(tree, site.title) if site else "")
-        or first_text(tree, _TITLE_SELECTORS)
-        or meta(tree, *_TITLE_META)
-        or first_text(tree, ("title",))
-    )
+    title = _page_title(tree, site)
     if not title:
         raise ExtractError("article has no title")
     markers = site.note_markers if site else ()

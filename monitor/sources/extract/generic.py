@@ -85,13 +85,16 @@ def _closing_teaser(page: Page, root: int) -> int:
         return -1
     last = opened[0]
     after = next((i for i in children if i > last), end)
-    inside = sum(b.size for b in page.blocks if last <= b.owner < after)
-    total = sum(b.size for b in page.blocks if root <= b.owner < end)
-    # … and it closes the article (no text after it) and holds less than half of it (a teaser is shorter than
-    # what it follows; a list holding most of the text is the article's).
-    if 2 * inside >= total or any(after <= b.owner < end for b in page.blocks):
-        return -1
-    return last
+    inside = total = 0
+    for block in page.blocks:  # the root's subtree is [root, end), the teaser's [last, after)
+        if root <= block.owner < end:
+            if block.owner >= after:
+                return -1  # text after it: it closes nothing
+            total += block.size
+            inside += block.size if block.owner >= last else 0
+    # … and it holds less than half of the article (a teaser is shorter than what it follows; a list holding most
+    # of the text is the article's).
+    return last if 2 * inside < total else -1
 
 
 class Body(NamedTuple):

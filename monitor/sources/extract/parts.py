@@ -164,6 +164,16 @@ def titled_children(page: Page, siblings: list[int], excluded: list[bool]) -> di
     return {i: first.get(i, False) for i in siblings}
 
 
+def _headline_region(page: Page, at: int) -> tuple[int, int]:
+    """The element of the first text-like block after the headline block `at`, and the lowest element holding both
+    (the headline's region); -1 for either when there is none."""
+    following = next((b.owner for b in page.blocks[at + 1:] if text_like(b) and b.owner >= 0), -1)
+    region = following
+    while region >= 0 and not _inside(page, page.blocks[at].owner, region):
+        region = page.parents[region]
+    return following, region
+
+
 def _inside(page: Page, element: int, ancestor: int) -> bool:
     while element >= 0 and element != ancestor:
         element = page.parents[element]
@@ -185,7 +195,7 @@ def headline_side(page: Page, choice: Choice, title: str) -> Choice:
         return choice
     if _inside(page, page.blocks[at].owner, container):
         return _beside_headline(page, choice, at)
-    following = next((b.owner for b in page.blocks[at + 1:] if text_like(b) and b.owner >= 0), -1)
+    following, region = _headline_region(page, at)
     named = -1
     element = container
     while element >= 0:  # the outermost weak-named element over the container, the headline outside it
@@ -194,9 +204,6 @@ def headline_side(page: Page, choice: Choice, title: str) -> Choice:
         element = page.parents[element]
     if named < 0 or following < 0 or _inside(page, following, named):
         return choice
-    region = following  # the headline and the text under it: the lowest element holding both
-    while region >= 0 and not _inside(page, page.blocks[at].owner, region):
-        region = page.parents[region]
     if region < 0 or _inside(page, named, region):  # a standfirst beside the named element: it may be the article
         return choice
     chrome = page.chrome.copy()
@@ -216,12 +223,7 @@ def _beside_headline(page: Page, choice: Choice, at: int) -> Choice:
     post) are what made the container this wide. They are chrome then, if the container chosen again holds the
     text under the headline."""
     container, n = choice.container, len(page.parents)
-    following = next((b.owner for b in page.blocks[at + 1:] if text_like(b) and b.owner >= 0), -1)
-    if following < 0:
-        return choice
-    region = following
-    while region >= 0 and not _inside(page, page.blocks[at].owner, region):
-        region = page.parents[region]
+    following, region = _headline_region(page, at)
     if region < 0 or region == container:
         return choice
     over: set[int] = set()  # the region and the elements around it
