@@ -404,6 +404,84 @@ def test_an_article_cut_in_parts_with_inner_wrappers_is_read_whole(case: tuple[s
     _read_in_order(*case)
 
 
+# -- an article laid out as a run of like modules (a CMS's text components) ---------------------------------------
+
+
+@st.composite
+def module_name(draw: st.DrawFn) -> str:
+    """A content-named component class as site builders write them: "text parbase", "styles-module--bodyText--3gL1K",
+    "rich-text block-text"."""
+    word = draw(st.sampled_from(CONTENT))
+    shape = draw(st.sampled_from(["plain", "hashed", "two"]))
+    if shape == "hashed":
+        return f"{draw(plain)}-module--{word}{draw(st.sampled_from(['', 'Text', 'Body']))}--{draw(affix)}"
+    if shape == "two":
+        return f"{_named(draw, (word,))} {draw(plain)}"
+    return _named(draw, (word,))
+
+
+@st.composite
+def modules(draw: st.DrawFn, *, stream: bool = False) -> tuple[str, list[str], list[str]]:
+    """(page, the article's paragraphs, other posts' paragraphs): an article in 2-5 modules of one class, one of
+    them most of it, with chrome or nothing between them (`stream`: the next posts follow in modules of the same
+    class, each under its own heading: an endless scroll)."""
+    head = draw(headline)
+    name = draw(module_name())
+    count = draw(st.integers(1, 3) if stream else st.integers(2, 5))
+    big = draw(st.integers(0, count - 1))
+    small = st.lists(sentence if stream else paragraph, min_size=1, max_size=1 if stream else 2)
+    texts = [draw(st.lists(paragraph, min_size=4 if stream else 3, max_size=6)) if i == big else draw(small)
+             for i in range(count)]
+    wanted = [t for ts in texts for t in ts]
+    assume(sum(map(len, wanted)) >= 600)
+    html = []
+    for i, ts in enumerate(texts):
+        if i and draw(st.booleans()):
+            html.append(draw(divider()))
+        html.append(f'<div class="{name}">{_nest(draw, _ps(ts), draw(st.integers(0, 2)))}</div>')
+    others: list[str] = []
+    for _ in range(draw(st.integers(1, 2)) if stream else 0):  # shorter posts, each under its heading
+        ts = [draw(sentence)]
+        others += ts
+        heading = draw(st.sampled_from(["<h2>{}</h2>", '<h2><a href="/next">{}</a></h2>', "<h3>{}</h3>"]))
+        html.append(heading.format(draw(headline)) + f'<div class="{name}">{_ps(ts)}</div>')
+    assume(not set(others) & set(wanted))
+    # A stream whose article has no module holding most of the page is read whole from their wrapper, as before
+    # modules were weighed (no element of the page's own is the article's): that is not drawn here.
+    assume(not stream or 10 * sum(map(len, texts[big])) >= 7 * (sum(map(len, wanted)) + sum(map(len, others))))
+    article = f'<div class="{_named(draw, NEUTRAL)}"><h1>{head}</h1>{"".join(html)}</div>'
+    side = draw(st.lists(st.builds(_teaser_html, headline, sentence, st.integers(1, 99)), max_size=4))
+    if side:
+        article = (f'<div class="{_named(draw, NEUTRAL)}">{article}</div>'
+                   f'<div class="{draw(weak_name())}">{"".join(side)}</div>')
+    return _news_page(draw, head, article), wanted, others
+
+
+def _teaser_html(head: str, text: str, i: int) -> str:
+    return f'<div class="teaser-item"><h3><a href="/2025/05/post-{i}">{head}</a></h3><p>{text}</p></div>'
+
+
+@FEW
+@given(modules())
+def test_an_article_in_modules_of_one_class_is_read_whole_in_order(case: tuple[str, list[str], list[str]]) -> None:
+    """Its modules are one article, whichever holds most of it and wherever it sits (readability gives siblings of
+    its best candidate's class the same bonus): a lead module and the text module after it are both read."""
+    page, paragraphs, _ = case
+    _read_in_order(page, paragraphs)
+
+
+@FEW
+@given(modules(stream=True))
+def test_the_next_posts_in_modules_of_the_same_class_are_not_read(case: tuple[str, list[str], list[str]]) -> None:
+    """A heading between like modules opens another post (an endless scroll of articles rendered alike): the
+    article's modules are read, the next posts' are not."""
+    page, paragraphs, others = case
+    read = _read(page)
+    assert read is not None, page
+    assert all(p in read for p in paragraphs), (read, page)
+    assert not any(o in read for o in others), (read, page)
+
+
 # -- rule 1: teasers come in lists --------------------------------------------------------------------------------
 
 
