@@ -153,8 +153,11 @@ def with_siblings(page: Page, choice: Choice) -> list[int]:
     sum_up(prose, page.parents, stop=choice.excluded)
     sum_up(chars, page.parents, stop=choice.excluded)
     sum_up(links, page.parents, stop=choice.excluded)
+    part = container  # the part the core fills: the outermost element holding its text and nothing more
+    while parent >= 0 and page.parents[parent] >= 0 and chars[parent] == chars[part]:
+        part, parent = parent, page.parents[parent]
     siblings = [i for i in range(parent + 1, n) if page.parents[i] == parent]
-    at = siblings.index(container)
+    at = siblings.index(part)
     floor = min(_SIBLING * score[container], _PARAGRAPH)
     titled = titled_children(page, siblings, choice.excluded)
     roots = [container]
