@@ -690,6 +690,10 @@ BREAKS: dict[str, tuple[str, list[str], list[str]]] = {
     "20 a lead under 200 characters beside a body over 1,000: under the floor, it is dropped":
         (_doc(f'<article><h1>{HEAD}</h1><div class="entry-lead"><p>{POST}</p></div><div class="entry-body">'
               f"{_ps(LATE)}</div></article>"), [POST, *LATE], []),
+    "22 a lone 'next post' teaser holding half of what is read (its excerpt as long as the article) joins it":
+        (_doc(f'<div class="col"><h1>{HEAD}</h1><div class="entry">{_ps(ARTICLE[:2])}</div>'
+              f'<div class="next-post"><h2><a href="/next">The transit plan gets a second look at last</a></h2>'
+              f"<p>{SIDE} {SIDE} {SIDE}</p></div></div>"), ARTICLE[:2], [f"{SIDE} {SIDE} {SIDE}"]),
     "16 text right inside a chrome tag that is no block (footer, aside, nav, header, form) is read":
         (_doc(f"<h1>{HEAD}</h1>{_ps(ARTICLE)}<footer>Copyright 2025 Example News, all rights reserved.</footer>"),
          ARTICLE, ["Copyright 2025 Example News, all rights reserved."]),

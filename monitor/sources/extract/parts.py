@@ -119,8 +119,8 @@ def _module(page: Page, container: int, named: int, inside: list[bool],
         tag, end = page.tags[module], _end(page, module)
         twins = tuple(i for i in range(container + 1, len(page.parents))
                       if inside[i] and page.content[i] and not under[i] and (i < module or i >= end)
-                      and page.tags[i] == tag and not _inside(page, module, i)
-                      and page.nodes[i].attributes.get("class") == classes)
+                      and page.tags[i] == tag and page.nodes[i].attributes.get("class") == classes
+                      and not _inside(page, module, i))
         if twins:
             return module, twins
     return -1, ()
@@ -178,11 +178,12 @@ def with_siblings(page: Page, choice: Choice) -> list[int]:
             tables.clear()
             roots.append(i)
     # A module named as the core is more of it on less evidence than a sibling: any prose (a one-line module).
-    roots += _joined_twins(page, choice, [score[i] > 0 and prose[i] >= _PROSE * chars[i] for i in range(n)])
+    prose_like = {i: score[i] > 0 and prose[i] >= _PROSE * chars[i] for i in choice.twins}
+    roots += _joined_twins(page, choice, prose_like)
     return sorted(set(roots))
 
 
-def _joined_twins(page: Page, choice: Choice, prose_like: list[bool]) -> list[int]:
+def _joined_twins(page: Page, choice: Choice, prose_like: dict[int, bool]) -> list[int]:
     """The twins of the article's module that continue its run: outwards from it, each reads as prose, does not open
     with a linked title, and no heading or text-like block outside them lies between it and the last one joined (a
     heading between like modules opens another article: a stream of posts rendered alike)."""
@@ -206,10 +207,8 @@ def _joined_twins(page: Page, choice: Choice, prose_like: list[bool]) -> list[in
 
 def _end(page: Page, element: int) -> int:
     """The index after the element's subtree (elements are in document order, each after its parent)."""
-    j = element + 1
-    while j < len(page.parents) and _inside(page, j, element):
-        j += 1
-    return j
+    # In document order an element's subtree is the run after it of elements whose parent is not before it.
+    return next((j for j in range(element + 1, len(page.parents)) if page.parents[j] < element), len(page.parents))
 
 
 def _text_between(page: Page, choice: Choice, low: int, high: int) -> bool:
