@@ -18,7 +18,6 @@ _NAMED_CORE = 0.65
 _SIBLING = 0.2
 _PARAGRAPH = 200.0
 _PROSE = 0.7
-_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 def _teasers(page: Page) -> list[bool]:
@@ -54,8 +53,6 @@ class Choice:
     score: list[float]  # each element's text-like characters less chrome-like ones, chrome and teasers left out
     excluded: list[bool]  # chrome, inside chrome, or a teaser: never read
     named: bool = False  # narrowed to an element named as content: only siblings named so are more of it
-    module: int = -1  # the content-named element (the core or one over it) the article's other modules are named as
-    twins: tuple[int, ...] = ()  # those modules: elements named exactly as it, beside it in the container
 
 
 def choose_container(page: Page) -> Choice:
@@ -78,7 +75,6 @@ def choose_container(page: Page) -> Choice:
         elif score[i] > best_score:
             best, best_score = i, score[i]
     narrowed = False
-    module, twins = -1, tuple[int, ...]()
     if best >= 0:  # the innermost content-named element holding _NAMED_CORE of it (they nest: each holds most)
         inside = [False] * n
         named = best
@@ -88,8 +84,6 @@ def choose_container(page: Page) -> Choice:
             if inside[i] and page.content[i] and not under[i] and score[i] >= _NAMED_CORE * best_score:
                 named = i
         narrowed = named != best
-        if narrowed:
-            module, twins = _module(page, best, named, inside, under)
         best, best_score = named, score[named]
     top_child = [-1] * n
     for i in range(n):
@@ -98,44 +92,20 @@ def choose_container(page: Page) -> Choice:
             top_child[parent] = i
     while best >= 0 and top_child[best] >= 0 and score[top_child[best]] >= CORE * best_score:
         best = top_child[best]
-    return Choice(best, score, [u or t for u, t in zip(under, teasers, strict=True)], narrowed, module, twins)
-
-
-def _module(page: Page, container: int, named: int, inside: list[bool],
-            under: list[bool]) -> tuple[int, tuple[int, ...]]:
-    """The outermost content-named element from the container down to the named core that has twins, and those: the
-    elements in the container with its tag and class, outside it. The article laid out as a run of like modules (a
-    lead module, a text module, a quote, another text module) is one article in several parts, not a post beside a
-    sidebar."""
-    chain = []
-    element = named
-    while element >= 0 and element != container:
-        chain.append(element)
-        element = page.parents[element]
-    for module in reversed(chain):
-        classes = page.nodes[module].attributes.get("class") if page.content[module] else None
-        if not classes:
-            continue
-        tag, end = page.tags[module], _end(page, module)
-        twins = tuple(i for i in range(container + 1, len(page.parents))
-                      if inside[i] and page.content[i] and not under[i] and (i < module or i >= end)
-                      and page.tags[i] == tag and page.nodes[i].attributes.get("class") == classes
-                      and not _inside(page, module, i))
-        if twins:
-            return module, twins
-    return -1, ()
+    return Choice(best, score, [u or t for u, t in zip(under, teasers, strict=True)], narrowed)
 
 
 def with_siblings(page: Page, choice: Choice) -> list[int]:
-    """The container and the siblings around it that read as more of the article: an article is often cut in
-    parts (a lead, the body, "read more" after an embed), and the core the container was narrowed to holds
-    only one. Reading outwards from the container, a sibling joins while it reads as prose (text-like blocks
-    make _PROSE of its characters) and its text outweighs its links by _SIBLING of the container's score or
-    by _PARAGRAPH characters; chrome, teasers and elements without text are stepped over (a data table too, read
-    with the part after it when one comes), anything else ends the run (the article is one run of prose: a
-    sidebar or a list of links beside it is not); a sibling that opens with a linked title is another page's
-    teaser and ends it. Names are evidence both ways: beside a container chosen for its content name, only
-    siblings named so join."""
+    """The container and the siblings around it that read as more of the article: an article is often cut in parts (a
+    lead, the body, "read more" after an embed), and the core the container was narrowed to holds only one. The
+    siblings are those of the part the core fills (the outermost element holding its text and nothing more: an
+    entry-body around its div.inner), not of the innermost core. Reading outwards from the container, a sibling
+    joins while it reads as prose (text-like blocks make _PROSE of its characters) and its text outweighs its links
+    by _SIBLING of the container's score or by _PARAGRAPH characters; chrome, teasers and elements without text are
+    stepped over (a data table too, read with the part after it when one comes), anything else ends the run (the
+    article is one run of prose: a sidebar or a list of links beside it is not); a sibling that opens with a linked
+    title is another page's teaser and ends it. Names are evidence both ways: beside a container chosen for its
+    content name, only siblings named so join."""
     container, score = choice.container, choice.score
     parent = page.parents[container] if container >= 0 else -1
     if parent < 0:
@@ -164,8 +134,6 @@ def with_siblings(page: Page, choice: Choice) -> list[int]:
     for run in (reversed(siblings[:at]), siblings[at + 1:]):
         tables: list[int] = []  # data tables between parts: read with the part after them, if one comes
         for i in run:
-            if titled[i] and page.tags[i] in _HEADINGS and not choice.excluded[i]:
-                break  # a linked headline between parts: the next post follows
             if choice.excluded[i] or not chars[i] or (score[i] <= 0 and chars[i] < TEASER):
                 continue  # chrome, an embed, an inline box of links (a pull quote, "related")
             if page.tags[i] == "table" and links[i] <= LINK_DENSE * chars[i]:
@@ -177,47 +145,7 @@ def with_siblings(page: Page, choice: Choice) -> list[int]:
             roots += tables
             tables.clear()
             roots.append(i)
-    # A module named as the core is more of it on less evidence than a sibling: any prose (a one-line module).
-    prose_like = {i: score[i] > 0 and prose[i] >= _PROSE * chars[i] for i in choice.twins}
-    roots += _joined_twins(page, choice, prose_like)
-    return sorted(set(roots))
-
-
-def _joined_twins(page: Page, choice: Choice, prose_like: dict[int, bool]) -> list[int]:
-    """The twins of the article's module that continue its run: outwards from it, each reads as prose, does not open
-    with a linked title, and no heading or text-like block outside them lies between it and the last one joined (a
-    heading between like modules opens another article: a stream of posts rendered alike)."""
-    if not choice.twins:
-        return []
-    start, end = choice.module, _end(page, choice.module)
-    joined: list[int] = []
-    before = [t for t in choice.twins if t < start][::-1]
-    after = [t for t in choice.twins if t >= end]
-    for run, forward in ((after, True), (before, False)):
-        low, high = start, end
-        for twin in run:
-            twin_end = _end(page, twin)
-            gap = (high, twin) if forward else (twin_end, low)
-            if not prose_like[twin] or _opens_titled(page, twin, choice) or _text_between(page, choice, *gap):
-                break
-            joined.append(twin)
-            low, high = (low, twin_end) if forward else (twin, high)
-    return joined
-
-
-def _end(page: Page, element: int) -> int:
-    """The index after the element's subtree (elements are in document order, each after its parent)."""
-    # In document order an element's subtree is the run after it of elements whose parent is not before it.
-    return next((j for j in range(element + 1, len(page.parents)) if page.parents[j] < element), len(page.parents))
-
-
-def _text_between(page: Page, choice: Choice, low: int, high: int) -> bool:
-    return any(low <= b.owner < high and not choice.excluded[b.owner] and (b.heading or text_like(b))
-               for b in page.blocks)
-
-
-def _opens_titled(page: Page, element: int, choice: Choice) -> bool:
-    return titled_children(page, [element], choice.excluded)[element]
+    return sorted(roots)
 
 
 def titled_children(page: Page, siblings: list[int], excluded: list[bool]) -> dict[int, bool]:
