@@ -4,7 +4,8 @@ Each article is judged on its own, so whether its stub is the host's wall must b
 host's articles is judged: the cycle reads every page first (`app.articles`), then sees each host's articles
 together (`app.sites`), the wall first of all: a wall's text came into many bodies at once, and learned as the
 site's chrome it would hide the site's own "not found" page for good. A wall marks each of the host's stubs
-`walled` (decide then counts them like failed checks and tells no reader), and with them a short post showing the
+`walled` (decide then counts them like failed checks and tells no reader; on a host with few tracked articles,
+toward removal, PATIENCE times slower: they may all have been pulled at once), and with them a short post showing the
 wall's page word for word (compared, it would be told as edited when the wall rose and again when it fell) or an
 article not captured yet showing it (its first version, the article told as edited once the wall fell), and
 leaves the operator's one alert to be written in the transaction of the first of the host's outcomes, like a new
@@ -72,7 +73,8 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
     walled = [item for item, _ in stubs] + [i for i in items if i.row.id not in held and _shows(i, chrome, pages)]
     for item in walled:  # a few articles alike while the rest answer: their stubs count, slowly
         assert isinstance(item.seen, Fetched)
-        item.seen = replace(item.seen, walled=True, alike=wall.few and item.row.id in held)
+        item.seen = replace(item.seen, walled=True, alike=wall.few and item.row.id in held,
+                            small_wall=wall.small and item.row.id in held)
     if cycle.admin_targets and Kind.SITE_WALL in cycle.settings.alert_kinds:
         # The day names the transition: a wall that stands for hours is one alert a day, not one a cycle.
         stamp = now()

@@ -33,6 +33,7 @@ from monitor.core.text import MIN_BODY_WORDS, canonical, digest, word_count
 from monitor.decide.chrome import strip_chrome
 from monitor.decide.compare import MINOR_SIMILARITY, compare
 from monitor.decide.layout import HostContext, across_layout, same_title
+from monitor.decide.removal import removal_detail
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class Fetched:
     # … a page shown word for word in place of a few of the host's articles while the rest answer (a rate-limit
     # page, or the site's "not found" page after several were pulled at once): it counts toward removal, slowly.
     alike: bool = False
+    # … the wall of a host with few tracked articles (decide.walls.Wall.small): they may all have been pulled at
+    # once, which no cycle tells from a consent wall; it counts toward removal, PATIENCE times slower.
+    small_wall: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,10 @@ class Verdict(StrEnum):
 # A page shown word for word in place of a few of a host's articles while the rest answer counts toward their
 # removal this many times slower (app.walls): a rate limit moves on within hours, articles pulled at once stay down.
 SLOW = 3
+# The wall of a host with only a few tracked articles counts this many times slower (a day of hourly checks with the
+# default removed_after): a consent or login wall that stands that long keeps every one of them from us, and their
+# being pulled at once looks the same; readers then hear of each (three at most), with what is uncertain.
+PATIENCE = 12
 # How a stub's error line opens (a walled stub's too): the store finds the articles whose last check read one.
 STUB_ERROR = "article body too short"
 
@@ -209,9 +217,11 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
         raise ValueError("decide needs the latest version here: call needs_latest() and load it")
     latest = strip_chrome(latest, seen.chrome)
     if (stub := stub_in(latest, snapshot)) is not None:  # not the article: never a version
-        if seen.walled and not seen.alike:
+        if seen.walled and not seen.alike and not seen.small_wall:
             return _walled(known, stub)
-        return _missing(known, rules, now, stub.reason, stub, slow=seen.walled)
+        if seen.small_wall and not seen.alike:
+            return _missing(known, rules, now, stub.reason + SMALL_WALL, stub, slow=PATIENCE, wall=True)
+        return _missing(known, rules, now, stub.reason, stub, slow=SLOW if seen.walled else 1)
     if seen.walled:  # the wall's page in place of a post that was always short: no stub, and no edit of it either
         return _walled(known, Stub(body_words(snapshot), body_words(latest), stub_text(snapshot)))
     number = known.transitions + 1
@@ -282,36 +292,23 @@ def stub_of(known: Known, seen: Seen) -> Stub | None:
     return stub_in(strip_chrome(known.latest, seen.chrome), seen.snapshot)
 
 
-def removal_detail(stub: Stub, checks: int) -> str:
-    """What a "removed" alert born of a stub tells readers: what was seen, what is uncertain, the stub's words."""
-    shows = f"{stub.words} words" if stub.words else "no text"
-    lead = (f"The page now shows {shows} where the article had {stub.before} ({checks} checks in a row without the "
-            "article): it may have been taken down, put behind a login, or replaced by an error page.")
-    return f"{lead} The page reads: “{_clip_words(stub.text, STUB_QUOTE)}”" if stub.text else lead
-
-
-STUB_QUOTE = 200  # characters of a stub quoted in its "removed" alert: its first words, never a page
-
-
-def _clip_words(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    cut = head.rfind(" ")  # at a word's end; a run with no space is cut where the limit falls
-    return (head[:cut] if cut > 0 else head).rstrip() + " …"
-
-
 def _gone(known: Known, seen: Gone, rules: Rules, now: str) -> Outcome:
     return _missing(known, rules, now, seen.error, None)
 
 
-def _missing(known: Known, rules: Rules, now: str, error: str, stub: Stub | None, *, slow: bool = False) -> Outcome:
+SMALL_WALL = ("; the site showed this page in place of all its few tracked articles (a consent, login or rate-limit "
+              f"wall, or all of them taken down): counted toward removal {PATIENCE} times slower")
+
+
+def _missing(known: Known, rules: Rules, now: str, error: str, stub: Stub | None, *, slow: int = 1,
+             wall: bool = False) -> Outcome:
     """One more check in a row without the article (a 404/410, or a `stub`): removed once there are
     `removed_after` of them, and never on one stub alone (a page served for a moment: the server's 404 is its own
-    word, a stub only our reading of a page). `slow`: a page several of the host's articles show alike while the
-    rest answer, SLOW times as many checks: a rate limit moves on, articles taken down stay down."""
+    word, a stub only our reading of a page). `slow`: that many times as many checks (SLOW: a page several of the
+    host's articles show alike while the rest answer: a rate limit moves on, articles taken down stay down;
+    PATIENCE: a small host's `wall`, which the alert names)."""
     count = known.missing_count + 1
-    needed = rules.removed_after if stub is None else max(rules.removed_after, 2) * (SLOW if slow else 1)
+    needed = rules.removed_after if stub is None else max(rules.removed_after, 2) * slow
     if known.removed:
         return Outcome(Verdict.MISSING, count, True, known.transitions, error=error)
     if count < needed:
@@ -321,7 +318,9 @@ def _missing(known: Known, rules: Rules, now: str, error: str, stub: Stub | None
     alerts: tuple[Alert, ...] = ()
     if Kind.REMOVED in rules.alert_kinds:
         alert = _alert(Kind.REMOVED, known, _latest_or_stub(known), None, number, "removed", now)
-        alerts = (replace(alert, detail=removal_detail(stub, count)) if stub is not None else alert,)
+        if stub is not None:
+            alert = replace(alert, detail=removal_detail(stub.words, stub.before, stub.text, count, wall=wall))
+        alerts = (alert,)
     return Outcome(Verdict.REMOVED, count, True, number, alerts=alerts, error=error)
 
 

@@ -35,8 +35,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from monitor.decide.article import PATIENCE
+
 WALL_MIN = 2
 WALL_SAME_TEXT = 3
+# A host with this many tracked articles answering at most: its wall may as well be all of them pulled at once (two
+# of a two-article blog): it counts toward their removal, PATIENCE times slower (decide.article), never not at all.
+SMALL_HOST = 3
 WALL_QUOTE_WORDS = 12  # the first words of the wall's page in the operator's alert
 
 
@@ -52,6 +57,7 @@ class Wall:
     earlier: int = 0  # the host's other articles whose last check, earlier in the last day, read a stub
     texts: frozenset[str] | None = None  # the wall's pages (stub texts); None: every stub of the host is the wall's
     few: bool = False  # its page shown alike in place of a few articles while the rest answer: they count, slowly
+    small: bool = False  # every article of a host with few tracked (SMALL_HOST): they count, PATIENCE times slower
 
     def holds(self, text: str) -> bool:
         """Whether a stub saying `text` is this wall's (module doc), not its article's."""
@@ -72,7 +78,8 @@ def host_wall(host: str, stub_texts: Sequence[str], answered: int, earlier: int 
     peeled = sum(counts[t] for t in alike)
     rest = len(stub_texts) - peeled  # the other stubs, with the earlier ones: the wall's if half of the rest
     if rest and rest + earlier >= WALL_MIN and 2 * (rest + earlier) >= answered - peeled + earlier:
-        return Wall(host, len(stub_texts), max(answered, len(stub_texts)), same, text, earlier)
+        small = max(answered, len(stub_texts)) + earlier <= SMALL_HOST
+        return Wall(host, len(stub_texts), max(answered, len(stub_texts)), same, text, earlier, small=small)
     if not alike:
         return None
     few = 2 * (peeled + earlier) < answered + earlier  # a few articles alike while the rest answer
@@ -95,6 +102,11 @@ def wall_detail(wall: Wall) -> str:
               else "")
     head = (f"{wall.host}: {wall.stubs} of the {wall.answered} tracked articles that answered this cycle show a page "
             f"too short to be them ({said}){before}.")
+    if wall.small:  # a small host's every article (decide.article.PATIENCE)
+        return (f"{head} Most likely a consent, login or rate-limit wall in front of the site, but with so few "
+                "articles tracked there, all of them taken down at once looks the same: readers were not told yet; "
+                f"they will be, with that doubt, if it stands for {PATIENCE} times as many checks in a row as a "
+                "removal takes. Check with `monitor extract URL`.")
     if wall.few:  # a few articles alike while the rest answer (decide.article.SLOW)
         return (f"{head} Most likely a rate-limit page, or the site's own \"not found\" page after several were "
                 "taken down at once: readers were not told yet; they will be if the same articles keep showing it "
