@@ -325,6 +325,14 @@ def test_a_small_hosts_articles_all_taken_down_at_once_are_told(opened: Callable
     _pulled_at_once(opened, 2, 2, 2 * PATIENCE)
 
 
+def test_a_small_host_is_small_by_the_articles_it_has_not_by_those_a_cycle_checked() -> None:
+    """The service checks a few of a host's articles a cycle: two stubs out of two answers on a host of ten tracked
+    articles are its wall (no count), not a small host's (a count, slowly); on a host of two they are."""
+    for tracked, small in ((10, False), (SMALL_HOST + 1, False), (SMALL_HOST, True), (2, True), (0, False)):
+        wall = host_wall(NEWS, [CONSENT, CONSENT], 2, tracked=tracked)
+        assert wall is not None and wall.small is small, tracked
+
+
 def test_a_small_hosts_wall_for_less_than_its_patience_tells_readers_nothing(
         opened: Callable[..., Newsroom]) -> None:
     """A consent wall in front of a two-article blog for a few hours, then gone: no reader alert, no removal."""
@@ -523,10 +531,11 @@ def test_drawn_checks_of_two_hosts_tell_readers_what_a_simple_model_says(
             few = bool(alike) and 2 * walls < answered
             everything = walls + owns - alike >= 2 and 2 * (walls + owns - alike) >= answered - alike
             is_wall = bool(alike) or everything
-            small = everything and max(answered, walls + owns) <= SMALL_HOST  # all a small host's: all pulled?
+            tracked = sum(1 for i in range(n) if not removed[(host, i)])
+            small = everything and tracked <= SMALL_HOST  # all of a small host's: all pulled at once?
             stubs = {i: stub_of(known[(host, i)], _reading(host, i, d, wall_page)) for i, d in seen.items()}
             texts = [st_.text for i, st_ in stubs.items() if st_ is not None and not removed[(host, i)]]
-            wall = host_wall(host, texts, answered)
+            wall = host_wall(host, texts, answered, tracked=tracked)
             assert (wall is not None) == is_wall, (mode, seen)
             for i, draw in seen.items():
                 key = (host, i)

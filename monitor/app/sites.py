@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from monitor.app.articles import Read, known_of
 from monitor.app.context import Cycle, log
-from monitor.app.walls import see_wall, stubbed_lately
+from monitor.app.walls import see_wall, stubbed_lately, tracked_per_host
 from monitor.core.model import Snapshot
 from monitor.core.text import MIN_BODY_WORDS, canonical, word_count
 from monitor.decide.article import Failed, Fetched, Gone, NotModified, body_words
@@ -49,13 +49,14 @@ def see_sites_together(cycle: Cycle, reads: list[Read]) -> None:
             hosts.setdefault(item.host, []).append(item)
     titles = _titles_by_host(cycle)
     lately = stubbed_lately(cycle)
+    tracked = tracked_per_host(cycle)
     # A 404 is the host answering for that article: it counts among the host's answers beside a wall's stubs.
     gone = Counter(item.host for item in reads if isinstance(item.seen, Gone) and not item.row.removed)
     for host, items in sorted(hosts.items()):
         for item in items:
             item.known = known_of(cycle, item)
         # A wall's text is not the site's chrome: never learned as it.
-        walled = see_wall(cycle, host, items, lately.get(host, set()), gone[host])
+        walled = see_wall(cycle, host, items, lately.get(host, set()), gone[host], tracked[host])
         _learn_chrome(cycle, host, items, walled)
         fetched = [i for i in items if isinstance(i.seen, Fetched)]
         _give_context(cycle, fetched, titles.get(host, {}))

@@ -42,14 +42,20 @@ def stubbed_lately(cycle: Cycle) -> dict[str, set[int]]:
     return out
 
 
-def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None = None, gone: int = 0) -> set[int]:
+def tracked_per_host(cycle: Cycle) -> Counter[str]:
+    """Host → how many of its articles are tracked and not reported removed (a small host's wall counts slowly)."""
+    return Counter(host_of(url) for url in store_sites.tracked_urls(cycle.store))
+
+
+def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None = None, gone: int = 0,
+             tracked: int = 0) -> set[int]:
     """Mark the host's stubs `walled` when they are its wall this cycle; the ids of the articles marked.
 
     `items` are the host's articles that answered (200 or 304), each with what the monitor knew (`Read.known`);
     `lately`, its articles whose last check in the last day read a stub (`stubbed_lately`): those not read this
     cycle count with this cycle's stubs; `gone`, its articles that answered 404/410 this cycle (the host answering
-    for each, not a wall). Stubs are judged as `decide` will judge them, without the chrome the
-    host is known for.
+    for each, not a wall); `tracked`, how many of its articles are tracked (0: unknown). Stubs are judged as
+    `decide` will judge them, without the chrome the host is known for.
     """
     chrome = store_sites.learned_chrome(cycle.store, host)
     stubs: list[tuple[Read, Stub]] = []
@@ -60,7 +66,8 @@ def see_wall(cycle: Cycle, host: str, items: list[Read], lately: set[int] | None
                 stubs.append((item, stub))
     answered = gone + sum(1 for item in items if not _removed(item.known))
     earlier = len((lately or set()) - {item.row.id for item in items})
-    wall = host_wall(host, [stub.text for item, stub in stubs if not _removed(item.known)], answered, earlier)
+    wall = host_wall(host, [stub.text for item, stub in stubs if not _removed(item.known)], answered, earlier,
+                     tracked)
     if wall is None:
         return set()
     detail = wall_detail(wall)

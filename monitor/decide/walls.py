@@ -39,8 +39,8 @@ from monitor.decide.article import PATIENCE
 
 WALL_MIN = 2
 WALL_SAME_TEXT = 3
-# A host with this many tracked articles answering at most: its wall may as well be all of them pulled at once (two
-# of a two-article blog): it counts toward their removal, PATIENCE times slower (decide.article), never not at all.
+# A host with this many tracked articles at most (not reported removed): its wall may as well be all of them pulled
+# at once (two of a two-article blog): it counts toward their removal, PATIENCE times slower (decide.article).
 SMALL_HOST = 3
 WALL_QUOTE_WORDS = 12  # the first words of the wall's page in the operator's alert
 
@@ -64,12 +64,13 @@ class Wall:
         return self.texts is None or text in self.texts
 
 
-def host_wall(host: str, stub_texts: Sequence[str], answered: int, earlier: int = 0) -> Wall | None:
+def host_wall(host: str, stub_texts: Sequence[str], answered: int, earlier: int = 0, tracked: int = 0) -> Wall | None:
     """The host's wall, when the stubs read in place of its articles this cycle are one (module doc); None: each
     stub is its article's. `stub_texts` are the stubs' canonical texts, `answered` the host's articles whose pages
     answered (stubs included), both without articles already reported removed. `earlier`: the host's other
     articles whose last check, in an earlier cycle of the last day, read a stub too (a service checks a few of a
-    small host's articles a cycle: its wall is seen one article at a time); they count on both sides."""
+    small host's articles a cycle: its wall is seen one article at a time); they count on both sides. `tracked`: how
+    many of the host's articles are tracked and not reported removed (0: unknown), for `Wall.small`."""
     if not stub_texts or len(stub_texts) + earlier < WALL_MIN:
         return None
     counts = Counter(stub_texts)
@@ -78,7 +79,7 @@ def host_wall(host: str, stub_texts: Sequence[str], answered: int, earlier: int 
     peeled = sum(counts[t] for t in alike)
     rest = len(stub_texts) - peeled  # the other stubs, with the earlier ones: the wall's if half of the rest
     if rest and rest + earlier >= WALL_MIN and 2 * (rest + earlier) >= answered - peeled + earlier:
-        small = max(answered, len(stub_texts)) + earlier <= SMALL_HOST
+        small = 0 < tracked <= SMALL_HOST  # its tracked articles, not those a cycle happened to check
         return Wall(host, len(stub_texts), max(answered, len(stub_texts)), same, text, earlier, small=small)
     if not alike:
         return None

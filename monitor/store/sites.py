@@ -48,6 +48,12 @@ def stubbed_since(store: Store, prefix: str, since: str) -> list[tuple[int, str]
     return [(int(r["id"]), r["url"]) for r in rows]
 
 
+def tracked_urls(store: Store) -> list[str]:
+    """The URLs of the tracked articles not reported removed: how many each host has (a small host's wall)."""
+    rows = store.conn.execute("SELECT url FROM articles WHERE untracked IS NULL AND removed = 0")
+    return [r["url"] for r in rows]
+
+
 def known_layouts(store: Store) -> dict[str, set[str]]:
     """Host → every layout its articles were read in before (the articles' own last layouts included)."""
     out: dict[str, set[str]] = {}
