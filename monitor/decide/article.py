@@ -217,10 +217,10 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
         raise ValueError("decide needs the latest version here: call needs_latest() and load it")
     latest = strip_chrome(latest, seen.chrome)
     if (stub := stub_in(latest, snapshot)) is not None:  # not the article: never a version
-        if seen.walled and not seen.alike and not seen.small_wall:
-            return _walled(known, stub)
-        if seen.small_wall and not seen.alike:
+        if seen.small_wall:  # all a small host's articles: maybe all pulled at once
             return _missing(known, rules, now, stub.reason + SMALL_WALL, stub, slow=PATIENCE, wall=True)
+        if seen.walled and not seen.alike:
+            return _walled(known, stub)
         return _missing(known, rules, now, stub.reason, stub, slow=SLOW if seen.walled else 1)
     if seen.walled:  # the wall's page in place of a post that was always short: no stub, and no edit of it either
         return _walled(known, Stub(body_words(snapshot), body_words(latest), stub_text(snapshot)))
