@@ -30,6 +30,7 @@ from monitor.decide.article import (
     Verdict,
     decide,
     needs_latest,
+    patient_streak,
 )
 from monitor.sources.extract import Reading, read_article, shrunk_site_body
 from monitor.sources.fetch import Fetcher
@@ -97,7 +98,8 @@ def known_of(cycle: Cycle, item: Read) -> Known:
     """What the monitor knew of the article, with its latest version loaded when deciding will need it."""
     row = item.row
     known = Known(url=row.url, title=row.title, latest_hash=row.latest_hash, missing_count=row.missing_count,
-                  removed=row.removed, transitions=row.transitions, layout=row.layout, closed=row.closed)
+                  removed=row.removed, transitions=row.transitions, layout=row.layout, closed=row.closed,
+                  small_walled=patient_streak(row.missing_count, row.last_error))
     if needs_latest(known, item.seen, rules(cycle.settings)):  # only now: a snapshot to compare, or to name an alert
         latest = cycle.store.latest_version(row.id)
         known = replace(known, latest=latest.snapshot if latest else None,

@@ -60,6 +60,7 @@ class Known:
     layout: str = ""  # fingerprint of the layout the article was last read in ("" = not known yet)
     closed: bool = False  # its pages so far ended with their closing tags
     archived: str = ""  # the Wayback capture of the latest version, when there is one (goes into alerts)
+    small_walled: bool = False  # its streak counts a small host's wall (patient_streak): a lone stub after it too
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,7 @@ class Fetched:
     # … a page shown word for word in place of a few of the host's articles while the rest answer (a rate-limit
     # page, or the site's "not found" page after several were pulled at once): it counts toward removal, slowly.
     alike: bool = False
-    # … the wall of a host with few tracked articles (decide.walls.Wall.small): they may all have been pulled at
-    # once, which no cycle tells from a consent wall; it counts toward removal, PATIENCE times slower.
-    small_wall: bool = False
+    small_wall: bool = False  # … of a host with few tracked articles (walls.Wall.small): counts PATIENCE times slower
 
 
 @dataclass(frozen=True)
@@ -217,8 +216,8 @@ def _fetched(known: Known, seen: Fetched, rules: Rules, now: str) -> Outcome:
         raise ValueError("decide needs the latest version here: call needs_latest() and load it")
     latest = strip_chrome(latest, seen.chrome)
     if (stub := stub_in(latest, snapshot)) is not None:  # not the article: never a version
-        if seen.small_wall:  # all a small host's articles: maybe all pulled at once
-            return _missing(known, rules, now, stub.reason + SMALL_WALL, stub, slow=PATIENCE, wall=True)
+        if seen.small_wall or (known.small_walled and not seen.walled):  # all a small host's: maybe all pulled
+            return _missing(known, rules, now, stub.reason + SMALL_WALL, stub, slow=PATIENCE, wall=seen.small_wall)
         if seen.walled and not seen.alike:
             return _walled(known, stub)
         return _missing(known, rules, now, stub.reason, stub, slow=SLOW if seen.walled else 1)
@@ -380,7 +379,14 @@ def after(known: Known, outcome: Outcome, seen: Seen | None = None) -> Known:
         missing_count=outcome.missing_count,
         removed=outcome.removed,
         transitions=outcome.transitions,
+        small_walled=patient_streak(outcome.missing_count, outcome.error),
     )
+
+
+def patient_streak(missing_count: int, error: str | None) -> bool:
+    """Whether a streak of `missing_count` checks, the last ending in `error`, counts a small host's wall: a lone stub
+    after it (the wall lifted from the host's other article first) counts as slowly, or it would end hours of wall."""
+    return bool(missing_count and error and SMALL_WALL in error)
 
 
 def _latest_or_stub(known: Known) -> Snapshot:

@@ -84,7 +84,8 @@ def host_wall(host: str, stub_texts: Sequence[str], answered: int, earlier: int 
     if not alike:
         return None
     few = 2 * (peeled + earlier) < answered + earlier  # a few articles alike while the rest answer
-    return Wall(host, peeled, max(answered, len(stub_texts)), same, text, earlier, alike, few)
+    small = 0 < tracked <= SMALL_HOST and peeled + earlier >= tracked  # alike in place of all a small host has
+    return Wall(host, peeled, max(answered, len(stub_texts)), same, text, earlier, alike, few, small)
 
 
 def wall_detail(wall: Wall) -> str:
