@@ -447,8 +447,8 @@ def modules(draw: st.DrawFn, *, stream: bool = False) -> tuple[str, list[str], l
         heading = draw(st.sampled_from(["<h2>{}</h2>", '<h2><a href="/next">{}</a></h2>', "<h3>{}</h3>"]))
         html.append(heading.format(draw(headline)) + f'<div class="{name}">{_ps(ts)}</div>')
     assume(not set(others) & set(wanted))
-    # A stream whose article has no module holding most of the page is read whole from their wrapper, as before
-    # modules were weighed (no element of the page's own is the article's): that is not drawn here.
+    # A stream whose article has no module holding most of the page is read whole from their wrapper (no element of
+    # the page is the article's alone): that is not drawn here.
     assume(not stream or 10 * sum(map(len, texts[big])) >= 7 * (sum(map(len, wanted)) + sum(map(len, others))))
     article = f'<div class="{_named(draw, NEUTRAL)}"><h1>{head}</h1>{"".join(html)}</div>'
     side = draw(st.lists(st.builds(_teaser_html, headline, sentence, st.integers(1, 99)), max_size=4))
